@@ -1,0 +1,376 @@
+/*
+ * ev_synth.h - quantitative synthesis: effect sizes (escalc), equal- and
+ * random-effects models with the usual tau^2 estimators, meta-regression,
+ * prediction and confidence intervals for the heterogeneity parameters.
+ *
+ * Definitions, defaults and numbers follow R's metafor (Viechtbauer 2010,
+ * J Stat Softw 36(3)), version 3.8-1, and are tested against it
+ * (tests/golden/synth/). GSL does the numerical work but none of its types
+ * appear here: results are plain structs of doubles.
+ *
+ * Conventions:
+ * - A missing value is NAN (isnan). Inputs may contain NAN; the study is
+ *   then not usable and is omitted from the model with a warning, as metafor
+ *   does ("Studies with NAs omitted from model fitting.").
+ * - `level` is a percentage (95 = 95% intervals), as in metafor.
+ * - Effects are on the analysis scale (log for ratios, logit for PLO, ...);
+ *   back-transform with ev_synth_transform.
+ * - Every result struct is owned by the caller and freed with its _free
+ *   function (NULL is a no-op). Nothing here keeps global state except the
+ *   one-time GSL error-handler switch, which is idempotent.
+ *
+ * Thread safety: every function is safe to call concurrently on distinct
+ * objects; a const fit may be read from several threads.
+ */
+#ifndef EV_SYNTH_H
+#define EV_SYNTH_H
+
+#include "evident/ev_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- measures, methods, options ------------------------------------------- */
+
+/* Effect-size measures, named as metafor's `measure=`. */
+typedef enum ev_synth_measure {
+    EV_MEASURE_GEN = 0, /* yi and vi (or sei) supplied directly */
+    /* two-group 2x2 tables: ai, bi, ci, di (or ai, n1i, ci, n2i) */
+    EV_MEASURE_RR,
+    EV_MEASURE_OR,
+    EV_MEASURE_RD,
+    EV_MEASURE_AS,
+    EV_MEASURE_PETO,
+    /* two-group person-time: x1i, t1i, x2i, t2i */
+    EV_MEASURE_IRR,
+    EV_MEASURE_IRD,
+    EV_MEASURE_IRSD,
+    /* two-group means: m1i, sd1i, n1i, m2i, sd2i, n2i */
+    EV_MEASURE_MD,
+    EV_MEASURE_SMD,
+    EV_MEASURE_SMDH,
+    EV_MEASURE_ROM,
+    EV_MEASURE_CVR,
+    EV_MEASURE_VR,
+    /* single proportions: xi, ni */
+    EV_MEASURE_PR,
+    EV_MEASURE_PLN,
+    EV_MEASURE_PLO,
+    EV_MEASURE_PAS,
+    EV_MEASURE_PFT,
+    /* correlations: ri, ni */
+    EV_MEASURE_COR,
+    EV_MEASURE_UCOR,
+    EV_MEASURE_ZCOR,
+    /* single-group change scores: m1i, m2i, sd1i, sd2i, ni, ri */
+    EV_MEASURE_MC,
+    EV_MEASURE_SMCC,
+    EV_MEASURE__COUNT
+} ev_synth_measure;
+
+/* metafor's `vtype=` (variance estimator of escalc). LS is the default. */
+typedef enum ev_synth_vtype {
+    EV_VTYPE_LS = 0, /* large-sample approximation */
+    EV_VTYPE_LS2,    /* SMD: Borenstein's variant */
+    EV_VTYPE_UB,     /* SMD: unbiased */
+    EV_VTYPE_HO,     /* MD/ROM: homoscedastic */
+    EV_VTYPE_AV,     /* COR/UCOR/...: average of the yi */
+    EV_VTYPE_AVHO    /* ROM: average and homoscedastic */
+} ev_synth_vtype;
+
+/* Continuity correction target (metafor's `to=`). */
+typedef enum ev_synth_to {
+    EV_TO_ONLY0 = 0, /* only tables with a zero cell (default) */
+    EV_TO_ALL,       /* every table */
+    EV_TO_IF0ALL,    /* every table if any table has a zero cell */
+    EV_TO_NONE       /* never */
+} ev_synth_to;
+
+/* Model / tau^2 estimator (metafor's `method=`). */
+typedef enum ev_synth_method {
+    EV_METHOD_EE = 0, /* equal effects, tau2 = 0 */
+    EV_METHOD_FE,     /* fixed effects (same numbers as EE) */
+    EV_METHOD_DL,     /* DerSimonian & Laird 1986 */
+    EV_METHOD_HE,     /* Hedges 1983 (Hedges & Olkin 1985) */
+    EV_METHOD_HS,     /* Hunter & Schmidt 2004 */
+    EV_METHOD_SJ,     /* Sidik & Jonkman 2005 */
+    EV_METHOD_ML,     /* maximum likelihood */
+    EV_METHOD_REML,   /* restricted ML (Viechtbauer 2005) */
+    EV_METHOD_EB,     /* empirical Bayes (Morris 1983) */
+    EV_METHOD_PM      /* Paule & Mandel 1982 */
+} ev_synth_method;
+
+/* Test / reference distribution for the coefficients (metafor's `test=`). */
+typedef enum ev_synth_test {
+    EV_TEST_Z = 0, /* normal */
+    EV_TEST_T,     /* t with k-p df */
+    EV_TEST_KNHA,  /* Knapp & Hartung 2003 */
+    EV_TEST_ADHOC  /* Knapp-Hartung with the scale factor truncated at 1 */
+} ev_synth_test;
+
+/* Iteration control (metafor's `control=`). Zero fields take metafor's
+ * defaults when passed through ev_synth_options_init. */
+typedef struct ev_synth_control {
+    double threshold; /* Fisher scoring stops when |tau2 change| < this (1e-5) */
+    size_t maxiter;   /* iterations of Fisher scoring / root finding (100) */
+    double stepadj;   /* step length factor for Fisher scoring (1) */
+    double tol;       /* uniroot tolerance for PM / Q-profile (1.220703e-4) */
+    double tau2_init; /* starting value; NAN = metafor's default start */
+    double tau2_max;  /* upper end of search intervals (100) */
+} ev_synth_control;
+
+/* Everything that chooses an analysis. Initialise with ev_synth_options_init
+ * (metafor's defaults), then change fields. */
+typedef struct ev_synth_options {
+    ev_synth_measure measure;
+    ev_synth_vtype vtype;
+    double add;      /* continuity correction, default 0.5 */
+    ev_synth_to to;  /* default EV_TO_ONLY0 */
+    bool drop00;     /* drop double-zero tables, default false */
+    ev_synth_method method; /* default REML */
+    ev_synth_test test;     /* default z */
+    double level;           /* percent, default 95 */
+    double tau2_fixed;      /* NAN = estimate tau2; else use this value (metafor's tau2=) */
+    ev_synth_control control;
+} ev_synth_options;
+
+/* Fill `opt` with metafor's defaults (measure GEN, REML, z, 95, add 0.5,
+ * to only0, no drop00, default control). */
+EV_EXTERN void ev_synth_options_init(ev_synth_options *opt);
+
+/* Names <-> enums, as metafor spells them ("REML", "knha", "only0", "LS",
+ * "SMD", ...). Parsers are case-sensitive except measures (case-insensitive);
+ * they return false for an unknown name. Name getters never return NULL. */
+EV_EXTERN bool ev_synth_measure_parse(const char *s, ev_synth_measure *out);
+EV_EXTERN bool ev_synth_method_parse(const char *s, ev_synth_method *out);
+EV_EXTERN bool ev_synth_test_parse(const char *s, ev_synth_test *out);
+EV_EXTERN bool ev_synth_to_parse(const char *s, ev_synth_to *out);
+EV_EXTERN bool ev_synth_vtype_parse(const char *s, ev_synth_vtype *out);
+EV_EXTERN const char *ev_synth_measure_name(ev_synth_measure m);
+EV_EXTERN const char *ev_synth_method_name(ev_synth_method m);
+EV_EXTERN const char *ev_synth_test_name(ev_synth_test t);
+EV_EXTERN const char *ev_synth_to_name(ev_synth_to t);
+EV_EXTERN const char *ev_synth_vtype_name(ev_synth_vtype v);
+
+/* ---- effect sizes (escalc) -------------------------------------------------- */
+
+/* Raw study data: column arrays of length k, borrowed. Leave the columns a
+ * measure does not use NULL; NAN marks a missing value. For 2x2 tables give
+ * either bi/di or n1i/n2i (then bi = n1i - ai, di = n2i - ci). For GEN give
+ * yi with vi or sei. */
+typedef struct ev_synth_data {
+    size_t k;
+    const double *ai, *bi, *ci, *di, *n1i, *n2i;
+    const double *x1i, *t1i, *x2i, *t2i;
+    const double *m1i, *sd1i, *m2i, *sd2i;
+    const double *xi, *ni, *ri;
+    const double *yi, *vi, *sei;
+} ev_synth_data;
+
+/* Per-study effect sizes. yi[i]/vi[i] are NAN where the study could not be
+ * computed (metafor's NA; +-Inf is recoded to NAN as metafor does);
+ * `dropped[i]` is true when drop00 removed it. `warnings` are metafor's
+ * warning texts (e.g. "Some 'yi' and/or 'vi' values equal to +-Inf.
+ * Recoded to NAs."). */
+typedef struct ev_escalc {
+    size_t k;
+    ev_synth_measure measure;
+    double *yi;
+    double *vi;
+    bool *dropped;
+    size_t n_warnings;
+    char **warnings;
+} ev_escalc;
+
+/* Compute effect sizes for `data` with opt->measure, vtype, add, to, drop00.
+ * *out receives a new ev_escalc (caller frees with ev_escalc_free).
+ * Returns EV_OK; EV_EINPUT when a required column is missing for the
+ * measure, a value is impossible (negative count, sd < 0, n < 1, events >
+ * group size, |r| > 1; message names the study as "study N" (1-based row)
+ * and the column), or k == 0; EV_EUSAGE for an unsupported measure/vtype
+ * combination; EV_ENOMEM. */
+EV_EXTERN ev_status ev_escalc_compute(ev_escalc **out, const ev_synth_data *data,
+                                      const ev_synth_options *opt, ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_escalc_free(ev_escalc *es);
+
+/* ---- moderators (design matrix) ------------------------------------------- */
+
+/* One moderator column: numeric (`num`, NAN = missing) or a factor (`fac`,
+ * NULL entry = missing) with treatment coding: levels sorted with strcmp
+ * (C locale), the first level is the reference. Borrowed. */
+typedef struct ev_synth_term {
+    const char *name;
+    const double *num;       /* numeric moderator, or NULL */
+    const char *const *fac;  /* factor moderator, or NULL */
+} ev_synth_term;
+
+/* A design matrix X (k x p, row-major) with metafor's column names
+ * ("intrcpt", "<var>" for numeric, "<var><level>" for factor levels).
+ * `row_ok[i]` is false when a moderator of study i is missing. */
+typedef struct ev_synth_design {
+    size_t k, p;
+    double *x;        /* k * p, row-major */
+    char **colnames;  /* p names */
+    bool *row_ok;
+} ev_synth_design;
+
+/* Build the design for an intercept plus `nterms` terms over k studies.
+ * *out is new (free with ev_synth_design_free). EV_EINPUT when a factor
+ * has a single level or a term has neither num nor fac; EV_ENOMEM. */
+EV_EXTERN ev_status ev_synth_design_new(ev_synth_design **out, size_t k,
+                                        const ev_synth_term *terms, size_t nterms,
+                                        ev_error *err) EV_WARN_UNUSED;
+/* Wrap a caller-built matrix (copied): x is k x p row-major, colnames p
+ * names (copied; NULL = "X1".."Xp"). */
+EV_EXTERN ev_status ev_synth_design_from_matrix(ev_synth_design **out, size_t k, size_t p,
+                                                const double *x, const char *const *colnames,
+                                                ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_synth_design_free(ev_synth_design *d);
+
+/* ---- the model (rma.uni) --------------------------------------------------- */
+
+/* Likelihood-based fit statistics (metafor's fit.stats). */
+typedef struct ev_rma_fitstats {
+    double loglik, deviance, aic, bic, aicc;
+} ev_rma_fitstats;
+
+/* A fitted model. All arrays are owned by the fit. Per-study arrays have
+ * length k_all (the input length, input order); the model uses the studies
+ * with used[i] true (k of them). Matrices are row-major. Values that metafor
+ * reports as NA are NAN here (e.g. se_tau2 for EE fits or k = 1). */
+typedef struct ev_rma {
+    ev_synth_options opt;  /* the options used (method, test, level, control) */
+    size_t k_all;          /* input length */
+    size_t k;              /* studies used */
+    size_t p;              /* coefficients */
+    bool intercept_only;
+
+    /* data as used (length k_all; copies) */
+    double *yi, *vi;
+    bool *used;
+    double *x;             /* k_all x p design (intercept column included) */
+    char **coef_names;     /* p names ("intrcpt", ...) */
+
+    /* coefficients */
+    double *beta, *se, *stat, *pval, *ci_lb, *ci_ub; /* p each */
+    double *vcov;          /* p x p */
+    bool stat_is_t;        /* stat is a t value (test t/knha/adhoc) */
+    double df;             /* k - p for t-based tests, NAN for z */
+    double s2w;            /* Knapp-Hartung scale factor (NAN unless knha/adhoc) */
+
+    /* heterogeneity */
+    double tau2, tau, se_tau2;
+    double QE, QEp;
+    size_t QEdf;
+    double I2, H2;
+    double vt;             /* typical within-study variance (k-p)/tr(P) */
+    size_t iterations;     /* Fisher scoring / root-finding iterations */
+
+    /* omnibus test of moderators (p > 1): chi-square or F */
+    double QM, QMp;
+    size_t QMdf1;
+    double QMdf2;          /* NAN for chi-square */
+    bool QM_is_F;
+    double R2;             /* percent, NAN when intercept only */
+
+    ev_rma_fitstats fit_ml, fit_reml;
+
+    double *weights;       /* length k_all: 100 w_i / sum w (NAN if unused) */
+
+    size_t n_warnings;
+    char **warnings;
+} ev_rma;
+
+/* Fit rma.uni to yi/vi (length k, borrowed) with design `X` (NULL = intercept
+ * only; X->k must equal k). Studies with NAN yi/vi or a missing moderator
+ * are omitted with metafor's warning. *out receives a new fit (free with
+ * ev_rma_free).
+ * Returns EV_OK; EV_EINPUT for no usable study, vi < 0 (message names the
+ * study row, 1-based, and "vi"), k < p, a rank-deficient design, or
+ * non-convergence (message names the estimator: "fisher scoring for REML did
+ * not converge after N iterations (try stepadj 0.5 or a larger maxiter)");
+ * EV_EUSAGE for bad options (level outside (0,100), ...); EV_ENOMEM. */
+EV_EXTERN ev_status ev_rma_fit(ev_rma **out, const double *yi, const double *vi, size_t k,
+                               const ev_synth_design *X, const ev_synth_options *opt,
+                               ev_error *err) EV_WARN_UNUSED;
+/* Same, from an escalc result. */
+EV_EXTERN ev_status ev_rma_fit_escalc(ev_rma **out, const ev_escalc *es,
+                                      const ev_synth_design *X, const ev_synth_options *opt,
+                                      ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_rma_free(ev_rma *fit);
+
+/* ---- prediction and back-transformation ------------------------------------ */
+
+/* Back-transformations (metafor's transf.*). */
+typedef enum ev_synth_transf {
+    EV_TRANSF_NONE = 0,
+    EV_TRANSF_EXP,      /* exp */
+    EV_TRANSF_ILOGIT,   /* transf.ilogit */
+    EV_TRANSF_ZTOR,     /* transf.ztor (tanh) */
+    EV_TRANSF_IARCSIN,  /* transf.iarcsin: sin(x)^2 */
+    EV_TRANSF_IPFT_HM   /* transf.ipft.hm: inverse Freeman-Tukey, harmonic mean n */
+} ev_synth_transf;
+
+/* The natural back-transformation of a measure (EXP for RR/OR/IRR/ROM/
+ * PETO/PLN/CVR/VR, ILOGIT for PLO, ZTOR for ZCOR, IARCSIN for AS/PAS,
+ * IPFT_HM for PFT, NONE otherwise). */
+EV_EXTERN ev_synth_transf ev_synth_measure_transf(ev_synth_measure m);
+/* Apply `t` to x. `hm_n` is the harmonic mean of the ni (IPFT_HM only).
+ * Pure; results are clamped to the parameter space as metafor does. */
+EV_EXTERN double ev_synth_transform(ev_synth_transf t, double x, double hm_n);
+
+/* One predicted value (metafor's predict.rma). pi_* are NAN for EE/FE fits;
+ * pi_df is k - p for t-based tests, NAN otherwise. */
+typedef struct ev_rma_pred {
+    double pred, se, ci_lb, ci_ub, pi_lb, pi_ub, pi_df;
+} ev_rma_pred;
+
+/* Predict at `nnew` points. `newmods` is nnew x (p-1), row-major, the
+ * moderator columns without the intercept (NULL and nnew = 1 for the
+ * intercept-only model). `out` has room for nnew entries. `transf` (may be
+ * EV_TRANSF_NONE) is applied to pred and to the bounds (se stays on the
+ * analysis scale). EV_EUSAGE when newmods is needed but missing. */
+EV_EXTERN ev_status ev_rma_predict(ev_rma_pred *out, const ev_rma *fit, const double *newmods,
+                                   size_t nnew, ev_synth_transf transf, double hm_n,
+                                   ev_error *err) EV_WARN_UNUSED;
+
+/* ---- confidence intervals for heterogeneity (confint.rma.uni) -------------- */
+
+typedef enum ev_confint_type {
+    EV_CONFINT_QP = 0, /* Q-profile (Viechtbauer 2007) */
+    EV_CONFINT_PL      /* profile likelihood (ML/REML fits only) */
+} ev_confint_type;
+
+typedef struct ev_ci {
+    double estimate, lb, ub;
+} ev_ci;
+
+/* CIs for tau2, tau, I2 (percent) and H2. A bound that cannot be found is
+ * truncated as metafor does (lb = 0 when the CI contains 0). */
+typedef struct ev_rma_confint {
+    ev_ci tau2, tau, I2, H2;
+    bool lb_truncated, ub_truncated;
+} ev_rma_confint;
+
+/* Compute the CI at fit->opt.level with fit->opt.control (tol, maxiter,
+ * tau2_max). EV_EUSAGE for PL on a non-likelihood fit or for an EE/FE fit;
+ * EV_EINPUT when the root search fails. */
+EV_EXTERN ev_status ev_rma_confint_compute(ev_rma_confint *out, const ev_rma *fit,
+                                           ev_confint_type type, ev_error *err) EV_WARN_UNUSED;
+
+/* ---- low-level helpers for the other synth files ---------------------------- */
+
+/* Two-sided p-value and critical value for the fit's reference distribution
+ * (normal for z, t(df) otherwise) at fit->opt.level. */
+EV_EXTERN double ev_rma_crit(const ev_rma *fit);
+
+/* ==== synthextra section =====================================================
+ * Mantel-Haenszel, Peto, regtest, trimfill, leave1out, cumul, subgroup,
+ * permutation tests: declarations appended below by the "synthextra" work.
+ * ========================================================================== */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EV_SYNTH_H */
