@@ -370,6 +370,244 @@ EV_EXTERN double ev_rma_crit(const ev_rma *fit);
  * permutation tests: declarations appended below by the "synthextra" work.
  * ========================================================================== */
 
+/* ---- Mantel–Haenszel, Peto, bias, sensitivity, subgroups, permutation tests ---- */
+
+/* A Mantel-Haenszel (rma.mh) or Peto (rma.peto) fit: a common-effect pooled
+ * estimate computed from the 2x2 tables (or person-time data) directly.
+ * `measure` is OR, RR, RD, IRR, IRD (Mantel-Haenszel) or PETO. Per-study
+ * yi/vi (length k_all, NAN for studies left out of the heterogeneity test)
+ * are escalc's with opt->add/to/drop00 and serve only QE, I2 and H2.
+ * Statistics metafor does not compute for a measure are NAN: CO/MH/BD/TA
+ * (OR only; MH also for IRR), BD/TA p-values when k_pos < 2. */
+typedef struct ev_rma_mh {
+    ev_synth_measure measure;
+    double level;
+    size_t k_all;  /* input rows */
+    size_t k;      /* tables without missing cells */
+    size_t k_yi;   /* studies in the heterogeneity test */
+    size_t k_pos;  /* tables in the Breslow-Day test (OR) / with V > 0 (Peto) */
+    double beta, se, zval, pval, ci_lb, ci_ub;
+    double QE, QEp;
+    size_t QEdf;
+    double I2, H2; /* I2 truncated at 0, H2 = QE/(k_yi-1) not truncated */
+    double CO, COp, MH, MHp, BD, BDp, TA, TAp;
+    double *yi, *vi;
+    ev_rma_fitstats fit_ml, fit_reml;
+    size_t n_warnings;
+    char **warnings;
+} ev_rma_mh;
+
+/* Mantel-Haenszel fit (metafor's rma.mh; Mantel & Haenszel 1959, variance
+ * of Robins, Breslow & Greenland 1986 for OR, Greenland & Robins 1985 for
+ * RR/RD). `data` as for ev_escalc_compute; opt->measure must be OR, RR, RD,
+ * IRR or IRD; opt->add/to/drop00 shape the per-study yi/vi (metafor's
+ * defaults for rma.mh are 0.5, only0, drop00 = true); `correct` applies the
+ * continuity correction of the CMH test (metafor's default true).
+ * *out is new (free with ev_rma_mh_free).
+ * EV_EUSAGE for another measure or a level outside (0, 100); EV_EINPUT when
+ * no table is usable or the pooled estimate is undefined (no events in one
+ * group of every table); EV_ENOMEM. */
+EV_EXTERN ev_status ev_rma_mh_fit(ev_rma_mh **out, const ev_synth_data *data,
+                                  const ev_synth_options *opt, bool correct,
+                                  ev_error *err) EV_WARN_UNUSED;
+/* Peto's one-step odds ratio (metafor's rma.peto; Yusuf et al. 1985).
+ * Tables as for OR; opt->measure is ignored (PETO). Same statuses. */
+EV_EXTERN ev_status ev_rma_peto_fit(ev_rma_mh **out, const ev_synth_data *data,
+                                    const ev_synth_options *opt, ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_rma_mh_free(ev_rma_mh *fit);
+
+/* Egger-type regression test for funnel-plot asymmetry (metafor's
+ * regtest with predictor "sei"). RMA refits the model of `fit` (method,
+ * test, level, control) with the standard error as moderator; LM is the
+ * classical Egger test, a weighted least-squares regression of yi on sei
+ * with weights 1/vi and a t-test on k-2 df (Egger et al. 1997). */
+typedef enum ev_regtest_model { EV_REGTEST_RMA = 0, EV_REGTEST_LM } ev_regtest_model;
+
+typedef struct ev_regtest {
+    ev_regtest_model model;
+    double stat;       /* z or t of the sei coefficient */
+    bool stat_is_t;
+    double df;         /* NAN for z */
+    double pval;
+    double est, ci_lb, ci_ub;  /* limit estimate: the intercept (se -> 0) */
+    double coef[2], coef_se[2], coef_stat[2], coef_pval[2]; /* intrcpt, sei */
+    double tau2, QE, QEp;      /* RMA only (NAN for LM) */
+    double residual_sigma;     /* LM only (NAN for RMA) */
+} ev_regtest;
+
+/* Run regtest on the studies `fit` used. `fit` must be intercept-only.
+ * EV_EUSAGE for a moderator model; EV_EINPUT for k < 3 or when the refit
+ * fails (its message); EV_ENOMEM. */
+EV_EXTERN ev_status ev_regtest_compute(ev_regtest *out, const ev_rma *fit,
+                                       ev_regtest_model model, ev_error *err) EV_WARN_UNUSED;
+
+/* Rank correlation test for funnel-plot asymmetry (metafor's ranktest;
+ * Begg & Mazumdar 1994): Kendall's tau between the standardised effects
+ * and the variances; exact p-value when k < 50 and there are no ties, else
+ * the normal approximation with the tie-corrected variance (R cor.test). */
+typedef struct ev_ranktest {
+    double tau, pval;
+    bool exact;
+} ev_ranktest;
+EV_EXTERN ev_status ev_ranktest_compute(ev_ranktest *out, const ev_rma *fit,
+                                        ev_error *err) EV_WARN_UNUSED;
+
+/* Trim and fill (Duval & Tweedie 2000; metafor's trimfill.rma.uni). */
+typedef enum ev_trimfill_estimator { EV_TRIMFILL_L0 = 0, EV_TRIMFILL_R0 } ev_trimfill_estimator;
+typedef enum ev_trimfill_side { EV_SIDE_AUTO = 0, EV_SIDE_LEFT, EV_SIDE_RIGHT } ev_trimfill_side;
+
+typedef struct ev_trimfill {
+    ev_trimfill_estimator estimator;
+    ev_trimfill_side side; /* the side chosen (never AUTO) */
+    size_t k0;             /* filled studies */
+    double se_k0;
+    double p_k0;           /* R0 only, NAN for L0 */
+    /* the model on the augmented data (z-test, as metafor): k_all + k0
+     * studies, the observed ones first; fit->yi/vi are the augmented data.
+     * When k0 = 0 it is a refit of the original data. */
+    ev_rma *fit;
+    bool *fill;            /* length fit->k_all: true for filled studies */
+} ev_trimfill;
+
+/* Run trim and fill on an intercept-only fit. side AUTO chooses as metafor
+ * (the sign of the sei slope of a regression test). *out is new (free with
+ * ev_trimfill_free). EV_EUSAGE for a moderator model; EV_EINPUT for k = 1
+ * or when the algorithm does not converge in 100 iterations; EV_ENOMEM. */
+EV_EXTERN ev_status ev_trimfill_run(ev_trimfill **out, const ev_rma *fit,
+                                    ev_trimfill_estimator est, ev_trimfill_side side,
+                                    ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_trimfill_free(ev_trimfill *tf);
+
+/* Leave-one-out and cumulative meta-analysis (metafor's leave1out and
+ * cumul): one row per input study. For leave1out row i is the fit without
+ * study i; for cumul row j is the fit on the first j studies of `order`.
+ * Rows of studies the fit did not use, and refits that fail, have ok =
+ * false and NAN numbers. tau2 is 0 for EE/FE fits. */
+typedef struct ev_sens_row {
+    size_t study;  /* 0-based input row (omitted / added study) */
+    bool ok;
+    double estimate, se, stat, pval, ci_lb, ci_ub;
+    double Q, Qp, tau2, I2, H2;
+} ev_sens_row;
+
+typedef struct ev_sens {
+    size_t n;          /* = fit->k_all */
+    bool stat_is_t;
+    ev_sens_row *rows; /* n rows, in output order */
+} ev_sens;
+
+/* Leave-one-out for an intercept-only fit. *out is new (ev_sens_free).
+ * EV_EUSAGE for a moderator model; EV_EINPUT for k = 1; EV_ENOMEM. */
+EV_EXTERN ev_status ev_leave1out_run(ev_sens **out, const ev_rma *fit,
+                                     ev_error *err) EV_WARN_UNUSED;
+/* Cumulative meta-analysis in the order of `key` (length fit->k_all,
+ * ascending, ties in input order; NULL = input order). Same statuses. */
+EV_EXTERN ev_status ev_cumul_run(ev_sens **out, const ev_rma *fit, const double *key,
+                                 ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_sens_free(ev_sens *s);
+
+/* Subgroup analysis: a separate fit per level of a grouping variable, the
+ * test for subgroup differences with separate tau2 (Cochran's Q of the
+ * subgroup estimates under a common-effect model, as RevMan and R's meta
+ * do; Borenstein et al. 2009 ch. 19), and the mixed-effects moderator test
+ * with a common tau2 (rma with the grouping factor as moderator). */
+typedef struct ev_subgroup_level {
+    char *level;   /* owned */
+    size_t *rows;  /* 0-based input rows of the level, n_rows of them */
+    size_t n_rows;
+    ev_rma *fit;   /* the level's fit (opt as given) */
+    ev_rma_pred pred; /* its pooled prediction (pi_* for the PI) */
+} ev_subgroup_level;
+
+typedef struct ev_subgroup {
+    ev_rma *overall;          /* fit on all studies */
+    size_t n_levels;
+    ev_subgroup_level *levels; /* sorted C-locale */
+    double Q_between, Q_between_p;
+    size_t Q_between_df;
+    ev_rma *moderator;        /* rma with the factor as moderator */
+} ev_subgroup;
+
+/* Run the subgroup analysis of yi/vi (length k) grouped by `group` (NULL
+ * entry = missing group: the study is left out of the per-level fits and
+ * the moderator model). *out is new (ev_subgroup_free). EV_EINPUT when
+ * fewer than two levels remain or a level's fit fails (the message names
+ * the level); EV_ENOMEM. */
+EV_EXTERN ev_status ev_subgroup_run(ev_subgroup **out, const double *yi, const double *vi,
+                                    size_t k, const char *const *group, const char *group_name,
+                                    const ev_synth_options *opt, ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_subgroup_free(ev_subgroup *sg);
+
+/* Permutation test (metafor's permutest.rma.uni, approximate): for a
+ * meta-regression the rows of the moderator matrix are permuted (a Monte
+ * Carlo sample of `iter` - 1 random permutations plus the observed data);
+ * for an intercept-only model the signs of yi are flipped. p-values count
+ * permuted statistics at least as extreme as observed (|z| or |t| per
+ * coefficient, QM for the omnibus test), with metafor's tolerance
+ * sqrt(DBL_EPSILON). Reproducible: the same seed gives the same p-values on
+ * every platform (xoshiro256** seeded through splitmix64). */
+typedef struct ev_permtest {
+    size_t iter;    /* permutations used, including the observed one */
+    size_t p;
+    double *pval;   /* p per coefficient */
+    double QMp;     /* NAN for intercept-only models */
+    size_t failed;  /* refits that failed and were redrawn */
+} ev_permtest;
+
+/* `progress` (may be NULL) is called every 256 permutations; returning
+ * false cancels (EV_ECANCEL). *out is new (ev_permtest_free). EV_EUSAGE
+ * for iter < 2; EV_EINPUT when too many refits fail; EV_ENOMEM. */
+EV_EXTERN ev_status ev_permtest_run(ev_permtest **out, const ev_rma *fit, size_t iter,
+                                    uint64_t seed, ev_progress_fn progress, void *payload,
+                                    ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_permtest_free(ev_permtest *pt);
+
+/* A small numeric data table for `evident meta`: CSV (RFC 4180 quoting,
+ * comma or semicolon or tab separated, detected from the header) with a
+ * header row. A column is numeric when every non-empty cell parses as a
+ * number ("NA" and empty cells are missing = NAN). Cells keep their text.
+ * Positions in errors are LINE:COL with COL the 1-based field number. */
+typedef struct ev_synth_table ev_synth_table;
+
+/* Read `path` (name used in errors) / parse text[0..n). *out is new (free
+ * with ev_synth_table_free). EV_EIO when the file cannot be read;
+ * EV_EINPUT for an empty file, no data rows, a duplicate or empty column
+ * name, a row with the wrong number of fields, an unterminated quote or
+ * invalid UTF-8 (file:line:col); EV_ENOMEM. */
+EV_EXTERN ev_status ev_synth_table_read(ev_synth_table **out, const char *path,
+                                        ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN ev_status ev_synth_table_parse(ev_synth_table **out, const char *text, size_t n,
+                                         const char *name, ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_synth_table_free(ev_synth_table *t);
+EV_EXTERN size_t ev_synth_table_rows(const ev_synth_table *t);
+EV_EXTERN size_t ev_synth_table_cols(const ev_synth_table *t);
+EV_EXTERN const char *ev_synth_table_colname(const ev_synth_table *t, size_t col);
+/* Column index by exact name; false when absent. */
+EV_EXTERN bool ev_synth_table_find(const ev_synth_table *t, const char *name, size_t *col);
+EV_EXTERN bool ev_synth_table_is_numeric(const ev_synth_table *t, size_t col);
+/* Numbers of a column (NAN for missing or non-numeric cells), borrowed. */
+EV_EXTERN const double *ev_synth_table_num(const ev_synth_table *t, size_t col);
+/* Cell texts of a column (NULL for missing cells), borrowed. */
+EV_EXTERN const char *const *ev_synth_table_text(const ev_synth_table *t, size_t col);
+/* Input line number of data row `row` (0-based), for messages. */
+EV_EXTERN size_t ev_synth_table_line(const ev_synth_table *t, size_t row);
+/* Set an EV_EINPUT error at cell (row, col) of the table: "NAME:LINE:COL:
+ * message". Returns EV_EINPUT. */
+EV_EXTERN ev_status ev_synth_table_error(const ev_synth_table *t, size_t row, size_t col,
+                                         ev_error *err, const char *fmt, ...) EV_PRINTF(5, 6);
+
+/* Fill `out` with the columns opt->measure needs, borrowed from `t`
+ * (metafor's argument names: ai bi ci di / ai n1i ci n2i, m1i sd1i n1i m2i
+ * sd2i n2i, xi ni, ri ni, x1i t1i x2i t2i, yi vi / yi sei), after checking
+ * them: the columns exist and are numeric, counts are whole and >= 0,
+ * events do not exceed group sizes, sd > 0, n >= 2 for means, n >= 1
+ * otherwise, |r| <= 1, vi and sei > 0, person-time > 0. Missing cells are
+ * allowed (the study is omitted later with metafor's warning). EV_EINPUT
+ * with "NAME:LINE:COL: ..." naming the first bad cell, or "NAME: missing
+ * column ..." naming the columns the measure needs. */
+EV_EXTERN ev_status ev_synth_table_data(ev_synth_data *out, const ev_synth_table *t,
+                                        ev_synth_measure measure, ev_error *err) EV_WARN_UNUSED;
+
 #ifdef __cplusplus
 }
 #endif
