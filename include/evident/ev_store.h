@@ -124,13 +124,18 @@ typedef struct ev_import ev_import;
 EV_EXTERN ev_status ev_store_import_begin(ev_store *s, ev_import **out,
                                           const ev_import_info *info,
                                           ev_error *err) EV_WARN_UNUSED;
-/* Add one record (stored, normalised columns filled, FTS-indexed). A record
- * whose PMID is already in the review replaces the older version (MEDLINE
- * update semantics); *out_id (may be NULL) receives its id. */
+/* Add one record (stored, normalised columns filled, FTS-indexed). A PubMed
+ * record (format medline-xml or medline) whose PMID is already held by a
+ * PubMed record in the review replaces it in place, keeping its id and
+ * reviving a tombstone (MEDLINE update semantics); records from other
+ * databases are always added (dedup decides about them). *out_id (may be
+ * NULL) receives the id. The record is borrowed for the call. Errors:
+ * EV_ENOMEM, EV_EIO (disk), EV_EBUSY. On error call ev_store_import_abort. */
 EV_EXTERN ev_status ev_store_import_add(ev_import *imp, const ev_record *rec, ev_id *out_id,
                                         ev_error *err) EV_WARN_UNUSED;
-/* Apply a DeleteCitation PMID: the record is kept as a tombstone, no longer
- * searchable. Unknown PMIDs are counted and ignored. */
+/* Apply a DeleteCitation PMID to the PubMed record holding it: the record
+ * is kept as a tombstone (deleted = 1), removed from the full-text index and
+ * from every listing. Unknown PMIDs are ignored. */
 EV_EXTERN ev_status ev_store_import_delete(ev_import *imp, const char *pmid,
                                            ev_error *err) EV_WARN_UNUSED;
 /* Record the counts and commit. Frees imp whatever the outcome (on failure
@@ -151,8 +156,13 @@ typedef struct ev_import_summary {
 
 /* Hash, parse and import one file as one transaction: on any error (bad
  * input, refused duplicate, cancelled progress) the review is unchanged.
- * `info->sha256` and `info->file_name` are filled from `path` when NULL.
- * `warn`/`progress` may be NULL. */
+ * `info` may be NULL; `info->sha256` and `info->file_name` are filled from
+ * `path` when NULL. `warn`/`progress` may be NULL; `progress` gets bytes read
+ * of the total, and while it runs out->added/replaced/deleted and
+ * out->parse.records hold the running counts (so a progress callback whose
+ * payload can see `out` may show records/s). `out` may be NULL. Statuses:
+ * EV_EREFUSED (same SHA-256 imported before, !force), EV_EINPUT (bad file,
+ * with file:line:col), EV_EIO, EV_ECANCEL, EV_EBUSY, EV_ENOMEM. */
 EV_EXTERN ev_status ev_store_import_file(ev_store *s, const char *path, const ev_import_info *info,
                                          const ev_parse_options *opts, ev_warn_fn warn,
                                          ev_progress_fn progress, void *payload,
