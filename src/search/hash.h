@@ -1,0 +1,25 @@
+/* hash.h - string -> uint32 hash table (private to the search module). */
+#ifndef EV_SEARCH_HASH_H
+#define EV_SEARCH_HASH_H
+
+#include "evident/ev_core.h"
+
+typedef struct ev__sq_slot {
+    const char *key; /* borrowed; NULL = empty slot */
+    uint32_t len;
+    uint32_t val;
+} ev__sq_slot;
+
+typedef struct ev__sq_hash {
+    ev__sq_slot *slots;
+    size_t cap, n;
+} ev__sq_hash;
+
+void ev__sq_hash_release(ev__sq_hash *h);
+bool ev__sq_hash_get(const ev__sq_hash *h, const char *k, size_t n, uint32_t *out);
+/* Insert k -> val unless k is present (then *existed = true, *old = its
+ * value). The key must outlive the table. */
+ev_status ev__sq_hash_put(ev__sq_hash *h, const char *k, size_t n, uint32_t val, bool *existed,
+                          uint32_t *old) EV_WARN_UNUSED;
+
+#endif
