@@ -1,0 +1,69 @@
+/*
+ * dedup_int.h - the dedup engine's internals shared by normalise.c, score.c,
+ * block.c and cluster.c: the compact normalised record (built once per
+ * record, everything a comparison needs, nothing else) and the engine.
+ */
+#ifndef EV_DEDUP_INT_H
+#define EV_DEDUP_INT_H
+
+#include "evident/ev_dedup.h"
+
+/* Author lists longer than this compare on their first names only: a
+ * 1,000-author consortium paper costs no more than a 64-author one. */
+#define EV__DD_MAX_AUTHORS 64
+/* Titles are compared on at most this many tokens. */
+#define EV__DD_MAX_TOKENS 64
+
+typedef struct ev__dd_rec {
+    const char *title; /* normalised (folded, no marks/markup/punct, US spelling) */
+    uint32_t title_len;
+    uint16_t n_tokens;
+    uint32_t *tokens; /* sorted unique token hashes (title) */
+    const char *doi;  /* normalised, NULL if none */
+    const char *pmid;
+    const char *journal; /* normalised, stopwords removed */
+    const char *volume, *issue, *page; /* first alnum token, leading zeros gone */
+    uint32_t *authors; /* sorted unique family-name token hashes */
+    uint16_t n_authors;
+    uint32_t first_author; /* hash of the first family token, 0 if none */
+    int year;              /* 0 = unknown */
+    ev_dedup_kind kind;
+    uint8_t completeness;
+    bool is_new;
+    int64_t source;
+} ev__dd_rec;
+
+struct ev_dedup {
+    ev_dedup_config cfg;
+    ev_arena *arena; /* the normalised records' strings and arrays */
+    ev__dd_rec *recs;
+    size_t n, cap;
+    ev_dedup_pair *pairs;
+    size_t n_pairs, cap_pairs;
+    uint64_t candidates;
+};
+
+/* normalise.c */
+ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *out);
+/* Normalised title text into `out` (exposed for tests and blocking). */
+ev_status ev__dedup_title(ev_buf *out, const char *title);
+/* Canonical spelling of one folded token (British -> American), in place;
+ * returns the new length. */
+size_t ev__dedup_spelling(char *tok, size_t n);
+/* First page of a page range ("123-9" -> "123", "e0173548"), leading zeros
+ * dropped, into out (size >= 32). */
+void ev__dedup_first_page(char *out, size_t size, const char *pages);
+ev_dedup_kind ev__dedup_kind(const ev_record *rec, const char *norm_title,
+                             const char *norm_journal);
+uint32_t ev__dedup_hash(const char *s, size_t n);
+
+/* score.c */
+double ev__dedup_title_sim(const ev__dd_rec *a, const ev__dd_rec *b);
+bool ev__dedup_journal_match(const char *a, const char *b);
+double ev__dedup_author_overlap(const ev__dd_rec *a, const ev__dd_rec *b);
+void ev__dedup_score(const ev_dedup_config *cfg, const ev__dd_rec *a, const ev__dd_rec *b,
+                     ev_dedup_pair *out);
+/* Levenshtein distance of a and b if it is <= max, else max + 1. */
+size_t ev__dedup_levenshtein(const char *a, size_t na, const char *b, size_t nb, size_t max);
+
+#endif /* EV_DEDUP_INT_H */

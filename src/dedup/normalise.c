@@ -1,0 +1,408 @@
+/*
+ * normalise.c - turn an ev_record into the compact form comparisons use,
+ * once per record: titles folded (case, diacritics, markup, punctuation,
+ * British -> American spelling, bracketed language tags and translation
+ * brackets dropped), identifiers, family-name token sets, journal without
+ * stopwords, first page, volume, issue, year, and the kind of item.
+ */
+#include "dedup_int.h"
+
+uint32_t ev__dedup_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1; /* 0 means "none" */
+}
+
+/* Exports write a missing value as "NA", "null", "UNKNOWN"...: no value. */
+static bool is_placeholder(const char *s)
+{
+    static const char *const none[] = {"na", "n/a", "nan", "null", "none", "unknown", "-"};
+    if (s == NULL)
+        return true;
+    while (isspace((unsigned char)*s))
+        s++;
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+        if (ev_strcasecmp(s, none[i]) == 0)
+            return true;
+    return *s == '\0';
+}
+
+static bool ends_with(const char *t, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && memcmp(t + n - k, suf, k) == 0;
+}
+
+/* Replace suffix `from` (length k) with `to` when at least `stem` chars
+ * precede it; returns the new length or 0 when it did not apply. */
+static size_t swap_suffix(char *t, size_t n, const char *from, const char *to, size_t stem)
+{
+    size_t k = strlen(from), m = strlen(to);
+    if (!ends_with(t, n, from) || n - k < stem || m > k)
+        return 0;
+    memcpy(t + n - k, to, m);
+    return n - k + m;
+}
+
+/* Collapse the digraphs ae/oe to e (haem -> hem, oedema -> edema). */
+static size_t fold_digraphs(char *t, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool digraph = i + 1 < n && (t[i] == 'a' || t[i] == 'o') && t[i + 1] == 'e';
+        t[w++] = digraph ? 'e' : t[i];
+        i += digraph;
+    }
+    return w;
+}
+
+/* Both sides of a comparison go through the same mapping, so a rule that
+ * over-reaches ("four" stays, "colour" -> "color") only needs to be
+ * consistent, not linguistically perfect. */
+size_t ev__dedup_spelling(char *t, size_t n)
+{
+    static const char *const rules[][2] = {
+        {"isations", "izations"}, {"isation", "ization"}, {"ising", "izing"}, {"ised", "ized"},
+        {"ises", "izes"},         {"ise", "ize"},         {"ysing", "yzing"}, {"ysed", "yzed"},
+        {"yse", "yze"},           {"ours", "ors"},        {"our", "or"},      {"oural", "oral"},
+        {"tres", "ters"},         {"tre", "ter"},         {"ogues", "ogs"},   {"ogue", "og"},
+        {"lled", "led"},          {"lling", "ling"},      {"mme", "m"},       {"mmes", "ms"},
+    };
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)t[i] >= 0x80)
+            return n; /* ASCII words only */
+    n = fold_digraphs(t, n);
+    if (n >= 5 && memcmp(t, "sulph", 5) == 0) { /* sulphate -> sulfate */
+        t[3] = 'f';
+        memmove(t + 4, t + 5, n - 5);
+        n--;
+    }
+    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+        size_t m = swap_suffix(t, n, rules[r][0], rules[r][1], 3);
+        if (m)
+            return m;
+    }
+    return n;
+}
+
+/* Where a note appended to the title starts ("...syndrome.[Erratum appears
+ * in N Engl J Med...]", "[see comments]"): the note is not the title, and
+ * exports often cut it off mid-way. */
+static size_t note_start(const char *t, size_t n)
+{
+    static const char *const notes[] = {"erratum appears", "erratum in", "retraction in",
+                                        "retraction appears", "comment in", "comment on",
+                                        "see comment", "corrected and republished",
+                                        "published erratum", "update in", "expression of concern",
+                                        "summary for patients"};
+    for (size_t i = 9; i < n; i++) {
+        if (t[i] != '[')
+            continue;
+        for (size_t k = 0; k < sizeof notes / sizeof notes[0]; k++)
+            if (ev_strncasecmp(t + i + 1, notes[k], strlen(notes[k])) == 0)
+                return i;
+    }
+    return n;
+}
+
+/* Drop a bracketed language tag at the end ("... [Chinese]", "[Article in
+ * German]"), appended notes, and the brackets MEDLINE puts round translated
+ * titles. */
+static void title_span(const char *t, size_t *start, size_t *len)
+{
+    size_t s = 0, n = note_start(t, strlen(t));
+    while (n > 0 && (isspace((unsigned char)t[n - 1]) || t[n - 1] == '.'))
+        n--;
+    if (n > 2 && t[0] == '[' && t[n - 1] == ']' && memchr(t + 1, '[', n - 2) == NULL) {
+        s = 1;
+        n--;
+    } else if (n > 2 && t[n - 1] == ']') {
+        const char *open = NULL;
+        for (size_t i = n - 1; i > 0; i--)
+            if (t[i - 1] == '[') {
+                open = t + i - 1;
+                break;
+            }
+        if (open && open > t + 8 && (size_t)(t + n - open) < 48)
+            n = (size_t)(open - t);
+    }
+    *start = s;
+    *len = n - s;
+}
+
+ev_status ev__dedup_title(ev_buf *out, const char *title)
+{
+    size_t s, n;
+    title_span(title, &s, &n);
+    ev_buf norm;
+    ev_buf_init(&norm, 0);
+    ev_status st = ev_text_normalise(&norm, title + s, n, EV_NORM_DEFAULT);
+    size_t pos = 0;
+    ev_str tok;
+    const char *text = ev_buf_cstr(&norm);
+    char word[128];
+    while (st == EV_OK && ev_text_next_token(text, norm.len, &pos, &tok)) {
+        if (out->len && (st = ev_buf_putc(out, ' ')) != EV_OK)
+            break;
+        if (tok.len >= sizeof word) {
+            st = ev_buf_append(out, tok.ptr, tok.len);
+            continue;
+        }
+        memcpy(word, tok.ptr, tok.len);
+        st = ev_buf_append(out, word, ev__dedup_spelling(word, tok.len));
+    }
+    ev_buf_release(&norm);
+    return st;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Sort and de-duplicate; returns the new count. */
+static size_t sort_unique(uint32_t *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_u32);
+    size_t w = 1;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[w - 1])
+            v[w++] = v[i];
+    return w;
+}
+
+/* Hash the tokens of normalised text (at most `max`, of at least `minlen`
+ * bytes) into v; returns how many. */
+static size_t hash_tokens(const char *s, size_t n, uint32_t *v, size_t max, size_t minlen)
+{
+    size_t pos = 0, k = 0;
+    ev_str tok;
+    while (k < max && ev_text_next_token(s, n, &pos, &tok))
+        if (tok.len >= minlen)
+            v[k++] = ev__dedup_hash(tok.ptr, tok.len);
+    return k;
+}
+
+static const char *arena_buf(ev_dedup *d, const ev_buf *b)
+{
+    return b->len ? ev_arena_strndup(d->arena, b->ptr, b->len) : NULL;
+}
+
+static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
+{
+    if (is_placeholder(rec->title))
+        return EV_OK;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    ev_status st = ev__dedup_title(&b, rec->title);
+    if (st == EV_OK && b.len) {
+        o->title = arena_buf(d, &b);
+        uint32_t *v = ev_arena_alloc(d->arena, EV__DD_MAX_TOKENS * sizeof *v);
+        if (o->title == NULL || v == NULL) {
+            st = EV_ENOMEM;
+        } else {
+            o->title_len = (uint32_t)b.len;
+            o->n_tokens = (uint16_t)sort_unique(v, hash_tokens(b.ptr, b.len, v,
+                                                               EV__DD_MAX_TOKENS, 1));
+            o->tokens = v;
+        }
+    }
+    ev_buf_release(&b);
+    return st;
+}
+
+/* The name text of one author: family name, else the collective name. */
+static const char *author_name(const ev_author *a)
+{
+    if (a->family)
+        return a->family;
+    if (a->collective)
+        return a->collective;
+    return a->given;
+}
+
+static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
+{
+    size_t n = rec->n_authors < EV__DD_MAX_AUTHORS ? rec->n_authors : EV__DD_MAX_AUTHORS;
+    uint32_t *v = n ? ev_arena_alloc(d->arena, EV__DD_MAX_AUTHORS * sizeof *v) : NULL;
+    if (n && v == NULL)
+        return EV_ENOMEM;
+    size_t k = 0;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    ev_status st = EV_OK;
+    for (size_t i = 0; i < n && k < EV__DD_MAX_AUTHORS && st == EV_OK; i++) {
+        const char *name = author_name(&rec->authors[i]);
+        if (name == NULL)
+            continue;
+        ev_buf_clear(&b);
+        st = ev_text_normalise(&b, name, strlen(name), EV_NORM_DEFAULT);
+        size_t got = st == EV_OK ? hash_tokens(b.ptr, b.len, v + k, EV__DD_MAX_AUTHORS - k, 2)
+                                 : 0;
+        if (got && o->first_author == 0)
+            o->first_author = v[k];
+        k += got;
+    }
+    ev_buf_release(&b);
+    o->authors = v;
+    o->n_authors = (uint16_t)sort_unique(v, k);
+    return st;
+}
+
+static bool is_journal_stopword(const char *t, size_t n)
+{
+    static const char *const stop[] = {"of", "the", "and", "in", "for", "on", "a", "an",
+                                       "de", "la", "le", "der", "und", "et", "y", "für"};
+    for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++)
+        if (strlen(stop[i]) == n && memcmp(stop[i], t, n) == 0)
+            return true;
+    return false;
+}
+
+static ev_status norm_journal(ev_dedup *d, const char *j, const char **out)
+{
+    if (is_placeholder(j))
+        return EV_OK;
+    ev_buf norm, b;
+    ev_buf_init(&norm, 0);
+    ev_buf_init(&b, 0);
+    ev_status st = ev_text_normalise(&norm, j, strlen(j), EV_NORM_DEFAULT);
+    size_t pos = 0;
+    ev_str tok;
+    while (st == EV_OK && ev_text_next_token(norm.ptr, norm.len, &pos, &tok)) {
+        if (is_journal_stopword(tok.ptr, tok.len))
+            continue;
+        if (b.len)
+            st = ev_buf_putc(&b, ' ');
+        if (st == EV_OK)
+            st = ev_buf_append(&b, tok.ptr, tok.len);
+    }
+    if (st == EV_OK && b.len && (*out = arena_buf(d, &b)) == NULL)
+        st = EV_ENOMEM;
+    ev_buf_release(&norm);
+    ev_buf_release(&b);
+    return st;
+}
+
+/* First run of letters/digits, lower-cased, leading zeros dropped. */
+static void first_token(char *out, size_t size, const char *s)
+{
+    out[0] = '\0';
+    if (is_placeholder(s))
+        return;
+    while (*s && !isalnum((unsigned char)*s))
+        s++;
+    while (*s == '0' && isalnum((unsigned char)s[1]))
+        s++;
+    size_t k = 0;
+    while (*s && isalnum((unsigned char)*s) && k + 1 < size)
+        out[k++] = (char)tolower((unsigned char)*s++);
+    out[k] = '\0';
+}
+
+/* Letters before the number go ("c37" in Nephron Clin Pract, "e0173548",
+ * "S12"): sources disagree on writing them. */
+void ev__dedup_first_page(char *out, size_t size, const char *pages)
+{
+    first_token(out, size, pages);
+    size_t k = 0;
+    while (isalpha((unsigned char)out[k]) && out[k + 1])
+        k++;
+    while (out[k] == '0' && out[k + 1])
+        k++;
+    memmove(out, out + k, strlen(out + k) + 1);
+}
+
+static ev_status norm_short(ev_dedup *d, const char *s, const char **out)
+{
+    char tmp[32];
+    first_token(tmp, sizeof tmp, s);
+    if (tmp[0] == '\0')
+        return EV_OK;
+    *out = ev_arena_strdup(d->arena, tmp);
+    return *out ? EV_OK : EV_ENOMEM;
+}
+
+/* DOIs: from "10." on, lower-cased, trailing dots dropped (whatever the
+ * importer did, URLs and "doi:" prefixes must not make two DOIs differ).
+ * PMIDs: digits only. */
+static ev_status norm_id(ev_dedup *d, const char *s, bool doi, const char **out)
+{
+    if (is_placeholder(s))
+        return EV_OK;
+    char tmp[256];
+    size_t k = 0;
+    const char *p = doi ? strstr(s, "10.") : s;
+    for (; p && *p && k + 1 < sizeof tmp; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (doi && c == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+            char hex[3] = {p[1], p[2], 0}; /* URL-encoded DOIs: %28 -> ( */
+            c = (unsigned char)strtol(hex, NULL, 16);
+            p += 2;
+        }
+        if (doi && !isspace(c))
+            tmp[k++] = (char)tolower(c);
+        else if (!doi && isdigit(c))
+            tmp[k++] = (char)c;
+    }
+    while (k && tmp[k - 1] == '.')
+        k--;
+    if (k < (doi ? 7u : 1u))
+        return EV_OK;
+    *out = ev_arena_strndup(d->arena, tmp, k);
+    return *out ? EV_OK : EV_ENOMEM;
+}
+
+static ev_status norm_page(ev_dedup *d, const char *s, const char **out)
+{
+    char tmp[32];
+    ev__dedup_first_page(tmp, sizeof tmp, s);
+    if (tmp[0] == '\0')
+        return EV_OK;
+    *out = ev_arena_strdup(d->arena, tmp);
+    return *out ? EV_OK : EV_ENOMEM;
+}
+
+static unsigned completeness(const ev_record *rec, const ev__dd_rec *o)
+{
+    return (o->title != NULL) + (o->doi != NULL) * 2 + (o->pmid != NULL) * 2 +
+           (o->n_authors > 0) + (o->year != 0) + (o->journal != NULL) + (o->volume != NULL) +
+           (o->issue != NULL) + (o->page != NULL) + (rec->n_abstract > 0) * 2;
+}
+
+ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
+{
+    memset(o, 0, sizeof *o);
+    const char *journal = rec->journal          ? rec->journal
+                          : rec->journal_abbrev ? rec->journal_abbrev
+                          : rec->medline_ta     ? rec->medline_ta
+                                                : rec->book_title; /* proceedings */
+    ev_status st = norm_title(d, rec, o);
+    if (st == EV_OK)
+        st = norm_authors(d, rec, o);
+    if (st == EV_OK)
+        st = norm_journal(d, journal, &o->journal);
+    if (st == EV_OK)
+        st = norm_short(d, rec->volume, &o->volume);
+    if (st == EV_OK)
+        st = norm_short(d, rec->issue, &o->issue);
+    if (st == EV_OK)
+        st = norm_page(d, rec->pages ? rec->pages : rec->article_number, &o->page);
+    if (st == EV_OK)
+        st = norm_id(d, rec->doi, true, &o->doi);
+    if (st == EV_OK)
+        st = norm_id(d, rec->pmid, false, &o->pmid);
+    if (st != EV_OK)
+        return st;
+    o->year = rec->pub_date.year ? rec->pub_date.year : rec->epub_date.year;
+    o->kind = ev__dedup_kind(rec, o->title, o->journal);
+    o->completeness = (uint8_t)completeness(rec, o);
+    return EV_OK;
+}

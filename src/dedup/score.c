@@ -1,0 +1,345 @@
+/*
+ * score.c - field comparisons and the pair score.
+ *
+ * The score is a Fellegi-Sunter style sum of evidence weights (Fellegi &
+ * Sunter 1969, "A theory for record linkage", JASA 64:1183): each field that
+ * agrees adds roughly log2(P(agree | same) / P(agree | different)), each
+ * that disagrees subtracts, a missing field adds nothing. The weights are
+ * set by hand from those ratios and checked on the labelled sets in
+ * tests/fixtures/dedup/ (docs/internals/dedup.md lists them). Comparisons
+ * run cheap-first: identifiers, then title tokens, and only near titles pay
+ * for an edit distance.
+ */
+#include "dedup_int.h"
+
+/* Weights (bits of evidence). */
+#define W_ID_SAME 20.0
+#define W_ID_CONFLICT (-40.0)
+#define W_TITLE_EXACT 14.0
+#define W_TITLE_NEAR 12.0  /* >= 0.95, or truncated */
+#define W_TITLE_CLOSE 7.0  /* >= 0.90 */
+#define W_TITLE_WEAK 1.0   /* >= 0.80 */
+#define W_TITLE_DIFF (-14.0)
+#define W_AUTH_SAME 6.0
+#define W_AUTH_SOME 3.0
+#define W_AUTH_DIFF (-8.0)
+#define W_YEAR_SAME 3.0
+#define W_YEAR_FAR (-10.0)
+#define W_VOL_SAME 3.0
+#define W_VOL_DIFF (-5.0)
+#define W_PAGE_SAME 5.0
+#define W_PAGE_DIFF (-8.0)
+#define W_ISSUE_SAME 1.0
+#define W_ISSUE_DIFF (-1.0)
+#define W_ISSUE_DIFF_NOPAGE (-5.0)
+#define W_JOURNAL_SAME 2.0
+#define W_JOURNAL_DIFF (-1.0)
+/* Most that the fields after the title can still add. */
+#define W_REST_MAX (W_AUTH_SAME + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_ISSUE_SAME + \
+                    W_JOURNAL_SAME)
+
+size_t ev__dedup_levenshtein(const char *a, size_t na, const char *b, size_t nb, size_t max)
+{
+    size_t diff = na > nb ? na - nb : nb - na;
+    if (diff > max)
+        return max + 1;
+    size_t *row = ev_calloc(nb + 1, sizeof *row);
+    if (row == NULL)
+        return max + 1;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    size_t best = 0;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0], lo = i > max ? i - max : 1, hi = i + max < nb ? i + max : nb;
+        row[0] = i;
+        best = i;
+        if (lo > 1) {
+            diag = row[lo - 1];
+            row[lo - 1] = max + 1; /* outside the band */
+        }
+        for (size_t j = lo; j <= hi; j++) {
+            size_t up = row[j], cost = a[i - 1] != b[j - 1];
+            size_t v = diag + cost;
+            if (up + 1 < v)
+                v = up + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            diag = up;
+            row[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (hi < nb)
+            row[hi + 1] = max + 1;
+        if (best > max) {
+            ev_free(row);
+            return max + 1;
+        }
+    }
+    size_t d = row[nb];
+    ev_free(row);
+    return d > max ? max + 1 : d;
+}
+
+static size_t common_sorted(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, c = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            c++;
+            i++;
+            j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return c;
+}
+
+/* One title is the other cut short at a word boundary (export limits, a
+ * subtitle only one source kept): 2 for a long prefix, 1 for a shorter
+ * prefix or suffix ("MEDICAL PROGRESS Atypical ..."), else 0. */
+static int contained(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    const ev__dd_rec *s = a->title_len <= b->title_len ? a : b;
+    const ev__dd_rec *l = s == a ? b : a;
+    size_t off = l->title_len - s->title_len;
+    if (s->n_tokens < 3 || off == 0)
+        return 0;
+    if (memcmp(s->title, l->title, s->title_len) == 0 && l->title[s->title_len] == ' ')
+        return s->n_tokens >= 6 && s->title_len >= 40 ? 2 : 1;
+    if (memcmp(s->title, l->title + off, s->title_len) == 0 && l->title[off - 1] == ' ')
+        return 1;
+    return 0;
+}
+
+double ev__dedup_title_sim(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    if (a->title == NULL || b->title == NULL)
+        return -1.0;
+    if (a->title_len == b->title_len && memcmp(a->title, b->title, a->title_len) == 0)
+        return 1.0;
+    int c_kind = contained(a, b);
+    if (c_kind)
+        return c_kind == 2 ? 0.96 : 0.90;
+    size_t c = common_sorted(a->tokens, a->n_tokens, b->tokens, b->n_tokens);
+    double dice = 2.0 * (double)c / (double)(a->n_tokens + b->n_tokens);
+    if (dice < 0.5)
+        return dice * 0.8;
+    size_t la = a->title_len > 1000 ? 1000 : a->title_len;
+    size_t lb = b->title_len > 1000 ? 1000 : b->title_len;
+    size_t maxlen = la > lb ? la : lb;
+    size_t maxd = maxlen / 5;
+    size_t d = ev__dedup_levenshtein(a->title, la, b->title, lb, maxd);
+    if (d > maxd)
+        return dice < 0.79 ? dice : 0.79;
+    return 1.0 - (double)d / (double)maxlen;
+}
+
+/* Letters of abbreviation `ab` in order within `full`, first letters equal
+ * ("natl" ~ "national", "curr" ~ "current"). */
+static bool abbreviates(const char *ab, size_t na, const char *full, size_t nf)
+{
+    if (na == 0 || nf == 0 || ab[0] != full[0] || na > nf)
+        return false;
+    size_t j = 0;
+    for (size_t i = 0; i < nf && j < na; i++)
+        if (full[i] == ab[j])
+            j++;
+    return j == na;
+}
+
+/* Every word of `ab` abbreviates a word of `full`, in order (words of
+ * `full` may be skipped: "Brain" ~ "Brain: a journal of neurology"). */
+static bool journal_abbreviates(const char *ab, const char *full)
+{
+    size_t pa = 0, pf = 0, na = strlen(ab), nf = strlen(full);
+    ev_str ta, tf;
+    bool any = false;
+    while (ev_text_next_token(ab, na, &pa, &ta)) {
+        bool found = false;
+        while (!found && ev_text_next_token(full, nf, &pf, &tf))
+            found = abbreviates(ta.ptr, ta.len, tf.ptr, tf.len);
+        if (!found)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+bool ev__dedup_journal_match(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    return journal_abbreviates(a, b) || journal_abbreviates(b, a);
+}
+
+double ev__dedup_author_overlap(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    size_t m = a->n_authors < b->n_authors ? a->n_authors : b->n_authors;
+    if (m == 0)
+        return -1.0;
+    return (double)common_sorted(a->authors, a->n_authors, b->authors, b->n_authors) /
+           (double)m;
+}
+
+static double score_ids(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
+{
+    double s = 0;
+    if (a->doi && b->doi) {
+        bool same = strcmp(a->doi, b->doi) == 0;
+        *r |= same ? EV_DEDUP_R_DOI_SAME : EV_DEDUP_R_DOI_CONFLICT;
+        s += same ? W_ID_SAME : W_ID_CONFLICT;
+    }
+    if (a->pmid && b->pmid) {
+        bool same = strcmp(a->pmid, b->pmid) == 0;
+        *r |= same ? EV_DEDUP_R_PMID_SAME : EV_DEDUP_R_PMID_CONFLICT;
+        s += same ? W_ID_SAME : W_ID_CONFLICT;
+    }
+    return s;
+}
+
+static double score_title(double sim, const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
+{
+    if (sim < 0) {
+        *r |= EV_DEDUP_R_NO_TITLE;
+        return 0;
+    }
+    /* A short title ("Editorial", "Reply") says little even when equal. */
+    size_t tokens = a->n_tokens < b->n_tokens ? a->n_tokens : b->n_tokens;
+    double info = tokens >= 6 ? 1.0 : tokens >= 4 ? 0.7 : 0.35;
+    if (tokens < 4)
+        *r |= EV_DEDUP_R_TITLE_GENERIC;
+    if (sim >= 0.999) {
+        *r |= EV_DEDUP_R_TITLE_SAME;
+        return W_TITLE_EXACT * info;
+    }
+    if (sim >= 0.80)
+        *r |= EV_DEDUP_R_TITLE_SIMILAR;
+    if (sim >= 0.95)
+        return W_TITLE_NEAR * info;
+    if (sim >= 0.90)
+        return W_TITLE_CLOSE * info;
+    if (sim >= 0.80)
+        return W_TITLE_WEAK;
+    *r |= EV_DEDUP_R_TITLE_DIFFERENT;
+    return W_TITLE_DIFF;
+}
+
+static double score_authors(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
+{
+    double ov = ev__dedup_author_overlap(a, b);
+    if (ov < 0)
+        return 0;
+    if (ov >= 0.8 && a->first_author == b->first_author) {
+        *r |= EV_DEDUP_R_AUTHORS_SAME;
+        return W_AUTH_SAME;
+    }
+    if (ov >= 0.5)
+        return W_AUTH_SOME;
+    if (ov > 0)
+        return 0;
+    *r |= EV_DEDUP_R_AUTHORS_DIFFERENT;
+    return W_AUTH_DIFF;
+}
+
+static double score_str(const char *x, const char *y, double same, double diff, unsigned bit_same,
+                        unsigned bit_diff, unsigned *r)
+{
+    if (x == NULL || y == NULL)
+        return 0;
+    bool eq = strcmp(x, y) == 0;
+    *r |= eq ? bit_same : bit_diff;
+    return eq ? same : diff;
+}
+
+/* EndNote exports often put the library's record number in the issue field
+ * (1112 vs 1113), so only plausible issue numbers may disagree; without
+ * pages to tell them apart, two issues of a volume are two items (a
+ * column repeated in every issue). */
+static double score_issue(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    if (a->issue == NULL || b->issue == NULL)
+        return 0;
+    if (strcmp(a->issue, b->issue) == 0)
+        return W_ISSUE_SAME;
+    long x, y;
+    if (!ev_parse_long(a->issue, &x) || !ev_parse_long(b->issue, &y) || x > 400 || y > 400)
+        return 0;
+    return a->page && b->page ? W_ISSUE_DIFF : W_ISSUE_DIFF_NOPAGE;
+}
+
+static double score_rest(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
+{
+    double s = score_authors(a, b, r);
+    if (a->year && b->year) {
+        int dy = abs(a->year - b->year);
+        s += dy == 0 ? W_YEAR_SAME : dy == 1 ? 0 : W_YEAR_FAR;
+        if (dy > 1)
+            *r |= EV_DEDUP_R_YEAR_DIFFERENT;
+    }
+    s += score_str(a->volume, b->volume, W_VOL_SAME, W_VOL_DIFF, 0, EV_DEDUP_R_VOLUME_DIFFERENT, r);
+    s += score_str(a->page, b->page, W_PAGE_SAME, W_PAGE_DIFF, EV_DEDUP_R_PAGES_SAME,
+                   EV_DEDUP_R_PAGES_DIFFERENT, r);
+    s += score_issue(a, b);
+    if (a->journal && b->journal) {
+        bool m = ev__dedup_journal_match(a->journal, b->journal);
+        *r |= m ? EV_DEDUP_R_JOURNAL_SAME : 0;
+        s += m ? W_JOURNAL_SAME : W_JOURNAL_DIFF;
+    }
+    return s;
+}
+
+/* Different kinds of item are related, not duplicates, with one exception:
+ * Embase writes the meeting into the journal field ("Circulation.
+ * Conference: ...") of an abstract that other databases list under the
+ * plain journal; same journal, volume and pages make it one item. */
+static bool kinds_conflict(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
+{
+    if (a->kind == b->kind || (r & (EV_DEDUP_R_DOI_SAME | EV_DEDUP_R_PMID_SAME)))
+        return false;
+    bool conf = a->kind == EV_DEDUP_KIND_CONFERENCE || b->kind == EV_DEDUP_KIND_CONFERENCE;
+    bool art = a->kind == EV_DEDUP_KIND_ARTICLE || b->kind == EV_DEDUP_KIND_ARTICLE;
+    if (conf && art && (r & EV_DEDUP_R_JOURNAL_SAME) && a->volume && b->volume &&
+        !(r & (EV_DEDUP_R_PAGES_DIFFERENT | EV_DEDUP_R_VOLUME_DIFFERENT)))
+        return false;
+    return true;
+}
+
+static ev_dedup_verdict verdict(const ev_dedup_config *cfg, const ev_dedup_pair *p)
+{
+    unsigned r = p->reasons;
+    bool alike = p->title_sim >= 0.9 && !(r & EV_DEDUP_R_TITLE_GENERIC);
+    if (r & (EV_DEDUP_R_DOI_CONFLICT | EV_DEDUP_R_PMID_CONFLICT | EV_DEDUP_R_KIND_DIFFERS))
+        return p->score >= cfg->review || alike ? EV_DEDUP_RELATED : EV_DEDUP_DIFFERENT;
+    if (p->score >= cfg->auto_merge)
+        return EV_DEDUP_SAME;
+    if (p->score >= cfg->review)
+        return EV_DEDUP_REVIEW;
+    return alike ? EV_DEDUP_RELATED : EV_DEDUP_DIFFERENT;
+}
+
+void ev__dedup_score(const ev_dedup_config *cfg, const ev__dd_rec *a, const ev__dd_rec *b,
+                     ev_dedup_pair *out)
+{
+    unsigned r = 0;
+    double s = score_ids(a, b, &r);
+    double sim = ev__dedup_title_sim(a, b);
+    s += score_title(sim, a, b, &r);
+    out->title_sim = sim;
+    /* Identifiers and title already rule it out: skip the rest. */
+    if (s + W_REST_MAX < cfg->review && sim < 0.9) {
+        out->score = s;
+        out->reasons = r;
+        out->verdict = EV_DEDUP_DIFFERENT;
+        return;
+    }
+    s += score_rest(a, b, &r);
+    if (kinds_conflict(a, b, r))
+        r |= EV_DEDUP_R_KIND_DIFFERS;
+    out->score = s;
+    out->reasons = r;
+    out->verdict = verdict(cfg, out);
+}

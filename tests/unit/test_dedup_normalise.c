@@ -1,0 +1,152 @@
+/* test_dedup_normalise.c - the normalisers: titles, spelling, pages,
+ * journals, identifiers, kinds of item. */
+#include "test_dedup_util.h"
+
+#include "dedup_int.h"
+
+static void title_is(const char *in, const char *want)
+{
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev__dedup_title(&b, in), EV_OK);
+    assert_string_equal(ev_buf_cstr(&b), want);
+    ev_buf_release(&b);
+}
+
+static void title_folds_case_punctuation_markup_and_diacritics(void **state)
+{
+    (void)state;
+    title_is("Effect of <i>Saccharomyces</i> boulardii: a Trial.", "effect of saccharomyces boulardii a trial");
+    title_is("Évaluation   de l'efficacité", "evaluation de l efficacite");
+    title_is("β<sub>2</sub>-agonists in COPD", "β2 agonists in copd");
+}
+
+static void title_maps_british_to_american_spelling(void **state)
+{
+    (void)state;
+    title_is("Paediatric haematology: randomised trial of tumour behaviour",
+             "pediatric hematology randomized trial of tumor behavior");
+    title_is("Pediatric hematology: randomized trial of tumor behavior",
+             "pediatric hematology randomized trial of tumor behavior");
+    title_is("Oedema in the centre of the oesophagus", "edema in the center of the esophagus");
+    title_is("Sulphate analysed", "sulfate analyzed");
+}
+
+static void title_drops_language_tags_translation_brackets_and_notes(void **state)
+{
+    (void)state;
+    title_is("[A study on mycobacterium vaccine in tuberculous pleurisy]",
+             "a study on mycobacterium vaccine in tuberculous pleurisy");
+    title_is("Efficacy of batroxobin for vascular cognitive impairment. [Chinese]",
+             "efficacy of batroxobin for vascular cognitive impairment");
+    title_is("Eculizumab for atypical hemolytic-uremic syndrome.[Erratum appears in N Engl J "
+             "Med. 2009 Jun 4;360(23):2487 Note: Philipp",
+             "eculizumab for atypical hemolytic uremic syndrome");
+}
+
+static void first_page(const char *in, const char *want)
+{
+    char out[32];
+    ev__dedup_first_page(out, sizeof out, in);
+    assert_string_equal(out, want);
+}
+
+static void first_page_ignores_range_style_prefixes_and_zeros(void **state)
+{
+    (void)state;
+    first_page("123-9", "123");
+    first_page("123-129", "123");
+    first_page("761--778", "761");
+    first_page("c37-c42", "37");
+    first_page("e0173548", "173548");
+    first_page("S12", "12");
+    first_page("NA", "");
+    first_page(NULL, "");
+}
+
+static void journal_abbreviations_match_full_names(void **state)
+{
+    (void)state;
+    assert_true(ev__dedup_journal_match("curr opin lipidol", "current opinion lipidology"));
+    assert_true(ev__dedup_journal_match("proc natl acad sci u s a",
+                                        "proceedings national academy sciences united states "
+                                        "america"));
+    assert_true(ev__dedup_journal_match("brain", "brain journal neurology"));
+    assert_true(ev__dedup_journal_match("pediatr nephrol", "pediatric nephrology"));
+    assert_false(ev__dedup_journal_match("lancet", "brain"));
+    assert_false(ev__dedup_journal_match("j clin oncol", "lancet oncology"));
+}
+
+static void spelling_is_consistent_on_both_sides(void **state)
+{
+    (void)state;
+    char a[] = "colour", b[] = "color";
+    size_t na = ev__dedup_spelling(a, 6), nb = ev__dedup_spelling(b, 5);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+}
+
+static ev_dedup_kind kind_of(const t_rec *t)
+{
+    ev_dedup *d;
+    assert_int_equal(ev_dedup_new(&d, NULL, NULL), EV_OK);
+    size_t i = t_add(d, t);
+    ev_dedup_kind k = ev_dedup_record_kind(d, i);
+    ev_dedup_free(d);
+    return k;
+}
+
+static void kinds_are_recognised(void **state)
+{
+    (void)state;
+    assert_int_equal(kind_of(&(t_rec){.title = "Erratum: Severe deficiency of ADAMTS13"}),
+                     EV_DEDUP_KIND_ERRATUM);
+    assert_int_equal(kind_of(&(t_rec){.title = "Long-term effect of eculizumab (vol 85, pg 553, "
+                                               "2010)"}),
+                     EV_DEDUP_KIND_ERRATUM);
+    assert_int_equal(kind_of(&(t_rec){.title = "Notice of retraction: effects of X"}),
+                     EV_DEDUP_KIND_RETRACTION);
+    assert_int_equal(kind_of(&(t_rec){.title = "Atypical HUS and streptococcus - Reply"}),
+                     EV_DEDUP_KIND_COMMENT);
+    assert_int_equal(kind_of(&(t_rec){.title = "Comment on: a trial of X"}),
+                     EV_DEDUP_KIND_COMMENT);
+    assert_int_equal(kind_of(&(t_rec){.title = "A trial", .journal = "Circulation. Conference: "
+                                                                     "AHA Scientific Sessions"}),
+                     EV_DEDUP_KIND_CONFERENCE);
+    assert_int_equal(kind_of(&(t_rec){.title = "A trial", .doi = "10.1101/2020.03.01.20029"}),
+                     EV_DEDUP_KIND_PREPRINT);
+    assert_int_equal(kind_of(&(t_rec){.title = "A trial", .journal = "medRxiv"}),
+                     EV_DEDUP_KIND_PREPRINT);
+    /* An article whose export carries an erratum note is still the article. */
+    assert_int_equal(kind_of(&(t_rec){.title = "Gain-of-function mutations in factor B.[Erratum "
+                                               "appears in Proc Natl Acad Sci U S A. 2007]"}),
+                     EV_DEDUP_KIND_ARTICLE);
+    assert_int_equal(kind_of(&(t_rec){.title = "A trial", .journal = "Proceedings of the "
+                                                                     "National Academy of "
+                                                                     "Sciences"}),
+                     EV_DEDUP_KIND_ARTICLE);
+}
+
+static void levenshtein_is_bounded(void **state)
+{
+    (void)state;
+    assert_int_equal(ev__dedup_levenshtein("kitten", 6, "sitting", 7, 5), 3);
+    assert_int_equal(ev__dedup_levenshtein("kitten", 6, "sitting", 7, 2), 3); /* max + 1 */
+    assert_int_equal(ev__dedup_levenshtein("abc", 3, "abc", 3, 0), 0);
+    assert_int_equal(ev__dedup_levenshtein("", 0, "abc", 3, 3), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(title_folds_case_punctuation_markup_and_diacritics),
+        cmocka_unit_test(title_maps_british_to_american_spelling),
+        cmocka_unit_test(title_drops_language_tags_translation_brackets_and_notes),
+        cmocka_unit_test(first_page_ignores_range_style_prefixes_and_zeros),
+        cmocka_unit_test(journal_abbreviations_match_full_names),
+        cmocka_unit_test(spelling_is_consistent_on_both_sides),
+        cmocka_unit_test(kinds_are_recognised),
+        cmocka_unit_test(levenshtein_is_bounded),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,229 @@
+/* test_dedup_score.c - pair scores and verdicts on hand-made records built
+ * from the patterns seen in the labelled exports. */
+#include "test_dedup_util.h"
+
+static const t_rec base = {
+    .title = "Perioperative nutritional support in patients undergoing hepatectomy for "
+             "hepatocellular carcinoma",
+    .authors = "Ziegler, Thomas R.; Smith, John",
+    .journal = "Journal of Parenteral and Enteral Nutrition",
+    .volume = "20",
+    .issue = "1",
+    .pages = "91-92",
+    .year = 1996,
+};
+
+static void identical_records_merge(void **state)
+{
+    (void)state;
+    ev_dedup_pair p = t_score(&base, &base);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+    assert_true(p.title_sim > 0.999);
+}
+
+static void variants_of_one_record_merge(void **state)
+{
+    (void)state;
+    t_rec v = base;
+    v.title = "PERIOPERATIVE NUTRITIONAL SUPPORT IN PATIENTS UNDERGOING HEPATECTOMY FOR "
+              "HEPATOCELLULAR CARCINOMA.";
+    v.authors = "Ziegler, T. R.; Smith, J.";
+    v.journal = "JPEN J Parenter Enteral Nutr";
+    v.pages = "91-2";
+    v.issue = NULL;
+    assert_int_equal(t_score(&base, &v).verdict, EV_DEDUP_SAME);
+}
+
+static void truncated_title_still_merges(void **state)
+{
+    (void)state;
+    t_rec v = base;
+    v.title = "Perioperative nutritional support in patients undergoing hepatectomy";
+    ev_dedup_pair p = t_score(&base, &v);
+    assert_true(p.title_sim >= 0.95);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+}
+
+static void year_one_apart_is_tolerated_but_far_years_are_not(void **state)
+{
+    (void)state;
+    t_rec v = base;
+    v.year = 1997;
+    assert_int_equal(t_score(&base, &v).verdict, EV_DEDUP_SAME);
+    v.year = 2003;
+    assert_int_not_equal(t_score(&base, &v).verdict, EV_DEDUP_SAME);
+}
+
+static void doi_conflict_is_related_never_merged(void **state)
+{
+    (void)state;
+    t_rec a = base, b = base;
+    a.doi = "10.1177/014860719602000191";
+    b.doi = "https://doi.org/10.1177/0148607196020001999";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_DOI_CONFLICT);
+    assert_int_equal(p.verdict, EV_DEDUP_RELATED);
+}
+
+static void doi_written_as_url_or_encoded_is_the_same_doi(void **state)
+{
+    (void)state;
+    t_rec a = base, b = base;
+    a.doi = "10.1016/S0025-7753(17)30624-3";
+    b.doi = "http://dx.doi.org/10.1016/s0025-7753%2817%2930624-3";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_DOI_SAME);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+}
+
+static void pmid_conflict_is_related_never_merged(void **state)
+{
+    (void)state;
+    t_rec a = base, b = base;
+    a.pmid = "8847415";
+    b.pmid = "8847416";
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_RELATED);
+}
+
+static void erratum_and_article_are_related(void **state)
+{
+    (void)state;
+    t_rec e = base;
+    e.title = "Erratum: Perioperative nutritional support in patients undergoing hepatectomy "
+              "for hepatocellular carcinoma";
+    e.pages = "91-92";
+    ev_dedup_pair p = t_score(&base, &e);
+    assert_true(p.reasons & EV_DEDUP_R_KIND_DIFFERS);
+    assert_int_equal(p.verdict, EV_DEDUP_RELATED);
+}
+
+static void conference_abstract_and_paper_are_related(void **state)
+{
+    (void)state;
+    t_rec c = base;
+    c.journal = "Clinical Nutrition. Conference: 17th ESPEN Congress";
+    c.volume = "14";
+    c.issue = NULL;
+    c.pages = "S12";
+    c.year = 1995;
+    assert_int_equal(t_score(&base, &c).verdict, EV_DEDUP_RELATED);
+}
+
+static void conference_label_in_journal_field_alone_is_not_a_different_kind(void **state)
+{
+    (void)state;
+    /* Embase writes "Circulation. Conference: ..." for the abstract that
+     * MEDLINE lists under "Circulation": same volume, same item. */
+    t_rec a = base, b = base;
+    a.journal = "Circulation. Conference: American Heart Association Scientific Sessions";
+    a.volume = "136";
+    a.pages = NULL;
+    b.journal = "Circulation";
+    b.volume = "136";
+    b.pages = NULL;
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
+static void preprint_and_published_version_are_related(void **state)
+{
+    (void)state;
+    t_rec pre = base;
+    pre.journal = "medRxiv";
+    pre.doi = "10.1101/2020.04.01.20050120";
+    pre.volume = NULL;
+    pre.issue = NULL;
+    pre.pages = NULL;
+    assert_int_equal(t_score(&base, &pre).verdict, EV_DEDUP_RELATED);
+}
+
+static void reply_with_the_same_title_is_not_merged(void **state)
+{
+    (void)state;
+    t_rec r = base;
+    r.title = "Perioperative nutritional support in patients undergoing hepatectomy for "
+              "hepatocellular carcinoma - Reply";
+    r.authors = "Fan, S. T.";
+    r.pages = "93";
+    assert_int_not_equal(t_score(&base, &r).verdict, EV_DEDUP_SAME);
+}
+
+static void generic_titles_do_not_merge_on_title_alone(void **state)
+{
+    (void)state;
+    t_rec a = {.title = "Editorial", .journal = "Lancet", .year = 2010};
+    t_rec b = {.title = "Editorial", .journal = "Lancet", .year = 2010};
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_TITLE_GENERIC);
+    assert_int_not_equal(p.verdict, EV_DEDUP_SAME);
+    t_rec c = {.title = "Reply", .authors = "Smith, J", .year = 2010};
+    t_rec e = {.title = "Reply", .authors = "Smith, J", .year = 2010};
+    assert_int_not_equal(t_score(&c, &e).verdict, EV_DEDUP_SAME);
+}
+
+static void a_column_repeated_in_every_issue_is_not_merged(void **state)
+{
+    (void)state;
+    t_rec a = {.title = "Remarks from MIS Quarterly Editor - Editor's Comments",
+               .authors = "Lee, Allen S.", .journal = "MIS Quarterly", .volume = "24",
+               .issue = "1", .year = 2000};
+    t_rec b = a;
+    b.issue = "2";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
+static void records_without_title_never_merge_automatically(void **state)
+{
+    (void)state;
+    t_rec a = base, b = base;
+    a.title = NULL;
+    b.title = NULL;
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_NO_TITLE);
+    assert_int_not_equal(p.verdict, EV_DEDUP_SAME);
+    t_rec only_doi = {.doi = "10.1000/xyz"};
+    assert_int_not_equal(t_score(&only_doi, &only_doi).verdict, EV_DEDUP_SAME);
+}
+
+static void different_papers_by_the_same_authors_are_different(void **state)
+{
+    (void)state;
+    t_rec b = base;
+    b.title = "Glutamine supplementation in critically ill patients receiving parenteral "
+              "nutrition";
+    b.pages = "301-310";
+    assert_int_equal(t_score(&base, &b).verdict, EV_DEDUP_DIFFERENT);
+}
+
+static void initials_and_full_names_agree(void **state)
+{
+    (void)state;
+    t_rec a = base, b = base;
+    a.authors = "Schuett, Susanne; Heywood, Charles A.; Kentridge, Robert W.";
+    b.authors = "Schuett S; Heywood CA; Kentridge RW";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_AUTHORS_SAME);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(identical_records_merge),
+        cmocka_unit_test(variants_of_one_record_merge),
+        cmocka_unit_test(truncated_title_still_merges),
+        cmocka_unit_test(year_one_apart_is_tolerated_but_far_years_are_not),
+        cmocka_unit_test(doi_conflict_is_related_never_merged),
+        cmocka_unit_test(doi_written_as_url_or_encoded_is_the_same_doi),
+        cmocka_unit_test(pmid_conflict_is_related_never_merged),
+        cmocka_unit_test(erratum_and_article_are_related),
+        cmocka_unit_test(conference_abstract_and_paper_are_related),
+        cmocka_unit_test(conference_label_in_journal_field_alone_is_not_a_different_kind),
+        cmocka_unit_test(preprint_and_published_version_are_related),
+        cmocka_unit_test(reply_with_the_same_title_is_not_merged),
+        cmocka_unit_test(generic_titles_do_not_merge_on_title_alone),
+        cmocka_unit_test(a_column_repeated_in_every_issue_is_not_merged),
+        cmocka_unit_test(records_without_title_never_merge_automatically),
+        cmocka_unit_test(different_papers_by_the_same_authors_are_different),
+        cmocka_unit_test(initials_and_full_names_agree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
