@@ -353,11 +353,19 @@ typedef struct ev_rma_confint {
     bool lb_truncated, ub_truncated;
 } ev_rma_confint;
 
-/* Compute the CI at fit->opt.level with fit->opt.control (tol, maxiter,
- * tau2_max). EV_EUSAGE for PL on a non-likelihood fit or for an EE/FE fit;
- * EV_EINPUT when the root search fails. */
+/* Compute the CI at fit->opt.level with confint.rma.uni's default control
+ * (tol 1.220703e-4, maxiter 1000, search up to max(100, 10 tau2)).
+ * EV_EUSAGE for PL on a non-likelihood fit or for an EE/FE fit; EV_EINPUT
+ * when the root search fails. */
 EV_EXTERN ev_status ev_rma_confint_compute(ev_rma_confint *out, const ev_rma *fit,
                                            ev_confint_type type, ev_error *err) EV_WARN_UNUSED;
+/* Same with an explicit control (confint's control=): tol, maxiter and
+ * tau2_max are used (tau2_max is raised to 10 tau2 when lower); NULL = the
+ * defaults above. */
+EV_EXTERN ev_status ev_rma_confint_compute_ctl(ev_rma_confint *out, const ev_rma *fit,
+                                               ev_confint_type type,
+                                               const ev_synth_control *control,
+                                               ev_error *err) EV_WARN_UNUSED;
 
 /* ---- low-level helpers for the other synth files ---------------------------- */
 
