@@ -31,7 +31,8 @@ static ev_status need(ctx *c, const double *col, const char *name)
                         ev_synth_measure_name(c->o->measure), name);
 }
 
-/* Value checks: finite or NaN (NaN = missing), >= lo, and integer-free. */
+/* Value checks: finite or NaN (NaN = missing, as metafor's NA), and >= lo
+ * (> lo when strict). The message names the study row and the column. */
 static ev_status check_col(ctx *c, const double *col, const char *name, double lo, bool strict)
 {
     for (size_t i = 0; i < c->d->k; i++) {
@@ -218,9 +219,11 @@ static ev_status means_check(ctx *c)
         (st = need(c, d->n1i, "n1i")) || (st = need(c, d->m2i, "m2i")) ||
         (st = need(c, d->sd2i, "sd2i")) || (st = need(c, d->n2i, "n2i")))
         return st;
-    if ((st = check_col(c, d->sd1i, "sd1i", 0, false)) ||
-        (st = check_col(c, d->sd2i, "sd2i", 0, false)) ||
-        (st = check_col(c, d->n1i, "n1i", 1, false)) || (st = check_col(c, d->n2i, "n2i", 1, false)))
+    /* A zero SD or a group of one makes every variance formula degenerate:
+     * treat both as data errors rather than silently dropping the study. */
+    if ((st = check_col(c, d->sd1i, "sd1i", 0, true)) ||
+        (st = check_col(c, d->sd2i, "sd2i", 0, true)) ||
+        (st = check_col(c, d->n1i, "n1i", 2, false)) || (st = check_col(c, d->n2i, "n2i", 2, false)))
         return st;
     for (size_t i = 0; i < d->k; i++)
         if (!isinf(d->m1i[i]) && !isinf(d->m2i[i]))
@@ -420,8 +423,9 @@ static ev_status do_change(ctx *c)
     if ((st = need(c, d->m1i, "m1i")) || (st = need(c, d->m2i, "m2i")) ||
         (st = need(c, d->sd1i, "sd1i")) || (st = need(c, d->sd2i, "sd2i")) ||
         (st = need(c, d->ni, "ni")) || (st = need(c, d->ri, "ri")) ||
-        (st = check_col(c, d->sd1i, "sd1i", 0, false)) ||
-        (st = check_col(c, d->sd2i, "sd2i", 0, false)) || (st = check_col(c, d->ni, "ni", 1, false)))
+        (st = check_col(c, d->sd1i, "sd1i", 0, true)) ||
+        (st = check_col(c, d->sd2i, "sd2i", 0, true)) || (st = check_col(c, d->ni, "ni", 2, false)) ||
+        (st = check_col(c, d->ri, "ri", -1, false)))
         return st;
     for (size_t i = 0; i < d->k; i++) {
         double s1 = d->sd1i[i], s2 = d->sd2i[i], n = d->ni[i], r = d->ri[i];
