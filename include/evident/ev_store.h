@@ -198,6 +198,11 @@ EV_EXTERN ev_status ev_store_records_foreach(ev_store *s, ev_record_visit_fn fn,
 EV_EXTERN ev_status ev_store_record_import(ev_store *s, ev_id id, ev_id *out,
                                            ev_error *err) EV_WARN_UNUSED;
 
+/* Every import a record was seen in, ascending. *out belongs to the caller
+ * (ev_free); *n may be 0 (records added outside an import). */
+EV_EXTERN ev_status ev_store_record_imports(ev_store *s, ev_id id, ev_id **out, size_t *n,
+                                            ev_error *err) EV_WARN_UNUSED;
+
 typedef struct ev_store_stats {
     uint64_t records;       /* live records */
     uint64_t tombstones;    /* deleted by DeleteCitation */

@@ -80,13 +80,16 @@ static ev_status refuse_duplicate(ev_store *s, const ev_import_info *info, ev_er
         return ret;
     ev__store_bind(st, 1, info->sha256);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
+        const char *was = (const char *)sqlite3_column_text(st, 2);
+        bool same_name = was && info->file_name && strcmp(was, info->file_name) == 0;
         ret = ev_error_set(err, EV_EREFUSED, info->file_name, 0, 0,
-                           "this file was already imported (import %lld, '%s', on %s; same "
-                           "SHA-256)",
+                           "already imported as import %lld on %s (same SHA-256%s%s%s)",
                            (long long)sqlite3_column_int64(st, 0),
-                           (const char *)sqlite3_column_text(st, 2),
-                           (const char *)sqlite3_column_text(st, 1));
+                           (const char *)sqlite3_column_text(st, 1),
+                           same_name || !was ? "" : " as '", same_name || !was ? "" : was,
+                           same_name || !was ? "" : "'");
+    }
     else if (rc != SQLITE_DONE)
         ret = ev__store_fail(s, err, rc, "cannot read the imports");
     sqlite3_finalize(st);

@@ -99,6 +99,42 @@ ev_status ev_store_record_import(ev_store *s, ev_id id, ev_id *out, ev_error *er
     return ret;
 }
 
+ev_status ev_store_record_imports(ev_store *s, ev_id id, ev_id **out, size_t *n, ev_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    *n = 0;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT import_id FROM record_imports WHERE record_id = ?1 "
+                                "ORDER BY import_id",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return ev__store_fail(s, err, rc, "cannot read imports");
+    sqlite3_bind_int64(st, 1, id);
+    ev_id *ids = NULL;
+    size_t count = 0;
+    ev_status ret = EV_OK;
+    while (ret == EV_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ev_id *p = ev_reallocarray(ids, count + 1, sizeof *p);
+        if (p == NULL) {
+            ret = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        ids = p;
+        ids[count++] = sqlite3_column_int64(st, 0);
+    }
+    if (ret == EV_OK && rc != SQLITE_DONE)
+        ret = ev__store_fail(s, err, rc, "cannot read imports");
+    sqlite3_finalize(st);
+    if (ret != EV_OK) {
+        ev_free(ids);
+        return ret;
+    }
+    *out = ids;
+    *n = count;
+    return EV_OK;
+}
+
 /* ---- statistics ---------------------------------------------------------------- */
 
 static const char stats_sql[] =

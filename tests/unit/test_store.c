@@ -354,7 +354,7 @@ static void same_file_twice_is_refused_unless_forced(void **state)
     ev_import_info info = {.file_name = "again.ris", .sha256 = "same"};
     assert_int_equal(ev_store_import_begin(s, &imp, &info, &err), EV_EREFUSED);
     assert_null(imp);
-    assert_non_null(strstr(err.message, "already imported (import 1"));
+    assert_non_null(strstr(err.message, "already imported as import 1 on "));
     info.force = true;
     assert_int_equal(ev_store_import_begin(s, &imp, &info, &err), EV_OK);
     assert_int_equal(ev_store_import_commit(imp, NULL, &err), EV_OK);

@@ -1,0 +1,80 @@
+/* cli_util.c - JSON strings for --json output, option errors, counts. */
+#include "cli_util.h"
+
+#include "cli.h"
+
+#include "evident/ev_store.h"
+
+void ev_cli_json_string(FILE *out, const char *s)
+{
+    if (s == NULL) {
+        fputs("null", out);
+        return;
+    }
+    putc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            putc('\\', out);
+            putc(*p, out);
+        } else if (*p == '\n') {
+            fputs("\\n", out);
+        } else if (*p == '\t') {
+            fputs("\\t", out);
+        } else if (*p < 0x20) {
+            fprintf(out, "\\u%04x", *p);
+        } else {
+            putc(*p, out);
+        }
+    }
+    putc('"', out);
+}
+
+void ev_cli_json_kv(FILE *out, const char *key, const char *value, int first)
+{
+    if (!first)
+        putc(',', out);
+    ev_cli_json_string(out, key);
+    putc(':', out);
+    ev_cli_json_string(out, value);
+}
+
+int ev_cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':') {
+        if (optopt && strncmp(arg, "--", 2) != 0)
+            return ev_cli_usage(cmd, "option '-%c' needs a value", optopt);
+        return ev_cli_usage(cmd, "option '%s' needs a value", arg);
+    }
+    if (optopt && strncmp(arg, "--", 2) != 0)
+        return ev_cli_usage(cmd, "unknown option '-%c'", optopt);
+    return ev_cli_usage(cmd, "unknown option '%s'", arg);
+}
+
+const char *ev_cli_count(char *buf, size_t n, unsigned long long v)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%llu", v);
+    size_t j = 0;
+    for (int i = 0; i < len && j + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[j++] = ',';
+        buf[j++] = digits[i];
+    }
+    buf[j] = '\0';
+    return buf;
+}
+
+int ev_cli_open_review(ev_store **out, const char *path, unsigned flags)
+{
+    ev_error err = EV_ERROR_INIT;
+    ev_status st = ev_store_open(out, path, flags, &err);
+    if (st == EV_OK)
+        return EV_EXIT_OK;
+    if (st == EV_ENOTFOUND) {
+        err.code = EV_EIO;
+        return ev_cli_fail(&err, "create it with 'evident init REVIEW --title TITLE'");
+    }
+    return ev_cli_fail(&err, st == EV_ENEWER ? "install a newer evident to open this review"
+                                             : NULL);
+}

@@ -1,0 +1,29 @@
+/*
+ * cli_util.h - small things the store's subcommands (init, import, records,
+ * show, export, stats) share: the JSON strings they print for --json
+ * (escaped per RFC 8259, written straight to a stream; records themselves go
+ * through ev_record_to_json) and option-error messages.
+ */
+#ifndef EV_CLI_UTIL_H
+#define EV_CLI_UTIL_H
+
+#include <stdio.h>
+
+/* Write `s` as a JSON string ("null" when s is NULL). */
+void ev_cli_json_string(FILE *out, const char *s);
+/* Write `"key":` then the string value; with a leading comma unless first. */
+void ev_cli_json_kv(FILE *out, const char *key, const char *value, int first);
+
+/* Report a getopt_long failure ('?' or ':' returned; optstring must start
+ * with ':') as a usage error naming the option. Returns EV_EXIT_USAGE. */
+int ev_cli_bad_option(const char *cmd, int c, char **argv);
+/* Write an integer with thousands separators ("12,345") into buf. */
+const char *ev_cli_count(char *buf, size_t n, unsigned long long v);
+
+/* Open REVIEW for a command; on failure print the error (with a hint for a
+ * missing file) and return the exit code, else EV_EXIT_OK. A missing review
+ * exits 4 (the review cannot be opened), not 2. */
+struct ev_store;
+int ev_cli_open_review(struct ev_store **out, const char *path, unsigned flags);
+
+#endif /* EV_CLI_UTIL_H */
