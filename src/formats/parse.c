@@ -37,6 +37,22 @@ static ev_format detect_xml(const char *s, size_t n)
     return EV_FORMAT_UNKNOWN;
 }
 
+/* MEDLINE tags of three or four letters padded to four columns ("FAU -",
+ * "PMCR-"): files that lack PMID/OWN/STAT lines (JabRef's edge cases) still
+ * show these, and no RIS or WoS line has this shape. */
+static bool medline_long_tag(const char *line, size_t len)
+{
+    static const char *const tags[] = {"FAU ", "PMC ", "PMCR", "AID ", "LID ", "JID ", "DCOM",
+                                       "EDAT", "MHDA", "CRDT", "PHST", "DEP ", "OTO ", "BTI ",
+                                       "CTI ", "VTI ", "FED ", "AUID", "CIN ", "CON ", "EIN "};
+    if (len < 5 || line[4] != '-')
+        return false;
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+        if (memcmp(line, tags[i], 4) == 0)
+            return true;
+    return false;
+}
+
 /* Tagged text: look at line starts. */
 static ev_format detect_tagged(const char *s, size_t n)
 {
@@ -48,7 +64,7 @@ static ev_format detect_tagged(const char *s, size_t n)
         while (i + len < n && line[len] != '\n' && line[len] != '\r')
             len++;
         if (has_prefix_ci(line, len, "PMID-") || has_prefix_ci(line, len, "OWN -") ||
-            has_prefix_ci(line, len, "STAT-"))
+            has_prefix_ci(line, len, "STAT-") || medline_long_tag(line, len))
             medline = true;
         else if (len >= 5 && memcmp(line, "TY  -", 5) == 0)
             ris = true;
