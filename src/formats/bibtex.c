@@ -334,6 +334,17 @@ static ev_status read_field(bib_parser *p, bool is_string)
     ev_buf_init(&nm, 4096);
     read_name(p, &nm);
     ev_status s = EV_OK;
+    if (nm.len > 1 && nm.ptr[0] == '@' && p->n_fields > 0 && !is_string) {
+        /* "@..." where a field name was expected: a value closed too late
+         * (missing '}', the entry's own '}' closed it) or too early. */
+        const bib_field *f = &p->fields[p->n_fields - 1];
+        s = ev_error_set(p->err, EV_EINPUT, p->name, p->entry_line, p->entry_col,
+                         "unbalanced braces in entry '%s': the braces of field '%.*s' (line "
+                         "%zu) do not balance, so '%.20s' at line %zu column %zu is read as "
+                         "a field name", ev_buf_cstr(&p->key), (int)f->name_len,
+                         p->text.ptr + f->name_off, f->line, nm.ptr, line, col);
+        goto done;
+    }
     if (nm.len == 0 || peek(p) != '=') {
         s = SRC_OK(p) ? ev_error_set(p->err, EV_EINPUT, p->name, line, col,
                                      "expected 'name = value' in entry '%s' (entry starts at "
@@ -991,7 +1002,7 @@ ev_status ev__parse_bibtex(ev__reader *r, const ev_parse_options *opts, const ev
     ev_buf_init(&p.text, 0);
     ev_buf_init(&p.raw, 0);
     ev_buf_init(&p.key, 1u << 16);
-    ev_buf_init(&p.tmp, 1u << 16);
+    ev_buf_init(&p.tmp, 0);
     p.rec = ev_record_new();
     if (p.rec == NULL)
         s = nomem(&p);
