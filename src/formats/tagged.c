@@ -444,8 +444,8 @@ static void qualifier_name(const char *q, size_t n, const char **name, size_t *l
 bool ev__tagged_looks_mesh(const char *v, size_t n)
 {
     trim(&v, &n);
-    if (n > 1 && v[0] == '*')
-        return true;
+    if (n > 1 && v[0] == '*') /* MeSH is capitalised; Emtree ("*athlete") is not */
+        return isupper((unsigned char)v[1]) != 0;
     const char *slash = memchr(v, '/', n);
     if (slash == NULL || slash == v)
         return false;
