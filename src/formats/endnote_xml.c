@@ -203,12 +203,8 @@ static ev_status field(en_parser *p, const char *el, const char *s, size_t n)
         set_pub_date(p, s, n);
         return EV_OK;
     }
-    if (strcmp(el, "keyword") == 0) {
-        ev_keyword *k = NULL;
-        if (ev_record_add_keyword(rec, &k) != EV_OK)
-            return EV_ENOMEM;
-        return ev_record_set(rec, &k->text, s, n);
-    }
+    if (strcmp(el, "keyword") == 0) /* some writers put a ';' list in one */
+        return ev__push_keywords(rec, s, n, ";");
     if (strcmp(el, "abstract") == 0) {
         ev_abstract_section *sec = NULL;
         if (ev_record_add_section(rec, &sec) != EV_OK)
