@@ -1,0 +1,129 @@
+/*
+ * review.c - deduplication of a review file: the module's tables, runs that
+ * compare new records against all, people's decisions, undo, and the counts
+ * PRISMA needs. The pairs table is the truth: clusters are rebuilt from its
+ * "same" (decided) and "auto" pairs after every change, so any decision can
+ * be reversed by another and nothing is lost.
+ */
+#include "dedup_int.h"
+
+#include "review_int.h"
+
+static const char *const schema[] = {
+    /* 1: pairs, records seen by a run, cluster membership */
+    "CREATE TABLE dedup_seen(record_id INTEGER PRIMARY KEY, run INTEGER NOT NULL);"
+    "CREATE TABLE dedup_runs(id INTEGER PRIMARY KEY, at TEXT NOT NULL DEFAULT "
+    " (strftime('%Y-%m-%dT%H:%M:%SZ','now')), auto_merge REAL NOT NULL, review REAL NOT NULL,"
+    " new_records INTEGER NOT NULL, pairs INTEGER NOT NULL);"
+    "CREATE TABLE dedup_pairs(id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL,"
+    " score REAL NOT NULL, reasons INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN"
+    " ('auto','pending','same','different','related')), run INTEGER, decided_by TEXT,"
+    " decided_at TEXT, UNIQUE(a, b));"
+    "CREATE INDEX dedup_pairs_status ON dedup_pairs(status, score);"
+    "CREATE TABLE dedup_members(record_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL);"
+    "CREATE INDEX dedup_members_cluster ON dedup_members(cluster);",
+};
+
+ev_status ev__dedup_schema(ev_store *s, ev_error *err)
+{
+    return ev_store_ensure_schema(s, "dedup", schema, sizeof schema / sizeof schema[0], err);
+}
+
+/* ---- loading the review into an engine ------------------------------------- */
+
+static int cmp_id(const void *x, const void *y)
+{
+    ev_id a = *(const ev_id *)x, b = *(const ev_id *)y;
+    return (a > b) - (a < b);
+}
+
+static bool id_in(const ev_id *v, size_t n, ev_id id)
+{
+    return n && bsearch(&id, v, n, sizeof *v, cmp_id) != NULL;
+}
+
+/* Ids of one integer column, sorted. */
+static ev_status load_ids(ev_store *s, const char *sql, ev_id **out, size_t *n, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    ev_status rc = ev_stmt_prepare(s, &st, sql, err);
+    bool row = false;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            ev_id *v = ev_reallocarray(*out, cap, sizeof *v);
+            if (v == NULL) {
+                rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            *out = v;
+        }
+        (*out)[(*n)++] = ev_stmt_int(st, 0);
+    }
+    ev_stmt_free(st);
+    if (rc == EV_OK && *n)
+        qsort(*out, *n, sizeof **out, cmp_id);
+    return rc;
+}
+
+typedef struct loader {
+    ev__dedup_view *v;
+    const ev_id *seen;
+    size_t n_seen;
+} loader;
+
+static ev_status visit(ev_id id, const ev_record *rec, void *payload)
+{
+    loader *l = payload;
+    ev__dedup_view *v = l->v;
+    if (v->n_ids == v->cap_ids) {
+        size_t cap = v->cap_ids ? v->cap_ids * 2 : 1024;
+        ev_id *ids = ev_reallocarray(v->ids, cap, sizeof *ids);
+        if (ids == NULL)
+            return EV_ENOMEM;
+        v->ids = ids;
+        v->cap_ids = cap;
+    }
+    bool is_new = !id_in(l->seen, l->n_seen, id);
+    v->new_records += is_new;
+    v->ids[v->n_ids++] = id;
+    return ev_dedup_add(v->d, rec, 0, is_new, NULL);
+}
+
+ev_status ev__dedup_view_load(ev_store *s, const ev_dedup_config *cfg, ev__dedup_view *v,
+                              ev_error *err)
+{
+    memset(v, 0, sizeof *v);
+    ev_id *seen = NULL;
+    size_t n_seen = 0;
+    ev_status st = ev_dedup_new(&v->d, cfg, err);
+    if (st == EV_OK)
+        st = load_ids(s, "SELECT record_id FROM dedup_seen", &seen, &n_seen, err);
+    loader l = {v, seen, n_seen};
+    if (st == EV_OK)
+        st = ev_store_records_foreach(s, visit, &l, err);
+    if (st == EV_ENOMEM)
+        ev_error_set(err, st, NULL, 0, 0, "out of memory while loading records");
+    ev_free(seen);
+    return st;
+}
+
+void ev__dedup_view_release(ev__dedup_view *v)
+{
+    ev_dedup_free(v->d);
+    ev_free(v->ids);
+    ev_free(v->cluster_of);
+    memset(v, 0, sizeof *v);
+}
+
+/* Engine index of a record id (ids are loaded in ascending order). */
+bool ev__dedup_view_index(const ev__dedup_view *v, ev_id id, size_t *out)
+{
+    const ev_id *p = v->n_ids ? bsearch(&id, v->ids, v->n_ids, sizeof id, cmp_id) : NULL;
+    if (p)
+        *out = (size_t)(p - v->ids);
+    return p != NULL;
+}
