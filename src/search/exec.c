@@ -7,6 +7,7 @@
 #include "search_int.h"
 
 #define WILD_WARN 600 /* PubMed's expansion cap (A4.6, [S4]) */
+#define PL(n) ((n) == 1 ? "" : "s")
 
 static ev_status fail(ev__sq_ctx *c, size_t pos, const char *code, const char *fmt, ...)
     EV_PRINTF(4, 5);
@@ -321,8 +322,8 @@ static ev_status note_exact_words(ev__sq_ctx *c, const ev__sq_node *nd, unsigned
             ev_status st = ev__sq_note_add(
                 c->notes, "N-EXACTWORD",
                 "'%s' has no '*', so it is searched as that exact word, which no record has; "
-                "'%s*' would match %zu longer index terms",
-                w, w, longer);
+                "'%s*' would match %zu longer index term%s",
+                w, w, longer, PL(longer));
             if (st != EV_OK)
                 return st;
         }
@@ -330,22 +331,84 @@ static ev_status note_exact_words(ev__sq_ctx *c, const ev__sq_node *nd, unsigned
     return EV_OK;
 }
 
-static ev_status text_notes(ev__sq_ctx *c, const ev__sq_node *nd, size_t terms, size_t hits)
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct index words a wildcard word matches across the searched groups. */
+static ev_status distinct_terms(ev__sq_ctx *c, const char *w, unsigned groups, size_t *out)
+{
+    const ev__sq_map *m = &c->ix->words;
+    const char **v = NULL;
+    size_t n = 0, cap = 0, stem = strcspn(w, "\x01");
+    char key[512];
+    *out = 0;
+    for (int g = 0; g < SQG__COUNT && stem + 2 < sizeof key; g++) {
+        if (!(groups & 1u << g))
+            continue;
+        key[0] = (char)('a' + g);
+        memcpy(key + 1, w, stem);
+        size_t lo, hi;
+        ev__sq_map_prefix(m, key, stem + 1, &lo, &hi);
+        for (size_t i = lo; i < hi; i++) {
+            const char *k = m->keys[m->sorted[i]] + 1;
+            if (!glob(w, k))
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                const char **nv = ev_reallocarray((void *)v, cap, sizeof *nv);
+                if (nv == NULL) {
+                    ev_free((void *)v);
+                    return EV_ENOMEM;
+                }
+                v = nv;
+            }
+            v[n++] = k;
+        }
+    }
+    qsort((void *)v, n, sizeof *v, str_cmp);
+    for (size_t i = 0; i < n; i++)
+        *out += i == 0 || strcmp(v[i], v[i - 1]) != 0;
+    ev_free((void *)v);
+    return EV_OK;
+}
+
+static ev_status wild_notes(ev__sq_ctx *c, const ev__sq_node *nd)
+{
+    ev_status st = EV_OK;
+    unsigned groups = ev__sq_field_groups(nd->field);
+    for (size_t i = 0; st == EV_OK && i < nd->n_words; i++) {
+        const char *w = nd->words[i];
+        size_t terms = 0;
+        if (!strchr(w, EV__SQ_WILD) || (st = distinct_terms(c, w, groups, &terms)) != EV_OK)
+            continue;
+        char shown[256];
+        size_t k = 0;
+        for (; w[k] && k + 1 < sizeof shown; k++)
+            shown[k] = w[k] == EV__SQ_WILD ? '*' : w[k];
+        shown[k] = '\0';
+        st = ev__sq_note_add(c->notes, "", "'%s': wildcard expanded to %zu index term%s", shown,
+                             terms, PL(terms));
+        if (st == EV_OK && terms > WILD_WARN)
+            st = ev__sq_note_add(c->notes, "W-WILDMANY",
+                                 "'%s' expanded to %zu index terms; PubMed uses only the first %d",
+                                 shown, terms, WILD_WARN);
+    }
+    return st;
+}
+
+static ev_status text_notes(ev__sq_ctx *c, const ev__sq_node *nd, size_t hits)
 {
     char words[512];
     put_words(words, sizeof words, nd);
     const char *how = nd->prox >= 0 ? "proximity" : nd->n_words > 1 ? "phrase" : "word";
-    ev_status st = ev__sq_note_add(c->notes, "", "\"%s\"[%s%s]: %s%s, %zu records", words,
+    ev_status st = ev__sq_note_add(c->notes, "", "\"%s\"[%s]%s: %s%s, %zu record%s", words,
                                    ev__sq_fields[nd->field].long_name,
-                                   nd->tagged ? "" : ", untagged", how,
-                                   nd->wild ? ", truncated" : "", hits);
+                                   nd->tagged ? "" : " (untagged)", how,
+                                   nd->wild ? ", truncated" : "", hits, PL(hits));
     if (st == EV_OK && nd->wild)
-        st = ev__sq_note_add(c->notes, "", "'%s': wildcard expanded to %zu index terms", words,
-                             terms);
-    if (st == EV_OK && nd->wild && terms > WILD_WARN)
-        st = ev__sq_note_add(c->notes, "W-WILDMANY",
-                             "'%s' expanded to %zu index terms; PubMed uses only the first %d",
-                             words, terms, WILD_WARN);
+        st = wild_notes(c, nd);
     if (st == EV_OK && nd->wild && nd->n_words > 1)
         st = ev__sq_note_add(c->notes, "N-PHRASEWILD",
                              "'%s' is a phrase with a truncated word: every expansion is tried "
@@ -378,7 +441,8 @@ static ev_status eval_text(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *out
     if (st == EV_OK && groups == 0)
         st = ev__sq_note_add(c->notes, "N-NOTINDEXED", "[%s] is not indexed locally: no records",
                              ev__sq_fields[nd->field].long_name);
-    return st == EV_OK ? text_notes(c, nd, terms, out->n) : st;
+    (void)terms;
+    return st == EV_OK ? text_notes(c, nd, out->n) : st;
 }
 
 /* ---- MeSH ---------------------------------------------------------------------- */
@@ -432,7 +496,8 @@ static ev_status mesh_detail(ev__sq_ctx *c, const ev__sq_node *nd, const size_t 
                                  ev__sq_fields[nd->field].long_name, nd->noexp ? ":noexp" : "",
                                  ev_mesh_ui(c->ix->mesh, di), ev_mesh_name(c->ix->mesh, di));
     if (st == EV_OK && !nd->noexp)
-        st = ev_buf_printf(&b, ", explosion includes %zu descriptors", n);
+        st = n == 1 ? ev_buf_puts(&b, ", no narrower descriptors")
+                    : ev_buf_printf(&b, ", explosion adds %zu narrower descriptors", n - 1);
     for (size_t i = 0, shown = 0; st == EV_OK && !nd->noexp && i < n && shown < 12; i++)
         if (ds[i] != di) {
             st = ev_buf_printf(&b, "%s%s", shown++ ? "; " : " (", ev_mesh_name(c->ix->mesh, ds[i]));
@@ -440,7 +505,7 @@ static ev_status mesh_detail(ev__sq_ctx *c, const ev__sq_node *nd, const size_t 
                 st = ev_buf_puts(&b, shown == n - 1 ? ")" : "; ...)");
         }
     if (st == EV_OK)
-        st = ev__sq_note_add(c->notes, "", "%s, %zu records", ev_buf_cstr(&b), hits);
+        st = ev__sq_note_add(c->notes, "", "%s; %zu record%s", ev_buf_cstr(&b), hits, PL(hits));
     ev_buf_release(&b);
     return st;
 }
@@ -460,12 +525,12 @@ static ev_status eval_mesh_plain(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_se
     if (st == EV_OK)
         st = ev__sq_note_add(c->notes, code,
                              "\"%s\"[%s]: %s, matched %zu heading(s) in the records, not "
-                             "exploded, %zu records",
+                             "exploded, %zu record%s",
                              nd->value, ev__sq_fields[nd->field].long_name,
                              nd->wild ? "wildcard on heading names"
                              : c->ix->mesh ? "not a MeSH descriptor or entry term"
                                            : "no MeSH vocabulary loaded",
-                             terms, out->n);
+                             terms, out->n, PL(out->n));
     return st;
 }
 
@@ -590,9 +655,10 @@ static ev_status eval_value(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *ou
     if (st == EV_OK && nd->field == SQF_SH)
         st = note_nomesh(c);
     if (st == EV_OK)
-        st = ev__sq_note_add(c->notes, p ? "" : "N-NOTINDEXED", "\"%s\"[%s]: %s%zu value(s), %zu records",
+        st = ev__sq_note_add(c->notes, p ? "" : "N-NOTINDEXED", "\"%s\"[%s]: %s%zu matching value%s, %zu record%s",
                              v, ev__sq_fields[nd->field].long_name,
-                             p ? "" : "field not indexed locally, ", terms, out->n);
+                             p ? "" : "field not indexed locally, ", terms, PL(terms), out->n,
+                             PL(out->n));
     return st;
 }
 
@@ -615,10 +681,10 @@ static ev_status eval_date(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *out
             st = ev__sq_set_push(out, (uint32_t)i);
     }
     if (st == EV_OK)
-        st = ev__sq_note_add(c->notes, "", "%ld/%02ld/%02ld:%ld/%02ld/%02ld[%s]: %zu records",
+        st = ev__sq_note_add(c->notes, "", "%ld/%02ld/%02ld:%ld/%02ld/%02ld[%s]: %zu record%s",
                              nd->from / 10000, nd->from / 100 % 100, nd->from % 100,
                              nd->to / 10000, nd->to / 100 % 100, nd->to % 100,
-                             ev__sq_fields[nd->field].long_name, out->n);
+                             ev__sq_fields[nd->field].long_name, out->n, PL(out->n));
     return st;
 }
 
