@@ -158,8 +158,52 @@ static ev_status finish_spacing(ev_buf *out, const utf8proc_uint8_t *u, size_t n
     return EV_OK;
 }
 
+/* Fast path for pure-ASCII text without tags (most bibliographic text): NFKC,
+ * diacritic stripping and markup removal are identities there and case
+ * folding is tolower, so the result is what the general path gives, byte
+ * for byte, without utf8proc or allocations. */
+static bool ascii_plain(const char *s, size_t n, unsigned flags)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || (c == '<' && (flags & EV_NORM_STRIPMARKUP)))
+            return false;
+    }
+    return true;
+}
+
+static ev_status normalise_ascii(ev_buf *out, const char *s, size_t n, unsigned flags)
+{
+    bool squeeze = (flags & EV_NORM_SQUEEZE) != 0, fold = (flags & EV_NORM_CASEFOLD) != 0;
+    bool pending_space = false, any = false;
+    char chunk[512]; /* appended in runs: one buffer call per 512 bytes */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+                     ((flags & EV_NORM_PUNCT) && !isalnum(c));
+        if (space && squeeze) {
+            pending_space = any;
+            continue;
+        }
+        if (k + 2 > sizeof chunk) {
+            if (ev_buf_append(out, chunk, k) != EV_OK)
+                return EV_ENOMEM;
+            k = 0;
+        }
+        if (pending_space)
+            chunk[k++] = ' ';
+        pending_space = false;
+        any = true;
+        chunk[k++] = space ? ' ' : (char)(fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    return ev_buf_append(out, chunk, k) == EV_OK ? EV_OK : EV_ENOMEM;
+}
+
 ev_status ev_text_normalise(ev_buf *out, const char *s, size_t n, unsigned flags)
 {
+    if (ascii_plain(s, n, flags))
+        return normalise_ascii(out, s, n, flags);
     ev_buf clean;
     ev_buf_init(&clean, 0);
     ev_status st = strip_markup_and_fix(&clean, s, n, (flags & EV_NORM_STRIPMARKUP) != 0);
