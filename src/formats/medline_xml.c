@@ -1364,7 +1364,8 @@ static ev_status feed(mx *p, const char *data, size_t n, bool last)
             return xml_error(p);
         if (p->status != EV_OK)
             return p->status;
-        data += part;
+        if (part > 0)
+            data += part;
         n -= (size_t)part;
         if (fin)
             break;
