@@ -43,7 +43,8 @@ size_t ev__dedup_levenshtein(const char *a, size_t na, const char *b, size_t nb,
     size_t diff = na > nb ? na - nb : nb - na;
     if (diff > max)
         return max + 1;
-    size_t *row = ev_calloc(nb + 1, sizeof *row);
+    size_t stack_row[1024];
+    size_t *row = nb < 1024 ? stack_row : ev_calloc(nb + 1, sizeof *row);
     if (row == NULL)
         return max + 1;
     for (size_t j = 0; j <= nb; j++)
@@ -72,12 +73,14 @@ size_t ev__dedup_levenshtein(const char *a, size_t na, const char *b, size_t nb,
         if (hi < nb)
             row[hi + 1] = max + 1;
         if (best > max) {
-            ev_free(row);
+            if (row != stack_row)
+                ev_free(row);
             return max + 1;
         }
     }
     size_t d = row[nb];
-    ev_free(row);
+    if (row != stack_row)
+        ev_free(row);
     return d > max ? max + 1 : d;
 }
 
@@ -126,7 +129,9 @@ double ev__dedup_title_sim(const ev__dd_rec *a, const ev__dd_rec *b)
         return c_kind == 2 ? 0.96 : 0.90;
     size_t c = common_sorted(a->tokens, a->n_tokens, b->tokens, b->n_tokens);
     double dice = 2.0 * (double)c / (double)(a->n_tokens + b->n_tokens);
-    if (dice < 0.5)
+    /* Titles within 20% edits of each other share well over half their
+     * words: below that the edit distance cannot reach 0.8, skip it. */
+    if (dice < 0.6)
         return dice * 0.8;
     size_t la = a->title_len > 1000 ? 1000 : a->title_len;
     size_t lb = b->title_len > 1000 ? 1000 : b->title_len;
