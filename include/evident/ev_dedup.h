@@ -151,6 +151,27 @@ EV_EXTERN ev_status ev_dedup_cluster(const ev_dedup *d, const ev_dedup_link *lin
 EV_EXTERN ev_status ev_dedup_cluster_auto(const ev_dedup *d, size_t *cluster_of, size_t *refused,
                                           ev_error *err) EV_WARN_UNUSED;
 
+/* ---- merging a cluster ------------------------------------------------------- */
+
+/* Which member of a cluster a field of the merged record came from. */
+typedef struct ev_dedup_provenance {
+    const char *field; /* "title", "doi", "authors", ... (static) */
+    size_t member;     /* index into the members array */
+} ev_dedup_provenance;
+
+/* Fields ev_dedup_merge fills (size of the provenance array it needs). */
+#define EV_DEDUP_MERGE_FIELDS 16
+
+/* Merge the records of one cluster: a copy of members[kept], each field it
+ * lacks taken from the first other member that has it (in array order: put
+ * the more trusted sources first). prov[] (EV_DEDUP_MERGE_FIELDS entries)
+ * receives one entry per field present in the result and *n_prov their
+ * number. *out belongs to the caller (ev_record_free). EV_EUSAGE for kept
+ * >= n or n == 0, EV_ENOMEM. */
+EV_EXTERN ev_status ev_dedup_merge(ev_record **out, const ev_record *const *members, size_t n,
+                                   size_t kept, ev_dedup_provenance *prov, size_t *n_prov,
+                                   ev_error *err) EV_WARN_UNUSED;
+
 /* ---- evaluation against a labelled partition ------------------------------- */
 
 /* Record-level counts under bib-dedupe's representative-independent

@@ -213,6 +213,46 @@ static void engine_leaks_nothing(void **state)
     assert_int_equal(ev_alloc_live(), before);
 }
 
+static const char *prov_of(const ev_dedup_provenance *p, size_t n, const char *field,
+                           size_t *member)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p[i].field, field) == 0) {
+            *member = p[i].member;
+            return field;
+        }
+    return NULL;
+}
+
+static void merge_fills_gaps_and_records_provenance(void **state)
+{
+    (void)state;
+    ev_record *a = t_make(&(t_rec){.title = "Trial of X", .journal = "BMJ", .year = 2001,
+                                   .authors = "Smith, John"});
+    ev_record *b = t_make(&(t_rec){.title = "TRIAL OF X.", .doi = "10.1136/bmj.1234",
+                                   .pages = "1-9", .volume = "323"});
+    const ev_record *m[] = {a, b};
+    ev_record *out = NULL;
+    ev_dedup_provenance prov[EV_DEDUP_MERGE_FIELDS];
+    size_t n = 0, who = 99;
+    assert_int_equal(ev_dedup_merge(&out, m, 2, 0, prov, &n, NULL), EV_OK);
+    assert_string_equal(out->title, "Trial of X");
+    assert_string_equal(out->doi, "10.1136/bmj.1234");
+    assert_string_equal(out->pages, "1-9");
+    assert_int_equal(out->pub_date.year, 2001);
+    assert_int_equal(out->n_authors, 1);
+    assert_non_null(prov_of(prov, n, "doi", &who));
+    assert_int_equal(who, 1);
+    assert_non_null(prov_of(prov, n, "title", &who));
+    assert_int_equal(who, 0);
+    assert_null(prov_of(prov, n, "pmid", &who));
+    ev_record *bad = NULL;
+    assert_int_equal(ev_dedup_merge(&bad, m, 2, 2, prov, &n, NULL), EV_EUSAGE);
+    ev_record_free(out);
+    ev_record_free(a);
+    ev_record_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +267,7 @@ int main(void)
         cmocka_unit_test(progress_callback_can_cancel),
         cmocka_unit_test(bad_configuration_is_refused),
         cmocka_unit_test(engine_leaks_nothing),
+        cmocka_unit_test(merge_fills_gaps_and_records_provenance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
