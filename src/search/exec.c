@@ -215,7 +215,8 @@ static bool prox_doc(const ev__sq_plist *w, size_t k, uint32_t d, long n, lpos *
             (*buf)[m++] = (lpos){w[i].p[j].pos, (uint32_t)i};
         }
     }
-    qsort(*buf, m, sizeof **buf, lpos_cmp);
+    if (m > 1)
+        qsort(*buf, m, sizeof **buf, lpos_cmp);
     uint64_t all = k >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1, mask = 0;
     for (size_t i = 0; i < m; i++) {
         const lpos *x = &(*buf)[i];
@@ -367,7 +368,8 @@ static ev_status distinct_terms(ev__sq_ctx *c, const char *w, unsigned groups, s
             v[n++] = k;
         }
     }
-    qsort((void *)v, n, sizeof *v, str_cmp);
+    if (n > 1)
+        qsort((void *)v, n, sizeof *v, str_cmp);
     for (size_t i = 0; i < n; i++)
         *out += i == 0 || strcmp(v[i], v[i - 1]) != 0;
     ev_free((void *)v);

@@ -105,7 +105,7 @@ static ev_status union_small(ev__sq_set *out, const ev__sq_plist *const *lists, 
         for (uint32_t j = 0; j < lists[i]->n; j++)
             if (n == 0 || out->v[n - 1] != lists[i]->p[j].doc)
                 out->v[n++] = lists[i]->p[j].doc;
-    if (k > 1)
+    if (k > 1 && n > 1)
         qsort(out->v, n, sizeof *out->v, u32_cmp);
     size_t w = 0;
     for (size_t r = 0; r < n; r++)
