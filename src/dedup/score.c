@@ -30,8 +30,7 @@
 #define W_PAGE_SAME 5.0
 #define W_PAGE_DIFF (-8.0)
 #define W_ISSUE_SAME 1.0
-#define W_ISSUE_DIFF (-1.0)
-#define W_ISSUE_DIFF_NOPAGE (-5.0)
+#define W_ISSUE_DIFF (-5.0)
 #define W_JOURNAL_SAME 2.0
 #define W_JOURNAL_DIFF (-1.0)
 /* Most that the fields after the title can still add. */
@@ -214,7 +213,7 @@ static double score_title(double sim, const ev__dd_rec *a, const ev__dd_rec *b, 
     }
     /* A short title ("Editorial", "Reply") says little even when equal. */
     size_t tokens = a->n_tokens < b->n_tokens ? a->n_tokens : b->n_tokens;
-    double info = tokens >= 6 ? 1.0 : tokens >= 4 ? 0.7 : 0.35;
+    double info = tokens >= 10 ? 1.15 : tokens >= 6 ? 1.0 : tokens >= 4 ? 0.7 : 0.35;
     if (tokens < 4)
         *r |= EV_DEDUP_R_TITLE_GENERIC;
     if (sim >= 0.999) {
@@ -260,10 +259,10 @@ static double score_str(const char *x, const char *y, double same, double diff, 
     return eq ? same : diff;
 }
 
-/* EndNote exports often put the library's record number in the issue field
- * (1112 vs 1113), so only plausible issue numbers may disagree; without
- * pages to tell them apart, two issues of a volume are two items (a
- * column repeated in every issue). */
+/* Two issues are two items (an editor's column repeats in every issue of a
+ * volume, front-matter pages "iii" included). EndNote exports often put the
+ * library's record number in the issue field (1112 vs 1113), so only
+ * plausible issue numbers may disagree. */
 static double score_issue(const ev__dd_rec *a, const ev__dd_rec *b)
 {
     if (a->issue == NULL || b->issue == NULL)
@@ -273,7 +272,7 @@ static double score_issue(const ev__dd_rec *a, const ev__dd_rec *b)
     long x, y;
     if (!ev_parse_long(a->issue, &x) || !ev_parse_long(b->issue, &y) || x > 400 || y > 400)
         return 0;
-    return a->page && b->page ? W_ISSUE_DIFF : W_ISSUE_DIFF_NOPAGE;
+    return W_ISSUE_DIFF;
 }
 
 static double score_rest(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
@@ -291,8 +290,12 @@ static double score_rest(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
     s += score_issue(a, b);
     if (a->journal && b->journal) {
         bool m = ev__dedup_journal_match(a->journal, b->journal);
+        /* Proceedings are named every which way ("ICIS 2018", "International
+         * Conference on Information Systems"): no penalty there. */
+        bool proceedings = a->kind == EV_DEDUP_KIND_CONFERENCE &&
+                           b->kind == EV_DEDUP_KIND_CONFERENCE;
         *r |= m ? EV_DEDUP_R_JOURNAL_SAME : 0;
-        s += m ? W_JOURNAL_SAME : W_JOURNAL_DIFF;
+        s += m ? W_JOURNAL_SAME : proceedings ? 0 : W_JOURNAL_DIFF;
     }
     return s;
 }
@@ -319,7 +322,9 @@ static ev_dedup_verdict verdict(const ev_dedup_config *cfg, const ev_dedup_pair 
     bool alike = p->title_sim >= 0.9 && !(r & EV_DEDUP_R_TITLE_GENERIC);
     if (r & (EV_DEDUP_R_DOI_CONFLICT | EV_DEDUP_R_PMID_CONFLICT | EV_DEDUP_R_KIND_DIFFERS))
         return p->score >= cfg->review || alike ? EV_DEDUP_RELATED : EV_DEDUP_DIFFERENT;
-    if (p->score >= cfg->auto_merge)
+    /* Clearly different titles are never merged unseen, whatever else
+     * agrees: a supplement's DOI can cover all its abstracts. */
+    if (p->score >= cfg->auto_merge && !(r & EV_DEDUP_R_TITLE_DIFFERENT))
         return EV_DEDUP_SAME;
     if (p->score >= cfg->review)
         return EV_DEDUP_REVIEW;

@@ -76,6 +76,24 @@ static void doi_written_as_url_or_encoded_is_the_same_doi(void **state)
     assert_int_equal(p.verdict, EV_DEDUP_SAME);
 }
 
+static void same_doi_with_different_titles_is_not_merged_unseen(void **state)
+{
+    (void)state;
+    /* asysd_diabetes 454/455: a supplement's DOI covering all its abstracts */
+    t_rec a = {.title = "A sodium glucose cotransporter-2 inhibitor prevents the progression "
+                        "of macrophage-driven atherosclerosis in diabetic mice",
+               .authors = "Terasaki, M.; Hiromura, M.", .journal = "Diabetes", .volume = "64",
+               .issue = "Suppl 1", .pages = "A134-A135", .doi = "10.2337/db15386741",
+               .year = 2015};
+    t_rec b = a;
+    b.title = "A DPP-4 inhibitor but not incretins suppresses the progression of abdominal "
+              "aorta aneurysms in angiotensin II-infused mice";
+    b.pages = "A134";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_TITLE_DIFFERENT);
+    assert_int_not_equal(p.verdict, EV_DEDUP_SAME);
+}
+
 static void pmid_conflict_is_related_never_merged(void **state)
 {
     (void)state;
@@ -213,6 +231,7 @@ int main(void)
         cmocka_unit_test(year_one_apart_is_tolerated_but_far_years_are_not),
         cmocka_unit_test(doi_conflict_is_related_never_merged),
         cmocka_unit_test(doi_written_as_url_or_encoded_is_the_same_doi),
+        cmocka_unit_test(same_doi_with_different_titles_is_not_merged_unseen),
         cmocka_unit_test(pmid_conflict_is_related_never_merged),
         cmocka_unit_test(erratum_and_article_are_related),
         cmocka_unit_test(conference_abstract_and_paper_are_related),
