@@ -122,6 +122,12 @@ static ev_status nomem(csv_parser *p)
     return ev_error_set(p->err, EV_ENOMEM, p->name, p->line, 0, "out of memory");
 }
 
+/* Text of cell i of the current row (not NUL-terminated). */
+static const char *cell_text(const csv_parser *p, size_t i)
+{
+    return (p->text.ptr ? p->text.ptr : "") + p->cells[i].off;
+}
+
 /* ---- header mapping ------------------------------------------------------------ */
 
 /* Lower case, letters and digits only: "Journal/Book" -> "journalbook". */
@@ -231,7 +237,7 @@ static ev_status take_header(csv_parser *p)
         return nomem(p);
     p->n_headers = p->n_cells;
     for (size_t i = 0; i < p->n_cells; i++) {
-        const char *h = p->text.ptr + p->cells[i].off;
+        const char *h = cell_text(p, i);
         size_t n = p->cells[i].len;
         while (n && isspace((unsigned char)*h)) {
             h++;
@@ -575,7 +581,7 @@ static ev_status row_to_record(csv_parser *p)
     rec->format = EV_FORMAT_CSV;
     rec->source_line = p->row_line;
     for (size_t i = 0; i < p->n_headers; i++) {
-        const char *s = p->text.ptr + p->cells[i].off;
+        const char *s = cell_text(p, i);
         size_t n = p->cells[i].len;
         bool blank = true;
         for (size_t k = 0; k < n && blank; k++)
