@@ -359,8 +359,8 @@ static ev_status import_all(import_args *a, job *j, file_result *res, ev_error *
         return st == EV_OK ? run_files(a, NULL, j, res, err) : st;
     ev_store *s = NULL;
     st = ev_store_open(&s, a->review, 0, err);
-    if (st == EV_ENOTFOUND)
-        err->code = st = EV_EIO; /* exit 4: the review cannot be opened */
+    if (st == EV_ENOTFOUND || st == EV_EINPUT) /* missing or not a review: exit 4 */
+        err->code = st = EV_EIO;
     if (st != EV_OK)
         return st;
     st = ev_store_begin(s, err); /* every file, or none */
