@@ -375,6 +375,20 @@ static void empty_binary_and_ten_megabyte_field(void **state)
     release(&c);
 }
 
+/* fuzz find: a header of empty cells in an empty row buffer (UBSan) */
+static void header_of_empty_cells(void **state)
+{
+    (void)state;
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_text(",", 1, EV_FORMAT_CSV, &c, NULL, &err), EV_OK);
+    assert_int_equal(c.total, 0);
+    assert_int_equal(parse_text(",\nx,y\n", 6, EV_FORMAT_CSV, &c, NULL, &err), EV_OK);
+    assert_int_equal(c.total, 1);
+    assert_string_equal(extra(c.recs[0], "column 2"), "y");
+    release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +406,7 @@ int main(void)
         cmocka_unit_test(wrong_field_count_names_line_and_column),
         cmocka_unit_test(unterminated_quote_names_where_it_began),
         cmocka_unit_test(empty_binary_and_ten_megabyte_field),
+        cmocka_unit_test(header_of_empty_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
