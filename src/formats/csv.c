@@ -352,6 +352,18 @@ static ev_status split_glued(csv_parser *p, const char *s, size_t n)
     return add_author(p, s + start, n - start);
 }
 
+/* A space between two non-space characters. */
+static bool has_inner_space(const char *s, size_t n)
+{
+    while (n && *s == ' ') {
+        s++;
+        n--;
+    }
+    while (n && s[n - 1] == ' ')
+        n--;
+    return memchr(s, ' ', n) != NULL;
+}
+
 /* Comma lists: "Smith J, Doe A" (one author per part), "Achenbach, T. M.,
  * Rescorla, L. A." (family, initials pairs), "Smith, John" (one author). */
 static ev_status split_commas(csv_parser *p, const char *s, size_t n)
@@ -373,8 +385,11 @@ static ev_status split_commas(csv_parser *p, const char *s, size_t n)
         }
         pairs = is_initials(q, ql);
     }
-    if (k == 2 && !ends_with_initials(s, lens[0]))
-        pairs = true; /* "Smith, John Paul" */
+    /* "Smith, John Paul" is one author; "John Smith, Jane Doe" (both parts
+     * several words) is two. */
+    if (k == 2 && !ends_with_initials(s, lens[0]) &&
+        !(has_inner_space(s + starts[0], lens[0]) && has_inner_space(s + starts[1], lens[1])))
+        pairs = true;
     if (!pairs)
         return split_on(p, s, n, ",");
     for (size_t i = 0; i + 1 < k; i += 2) {

@@ -375,6 +375,23 @@ static void empty_binary_and_ten_megabyte_field(void **state)
     release(&c);
 }
 
+static void two_comma_separated_names(void **state)
+{
+    (void)state;
+    static const char csv[] = "title,authors\nA,\"Smith, John Paul\"\n"
+                              "B,\"John Smith, Jane Doe\"\nC,\"Krumholz, H M\"\n";
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_text(csv, sizeof csv - 1, EV_FORMAT_CSV, &c, NULL, &err), EV_OK);
+    assert_int_equal(c.recs[0]->n_authors, 1);
+    assert_string_equal(c.recs[0]->authors[0].given, "John Paul");
+    assert_int_equal(c.recs[1]->n_authors, 2);
+    assert_string_equal(c.recs[1]->authors[1].family, "Doe");
+    assert_int_equal(c.recs[2]->n_authors, 1);
+    assert_string_equal(c.recs[2]->authors[0].initials, "HM");
+    release(&c);
+}
+
 /* fuzz find: a header of empty cells in an empty row buffer (UBSan) */
 static void header_of_empty_cells(void **state)
 {
@@ -407,6 +424,7 @@ int main(void)
         cmocka_unit_test(unterminated_quote_names_where_it_began),
         cmocka_unit_test(empty_binary_and_ten_megabyte_field),
         cmocka_unit_test(header_of_empty_cells),
+        cmocka_unit_test(two_comma_separated_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
