@@ -338,9 +338,10 @@ static const char *initials_from(ev_record *rec, const char *given)
                 size_t len = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : 2;
                 if (k + len + 1 > sizeof buf)
                     break;
-                for (size_t i = 0; i < len && p[i]; i++)
+                size_t i = 0; /* a lead byte may be cut off by the string's end */
+                for (; i < len && p[i]; i++)
                     buf[k++] = p[i];
-                p += len - 1;
+                p += i - 1;
             } else {
                 buf[k++] = (char)toupper(c);
             }
