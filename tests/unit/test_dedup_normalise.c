@@ -136,6 +136,29 @@ static void levenshtein_is_bounded(void **state)
     assert_int_equal(ev__dedup_levenshtein("", 0, "abc", 3, 3), 3);
 }
 
+static void author_with_cut_utf8_initial_is_safe(void **state)
+{
+    (void)state;
+    /* Found by fuzz_dedup_record: a given name ending in a UTF-8 lead byte
+     * made core's initials_from step past the string's end (ASan). The
+     * padding before the lead byte walks the end across allocation
+     * boundaries. */
+    char name[64];
+    for (int pad = 0; pad < 32; pad++) {
+        int k = snprintf(name, sizeof name, "Ho, %.*s \xe0", pad,
+                         "abcdefghijklmnopqrstuvwxyzabcdefgh");
+        ev_record *r = ev_record_new();
+        ev_author *a;
+        assert_int_equal(ev_record_add_author(r, &a), EV_OK);
+        assert_int_equal(ev_record_author_from_name(r, a, name, (size_t)k), EV_OK);
+        ev_dedup *d;
+        assert_int_equal(ev_dedup_new(&d, NULL, NULL), EV_OK);
+        assert_int_equal(ev_dedup_add(d, r, 0, true, NULL), EV_OK);
+        ev_dedup_free(d);
+        ev_record_free(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +170,7 @@ int main(void)
         cmocka_unit_test(spelling_is_consistent_on_both_sides),
         cmocka_unit_test(kinds_are_recognised),
         cmocka_unit_test(levenshtein_is_bounded),
+        cmocka_unit_test(author_with_cut_utf8_initial_is_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
