@@ -4,7 +4,8 @@
  * ev_record per PubmedArticle, DeleteCitation PMIDs to the sink, and the raw
  * bytes of each record kept through a rolling window for lossless export.
  *
- * Design notes (docs/internals/formats-medline-xml.md): element names are
+ * Design notes (docs/internals/formats-medline-xml.md): xmlscan.c does the
+ * XML (no DTD, no entities: XXE and expansion bombs cannot happen); element names are
  * looked up once per start tag in a small hash table; all character data of
  * a record goes to one reused buffer, and each element's text is the slice
  * between its start mark and its end; inline markup (i b u sub sup MathML)
@@ -12,13 +13,7 @@
  * titles with markup get a second, reconstructed fragment.
  */
 #include "formats_int.h"
-
-/* The system libexpat is built with DTD support; its header declares the
- * entity-amplification limits only when told so. */
-#ifndef XML_DTD
-#define XML_DTD 1
-#endif
-#include <expat.h>
+#include "xmlscan.h"
 
 /* ---- element names -------------------------------------------------------------- */
 
@@ -52,14 +47,33 @@ static const char *const element_names[E_COUNT] = {"", MX_ELEMENTS(MX_NAME)};
 
 #define HASH_SLOTS 512u /* power of two, > 3 * E_COUNT */
 
-static uint32_t name_hash(const char *s, size_t *len)
+/* Cheap hash of a name whose length is known: length and three bytes pick
+ * the slot (one memcmp confirms); computed once per start tag. */
+static uint32_t name_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    const char *p = s;
-    for (; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    *len = (size_t)(p - s);
-    return h;
+    uint32_t h = (uint32_t)len * 131u + (unsigned char)s[0] * 31u +
+                 (unsigned char)s[len - 1] * 7u + (unsigned char)s[len >> 1] * 3u;
+    return (h ^ (h >> 5)) & (HASH_SLOTS - 1);
+}
+
+/* Equal bytes? Inlined, 8 at a time: names are short and a libc call per
+ * tag showed in profiles. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    while (n--)
+        if (*a++ != *b++)
+            return false;
+    return true;
 }
 
 /* ---- parser state ------------------------------------------------------------------ */
@@ -86,7 +100,7 @@ typedef struct mx_date {
 } mx_date;
 
 typedef struct mx {
-    XML_Parser xp;
+    ev__xml x;
     ev__reader *r;
     const ev_parse_options *opts;
     const ev_parse_sink *sink;
@@ -110,10 +124,7 @@ typedef struct mx {
     ev_buf markup;
     ev_buf scratch;   /* grants, names, history strings */
 
-    /* rolling window of input since the current record's start */
-    ev_buf win;
-    uint64_t win_base;
-    int64_t rec_start;
+    int64_t rec_start; /* byte offset of the record's start tag, -1 = none */
 
     /* per-record context */
     size_t author;   /* index + 1 of the author being read, 0 = none */
@@ -141,14 +152,15 @@ static void mx_fail(mx *p, ev_status s, const char *fmt, ...) EV_PRINTF(3, 4);
 static void mx_fail(mx *p, ev_status s, const char *fmt, ...)
 {
     if (p->status == EV_OK) {
+        size_t line, col;
         va_list ap;
+        ev__xml_where(&p->x, p->x.tok_start, &line, &col);
         va_start(ap, fmt);
-        ev_error_setv(p->err, s, ev__reader_name(p->r), (size_t)XML_GetCurrentLineNumber(p->xp),
-                      (size_t)XML_GetCurrentColumnNumber(p->xp) + 1, fmt, ap);
+        ev_error_setv(p->err, s, ev__reader_name(p->r), line, col, fmt, ap);
         va_end(ap);
         p->status = s;
     }
-    XML_StopParser(p->xp, XML_FALSE);
+    ev__xml_stop(&p->x, s);
 }
 
 static void mx_oom(mx *p)
@@ -176,8 +188,8 @@ static void mx_oom(mx *p)
 static void table_build(mx *p)
 {
     for (uint8_t id = 1; id < E_COUNT; id++) {
-        size_t len;
-        uint32_t h = name_hash(element_names[id], &len) & (HASH_SLOTS - 1);
+        size_t len = strlen(element_names[id]);
+        uint32_t h = name_hash(element_names[id], len);
         while (p->table[h].name != NULL)
             h = (h + 1) & (HASH_SLOTS - 1);
         p->table[h].name = element_names[id];
@@ -186,12 +198,11 @@ static void table_build(mx *p)
     }
 }
 
-static uint8_t element_id(const mx *p, const char *name)
+static uint8_t element_id(const mx *p, const char *name, size_t len)
 {
-    size_t len;
-    uint32_t h = name_hash(name, &len) & (HASH_SLOTS - 1);
+    uint32_t h = name_hash(name, len);
     while (p->table[h].name != NULL) {
-        if (p->table[h].len == len && memcmp(p->table[h].name, name, len) == 0)
+        if (p->table[h].len == len && same_bytes(p->table[h].name, name, len))
             return p->table[h].id;
         h = (h + 1) & (HASH_SLOTS - 1);
     }
@@ -203,6 +214,27 @@ static uint8_t element_id(const mx *p, const char *name)
 static bool is_space(char c)
 {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* Does s[0..n) hold a tab, newline or CR, or two spaces in a row? Eight
+ * bytes at a time: most fields need no collapsing. */
+static bool needs_collapse(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t ctl = (w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull;
+        uint64_t sp = w ^ 0x2020202020202020ull; /* zero bytes: spaces */
+        uint64_t z = ~(((sp & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | sp) &
+                     0x8080808080808080ull;
+        if (ctl || (z & (z >> 8)) || (i > 0 && s[i - 1] == ' ' && s[i] == ' '))
+            return true;
+    }
+    for (; i < n; i++)
+        if (s[i] == '\n' || s[i] == '\t' || s[i] == '\r' || (i > 0 && s[i] == ' ' && s[i - 1] == ' '))
+            return true;
+    return false;
 }
 
 /* Copy s[0..n) into the arena with white space runs collapsed to one space
@@ -222,6 +254,9 @@ static ev_status flat_copy(ev_record *rec, const char **out, const char *s, size
     char *d = ev_arena_strndup(rec->arena, s, n);
     if (d == NULL)
         return EV_ENOMEM;
+    *out = d;
+    if (!needs_collapse(s, n))
+        return EV_OK;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         char c = d[i];
@@ -233,7 +268,6 @@ static ev_status flat_copy(ev_record *rec, const char **out, const char *s, size
         d[k++] = c;
     }
     d[k] = '\0';
-    *out = d;
     return EV_OK;
 }
 
@@ -278,22 +312,22 @@ static ev_status push_extra(ev_record *rec, const char *key, const char *s)
     return s ? push_kv(rec, &rec->extra, &rec->n_extra, key, s, strlen(s)) : EV_OK;
 }
 
-static const char *attr(const XML_Char **atts, const char *name)
+static const char *attr(const char **atts, const char *name)
 {
     for (size_t i = 0; atts[i]; i += 2)
-        if (strcmp(atts[i], name) == 0)
+        if (atts[i][0] == name[0] && strcmp(atts[i], name) == 0)
             return atts[i + 1];
     return NULL;
 }
 
-static bool attr_is(const XML_Char **atts, const char *name, const char *value)
+static bool attr_is(const char **atts, const char *name, const char *value)
 {
     const char *v = attr(atts, name);
     return v != NULL && strcmp(v, value) == 0;
 }
 
 /* Arena copy of an attribute (attributes die with the start handler). */
-static const char *attr_copy(mx *p, const XML_Char **atts, const char *name)
+static const char *attr_copy(mx *p, const char **atts, const char *name)
 {
     const char *v = attr(atts, name);
     if (v == NULL || *v == '\0')
@@ -321,7 +355,7 @@ static ev_status escape_into(ev_buf *b, const char *s, size_t n)
     return ev_buf_append(b, s + start, n - start);
 }
 
-static ev_status markup_tag(ev_buf *b, const char *name, const XML_Char **atts)
+static ev_status markup_tag(ev_buf *b, const char *name, const char **atts)
 {
     ev_status s = ev_buf_putc(b, '<');
     if (atts == NULL && s == EV_OK)
@@ -365,7 +399,7 @@ static void drop_layout_space(mx *p)
  * and <sup> join words, <i> <b> <u> separate them (a space is added only
  * where letters would otherwise touch, so punctuation keeps its place), and
  * MathML elements are separated by spaces. */
-static void inline_boundary(mx *p, const char *name, const XML_Char **atts)
+static void inline_boundary(mx *p, const char *name, const char **atts)
 {
     size_t len = strlen(name);
     bool joins = len == 3 && (memcmp(name, "sub", 3) == 0 || memcmp(name, "sup", 3) == 0);
@@ -400,7 +434,8 @@ static void record_begin(mx *p)
 {
     ev_record_clear(p->rec);
     p->rec->format = EV_FORMAT_MEDLINE_XML;
-    p->rec->source_line = (size_t)XML_GetCurrentLineNumber(p->xp);
+    size_t col;
+    ev__xml_where(&p->x, p->x.tok_start, &p->rec->source_line, &col);
     p->in_record = true;
     p->rec_depth = p->depth;
     p->capture = true;
@@ -413,7 +448,9 @@ static void record_begin(mx *p)
     memset(p->grant_parts, 0, sizeof p->grant_parts);
     memset(p->person, 0, sizeof p->person);
     memset(&p->date, 0, sizeof p->date);
-    p->rec_start = XML_GetCurrentByteIndex(p->xp);
+    p->rec_start = (int64_t)p->x.tok_start;
+    if (p->opts->keep_raw)
+        ev__xml_keep(&p->x, p->x.tok_start);
 }
 
 /* Publication-type and link flags (spec B2, CommentsCorrections row). */
@@ -454,13 +491,10 @@ static void record_end(mx *p)
         rec->title = rec->book_title;
     record_flags(rec);
     if (p->opts->keep_raw && p->rec_start >= 0) {
-        uint64_t end = (uint64_t)XML_GetCurrentByteIndex(p->xp) +
-                       (uint64_t)XML_GetCurrentByteCount(p->xp);
-        uint64_t start = (uint64_t)p->rec_start;
-        if (start >= p->win_base && end <= p->win_base + p->win.len && end > start) {
-            rec->raw = p->win.ptr + (start - p->win_base);
-            rec->raw_len = (size_t)(end - start);
-        }
+        uint64_t start = (uint64_t)p->rec_start, end = p->x.tok_end;
+        rec->raw = ev__xml_bytes(&p->x, start, end);
+        rec->raw_len = rec->raw ? (size_t)(end - start) : 0;
+        ev__xml_keep(&p->x, UINT64_MAX);
     }
     p->rec_start = -1;
     if (!p->have_pmid)
@@ -469,7 +503,7 @@ static void record_end(mx *p)
     ev_status s = ev__emit(p->sink, p->stats, p->r, rec, p->err);
     if (s != EV_OK) {
         p->status = s;
-        XML_StopParser(p->xp, XML_FALSE);
+        ev__xml_stop(&p->x, s);
     }
 }
 
@@ -510,22 +544,49 @@ static const char *const month_abbr[13] = {"",    "Jan", "Feb", "Mar", "Apr", "M
 
 /* A date from its parts, raw written as MEDLINE text writes it: "20180524"
  * (DCOM, LR, DEP) or "2018/05/17 06:00" (EDAT, CRDT, MHDA, PHST). */
+/* Digits of v, zero-padded to `width`, at b; returns the end. */
+static char *put_num(char *b, int v, int width)
+{
+    char tmp[12];
+    int n = 0;
+    unsigned u = v < 0 ? 0u : (unsigned)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u && n < 10);
+    while (n < width)
+        tmp[n++] = '0';
+    while (n)
+        *b++ = tmp[--n];
+    return b;
+}
+
+/* A date from its parts, raw written as MEDLINE text writes it: "20180524"
+ * (DCOM, LR, DEP) or "2018/05/17 06:00" (EDAT, CRDT, MHDA, PHST). */
 static void date_from_parts(mx *p, ev_date *out, bool history)
 {
     const mx_date *d = &p->date;
-    char buf[64];
+    char buf[64], *b = buf;
     memset(out, 0, sizeof *out);
     if (d->year == 0)
         return;
     out->year = d->year;
     out->month = d->month;
     out->day = d->month ? d->day : 0;
+    b = put_num(b, d->year, 4);
     if (history)
-        snprintf(buf, sizeof buf, "%04d/%02d/%02d %02d:%02d", d->year, d->month, d->day,
-                 d->hour, d->minute);
-    else
-        snprintf(buf, sizeof buf, "%04d%02d%02d", d->year, d->month, d->day);
-    out->raw = ev_arena_strdup(p->rec->arena, buf);
+        *b++ = '/';
+    b = put_num(b, d->month, 2);
+    if (history)
+        *b++ = '/';
+    b = put_num(b, d->day, 2);
+    if (history) {
+        *b++ = ' ';
+        b = put_num(b, d->hour, 2);
+        *b++ = ':';
+        b = put_num(b, d->minute, 2);
+    }
+    out->raw = ev_arena_strndup(p->rec->arena, buf, (size_t)(b - buf));
     if (out->raw == NULL)
         mx_oom(p);
 }
@@ -708,7 +769,7 @@ static ev_author *cur_author(mx *p)
     return p->author ? &p->rec->authors[p->author - 1] : NULL;
 }
 
-static void author_begin(mx *p, const XML_Char **atts)
+static void author_begin(mx *p, const char **atts)
 {
     ev_author *a;
     TRY(p, ev_record_add_author(p->rec, &a));
@@ -798,12 +859,12 @@ static void affiliation_end(mx *p, const char *s, size_t n)
 
 /* ---- MeSH, keywords, abstract ---------------------------------------------------------- */
 
-static bool yes(const XML_Char **atts, const char *name)
+static bool yes(const char **atts, const char *name)
 {
     return attr_is(atts, name, "Y");
 }
 
-static void mesh_begin(mx *p, uint8_t id, const XML_Char **atts)
+static void mesh_begin(mx *p, uint8_t id, const char **atts)
 {
     ev_record *rec = p->rec;
     if (id == E_DescriptorName) {
@@ -926,7 +987,7 @@ static bool is_mixed(uint8_t id)
     }
 }
 
-static void record_start_tag(mx *p, uint8_t id, const XML_Char **atts)
+static void record_start_tag(mx *p, uint8_t id, const char **atts)
 {
     ev_record *rec = p->rec;
     switch (id) {
@@ -992,7 +1053,7 @@ static void push_frame(mx *p, uint8_t id, uint8_t flags)
     p->open[id]++;
 }
 
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+static void on_start(void *ud, const char *name, size_t len, const char **atts)
 {
     mx *p = ud;
     if (p->depth >= MX_MAX_DEPTH) {
@@ -1011,7 +1072,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         push_frame(p, E_UNKNOWN, F_INLINE);
         return;
     }
-    uint8_t id = element_id(p, name);
+    uint8_t id = element_id(p, name, len);
     if (!p->in_record) {
         if (id == E_PubmedArticle || id == E_PubmedBookArticle || id == E_MedlineCitation) {
             record_begin(p);
@@ -1205,7 +1266,7 @@ static void unknown_end(mx *p, uint8_t id, const char *name, const char *s, size
     TRY(p, push_kv(p->rec, &p->rec->extra, &p->rec->n_extra, key, s, n));
 }
 
-static void XMLCALL on_end(void *ud, const XML_Char *name)
+static void on_end(void *ud, const char *name, size_t len)
 {
     mx *p = ud;
     if (p->depth == 0)
@@ -1217,7 +1278,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (f.flags & F_INLINE) {
         if (is_mathml(name))
             TRY(p, ev_buf_putc(&p->text, ' '));
-        else if (!(strcmp(name, "sub") == 0 || strcmp(name, "sup") == 0))
+        else if (!(len == 3 && (memcmp(name, "sub", 3) == 0 || memcmp(name, "sup", 3) == 0)))
             p->pending_sep = true;
         if (p->markup_on)
             TRY(p, markup_tag(&p->markup, name, NULL));
@@ -1247,12 +1308,11 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 
 /* ---- character data ------------------------------------------------------------------- */
 
-static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+static void on_text(void *ud, const char *s, size_t n)
 {
     mx *p = ud;
-    if (!p->capture || len <= 0)
+    if (!p->capture || n == 0)
         return;
-    size_t n = (size_t)len;
     if (p->pending_sep) {
         p->pending_sep = false;
         if (p->text.len > 0 && is_word_byte(p->text.ptr[p->text.len - 1]) && is_word_byte(s[0]))
@@ -1264,18 +1324,6 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     }
     if (p->markup_on)
         TRY(p, escape_into(&p->markup, s, n));
-}
-
-/* PubMed XML declares no entities; a declaration is an XXE or an
- * entity-expansion attack (billion laughs), refused before any use. */
-static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
-                                   const XML_Char *value, int value_len, const XML_Char *base,
-                                   const XML_Char *system_id, const XML_Char *public_id,
-                                   const XML_Char *notation)
-{
-    (void)is_param, (void)value, (void)value_len, (void)base, (void)public_id, (void)notation;
-    mx_fail(ud, EV_EINPUT, "entity declaration \"%s\" refused: %s entities are not read", name,
-            system_id ? "external" : "user-defined");
 }
 
 /* ---- driver ----------------------------------------------------------------------------- */
@@ -1293,86 +1341,22 @@ static ev_status mx_init(mx *p, ev__reader *r, const ev_parse_options *opts,
     ev_buf_init(&p->text, MX_TEXT_MAX);
     ev_buf_init(&p->markup, MX_TEXT_MAX);
     ev_buf_init(&p->scratch, MX_TEXT_MAX);
-    ev_buf_init(&p->win, MX_RAW_MAX);
     table_build(p);
+    ev__xml_handlers h = {on_start, on_end, on_text, &p->capture, p};
+    ev__xml_init(&p->x, &h, ev__reader_name(r), MX_RAW_MAX, err);
     p->rec = ev_record_new();
-    p->xp = XML_ParserCreate("UTF-8");
-    if (p->rec == NULL || p->xp == NULL)
+    if (p->rec == NULL)
         return ev_error_set(err, EV_ENOMEM, ev__reader_name(r), 0, 0, "out of memory");
-    XML_SetUserData(p->xp, p);
-    XML_SetElementHandler(p->xp, on_start, on_end);
-    XML_SetCharacterDataHandler(p->xp, on_text);
-    XML_SetEntityDeclHandler(p->xp, on_entity_decl);
-    XML_SetParamEntityParsing(p->xp, XML_PARAM_ENTITY_PARSING_NEVER);
-    XML_SetBillionLaughsAttackProtectionMaximumAmplification(p->xp, 20.0f);
-    XML_SetBillionLaughsAttackProtectionActivationThreshold(p->xp, 1u << 20);
     return EV_OK;
 }
 
 static void mx_release(mx *p)
 {
-    if (p->xp)
-        XML_ParserFree(p->xp);
+    ev__xml_release(&p->x);
     ev_record_free(p->rec);
     ev_buf_release(&p->text);
     ev_buf_release(&p->markup);
     ev_buf_release(&p->scratch);
-    ev_buf_release(&p->win);
-}
-
-/* Keep only the input from the current record's start (or nothing). */
-static void window_trim(mx *p)
-{
-    uint64_t end = p->win_base + p->win.len;
-    uint64_t keep = p->rec_start >= 0 ? (uint64_t)p->rec_start : end;
-    if (keep <= p->win_base)
-        return;
-    size_t drop = (size_t)(keep - p->win_base);
-    if (drop > p->win.len)
-        drop = p->win.len;
-    memmove(p->win.ptr, p->win.ptr + drop, p->win.len - drop);
-    p->win.len -= drop;
-    p->win_base += drop;
-}
-
-static ev_status xml_error(mx *p)
-{
-    if (p->status != EV_OK)
-        return p->status;
-    enum XML_Error code = XML_GetErrorCode(p->xp);
-    ev_error_set(p->err, EV_EINPUT, ev__reader_name(p->r),
-                 (size_t)XML_GetCurrentLineNumber(p->xp),
-                 (size_t)XML_GetCurrentColumnNumber(p->xp) + 1, "malformed XML: %s",
-                 XML_ErrorString(code));
-    XML_Index at = XML_GetCurrentByteIndex(p->xp);
-    if (at >= 0)
-        ev_error_set_offset(p->err, (uint64_t)at);
-    return EV_EINPUT;
-}
-
-static ev_status feed(mx *p, const char *data, size_t n, bool last)
-{
-    if (p->opts->keep_raw && n > 0) {
-        if (ev_buf_append(&p->win, data, n) != EV_OK)
-            return ev_error_set(p->err, EV_EINPUT, ev__reader_name(p->r), 0, 0,
-                                "record longer than %zu bytes", p->win.max);
-    }
-    while (n > 0 || last) {
-        int part = n > (size_t)INT_MAX ? INT_MAX : (int)n;
-        bool fin = last && (size_t)part == n;
-        if (XML_Parse(p->xp, data, part, fin) != XML_STATUS_OK)
-            return xml_error(p);
-        if (p->status != EV_OK)
-            return p->status;
-        if (part > 0)
-            data += part;
-        n -= (size_t)part;
-        if (fin)
-            break;
-    }
-    if (p->opts->keep_raw)
-        window_trim(p);
-    return EV_OK;
 }
 
 ev_status ev__parse_medline_xml(ev__reader *r, const ev_parse_options *opts,
@@ -1386,7 +1370,7 @@ ev_status ev__parse_medline_xml(ev__reader *r, const ev_parse_options *opts,
         size_t n;
         if ((s = ev__reader_read(r, &data, &n, err)) != EV_OK)
             break;
-        if ((s = feed(&p, data, n, n == 0)) != EV_OK || n == 0)
+        if ((s = ev__xml_feed(&p.x, data, n, n == 0)) != EV_OK || n == 0)
             break;
         s = ev__progress(sink, r, err);
     }
