@@ -65,7 +65,7 @@ static const list_field kv_fields[] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define AT(rec, off, type) ((type *)(void *)((char *)(rec) + (off)))
-#define CAT(rec, off, type) ((const type *)(const void *)((const char *)(rec) + (off)))
+#define CAT(rec, off, type) ((type const *)(const void *)((const char *)(rec) + (off)))
 
 /* ---- writer ----------------------------------------------------------------- */
 
