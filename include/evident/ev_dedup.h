@@ -269,6 +269,12 @@ EV_EXTERN ev_status ev_dedup_review_decide(ev_store *s, int64_t pair_id, bool sa
 EV_EXTERN ev_status ev_dedup_review_undo(ev_store *s, ev_id cluster, const char *actor,
                                          ev_error *err) EV_WARN_UNUSED;
 
+/* The records of cluster `cluster` (the id of its kept record), kept record
+ * first, then by id. *out belongs to the caller (ev_free). EV_ENOTFOUND when
+ * no cluster of two or more records has that id. */
+EV_EXTERN ev_status ev_dedup_review_members(ev_store *s, ev_id cluster, ev_id **out, size_t *n,
+                                            ev_error *err) EV_WARN_UNUSED;
+
 /* The kept record of a record's cluster (itself when not merged). */
 EV_EXTERN ev_status ev_dedup_review_kept(ev_store *s, ev_id record, ev_id *out,
                                          ev_error *err) EV_WARN_UNUSED;

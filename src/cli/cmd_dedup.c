@@ -17,6 +17,7 @@ static const char help[] =
     "SYNOPSIS\n"
     "    evident dedup REVIEW [--dry-run] [--json] [--quiet] [THRESHOLDS]\n"
     "    evident dedup REVIEW --pending [--json]\n"
+    "    evident dedup REVIEW --cluster CLUSTER [--json]\n"
     "    evident dedup REVIEW decide PAIR same|different [--actor NAME]\n"
     "    evident dedup REVIEW undo CLUSTER [--actor NAME]\n"
     "    evident dedup --evaluate LABELLED [--truth COLUMN] [--json] [THRESHOLDS]\n"
@@ -39,6 +40,9 @@ static const char help[] =
     "    marked (in colour on a terminal). 'decide PAIR same' merges the pair,\n"
     "    'decide PAIR different' keeps it apart. 'undo CLUSTER' (the id of the\n"
     "    cluster's kept record) splits a cluster back into its records.\n"
+    "    --cluster CLUSTER shows the cluster's merged record: the kept record's\n"
+    "    fields, gaps filled from the other members, each field with the record\n"
+    "    and source it came from.\n"
     "\n"
     "    --evaluate deduplicates a labelled export (any format import reads)\n"
     "    and scores the automatic merges against its ground-truth column with\n"
@@ -51,7 +55,9 @@ static const char help[] =
     "                       \"auto_merged\", \"decided\", \"pending\", \"related\",\n"
     "                       \"sources\": [{\"id\", \"source\", \"records\", \"removed\"}]};\n"
     "                       with --pending: [{\"pair\", \"a\", \"b\", \"score\",\n"
-    "                       \"reasons\": [...]}]\n"
+    "                       \"reasons\": [...]}]; with --cluster: {\"cluster\",\n"
+    "                       \"members\": [{\"id\", \"source\"}], \"fields\": [{\"field\",\n"
+    "                       \"value\", \"record\", \"source\"}]}\n"
     "    --quiet            no progress bar\n"
     "    --auto-merge X     merge threshold (default 24)\n"
     "    --review X         review threshold (default 12)\n"
@@ -66,6 +72,7 @@ static const char help[] =
     "    evident dedup ankle.evident --pending\n"
     "    evident dedup ankle.evident decide 42 same\n"
     "    evident dedup ankle.evident undo 1187\n"
+    "    evident dedup ankle.evident --cluster 1187\n"
     "    evident dedup --evaluate tests/fixtures/dedup/sra_stroke/records.csv\n"
     "\n"
     "EXIT STATUS\n"
@@ -75,11 +82,20 @@ static const char help[] =
 
 typedef struct opts {
     bool dry_run, json, quiet, pending;
-    const char *evaluate, *truth, *actor;
+    const char *evaluate, *truth, *actor, *cluster;
     ev_dedup_config cfg;
 } opts;
 
-enum { OPT_AUTO = 256, OPT_REVIEW, OPT_WINDOW, OPT_ACTOR, OPT_TRUTH, OPT_EVALUATE, OPT_DRY };
+enum {
+    OPT_AUTO = 256,
+    OPT_REVIEW,
+    OPT_WINDOW,
+    OPT_ACTOR,
+    OPT_TRUTH,
+    OPT_EVALUATE,
+    OPT_DRY,
+    OPT_CLUSTER
+};
 
 static int parse_number(const char *arg, double lo, double hi, double *out)
 {
@@ -97,6 +113,7 @@ static int set_option(opts *o, int c, const char *arg)
     case OPT_ACTOR: o->actor = arg; return 0;
     case OPT_TRUTH: o->truth = arg; return 0;
     case OPT_EVALUATE: o->evaluate = arg; return 0;
+    case OPT_CLUSTER: o->cluster = arg; return 0;
     case OPT_AUTO:
         if (!parse_number(arg, -1000, 1000, &o->cfg.auto_merge))
             return ev_cli_usage("dedup", "--auto-merge needs a number, not '%s'", arg);
@@ -126,6 +143,7 @@ static int parse_opts(int argc, char **argv, opts *o)
         {"actor", required_argument, NULL, OPT_ACTOR},
         {"truth", required_argument, NULL, OPT_TRUTH},
         {"evaluate", required_argument, NULL, OPT_EVALUATE},
+        {"cluster", required_argument, NULL, OPT_CLUSTER},
         {NULL, 0, NULL, 0}};
     *o = (opts){.truth = "duplicate_group_id", .cfg = EV_DEDUP_CONFIG_INIT};
     o->actor = getenv("USER") ? getenv("USER") : "user";
@@ -453,6 +471,140 @@ static int undo(const char *path, const char *cluster, const opts *o)
     return EV_EXIT_OK;
 }
 
+/* ---- a cluster's merged record ---------------------------------------------------- */
+
+typedef struct cluster_view {
+    ev_id *ids;
+    ev_record **recs;
+    char **sources;
+    size_t n;
+} cluster_view;
+
+static void cluster_view_release(cluster_view *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        ev_record_free(v->recs ? v->recs[i] : NULL);
+        free(v->sources ? v->sources[i] : NULL);
+    }
+    free(v->recs);
+    free(v->sources);
+    ev_free(v->ids);
+}
+
+/* The database name of the import a record first came in. */
+static char *source_name(ev_store *s, ev_id id, const ev_import_row *rows, size_t n_rows)
+{
+    ev_id imp = 0;
+    ev_error err = EV_ERROR_INIT;
+    if (ev_store_record_import(s, id, &imp, &err) == EV_OK)
+        for (size_t i = 0; i < n_rows; i++)
+            if (rows[i].id == imp)
+                return strdup(rows[i].source ? rows[i].source : "unknown");
+    return strdup("unknown");
+}
+
+static ev_status load_cluster(ev_store *s, ev_id cluster, cluster_view *v, ev_error *err)
+{
+    ev_import_row *rows = NULL;
+    size_t n_rows = 0;
+    ev_status st = ev_dedup_review_members(s, cluster, &v->ids, &v->n, err);
+    if (st == EV_OK)
+        st = ev_store_imports_list(s, &rows, &n_rows, err);
+    if (st == EV_OK) {
+        v->recs = calloc(v->n, sizeof *v->recs);
+        v->sources = calloc(v->n, sizeof *v->sources);
+        if (v->recs == NULL || v->sources == NULL)
+            st = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; st == EV_OK && i < v->n; i++) {
+        st = ev_store_record_get(s, v->ids[i], &v->recs[i], err);
+        v->sources[i] = source_name(s, v->ids[i], rows, n_rows);
+    }
+    ev_store_imports_free(rows, n_rows);
+    return st;
+}
+
+static void merged_value(const ev_record *r, const char *field, char *buf, size_t n)
+{
+    static const char *const names[] = {"title", "authors", "year", "journal", NULL, "doi",
+                                        "pmid"};
+    for (int f = 0; f < 7; f++)
+        if (names[f] && strcmp(field, names[f]) == 0) {
+            field_text(r, f, buf, n);
+            return;
+        }
+    const char *v = strcmp(field, "volume") == 0           ? r->volume
+                    : strcmp(field, "issue") == 0          ? r->issue
+                    : strcmp(field, "pages") == 0          ? r->pages
+                    : strcmp(field, "pmcid") == 0          ? r->pmcid
+                    : strcmp(field, "journal_abbrev") == 0 ? r->journal_abbrev
+                    : strcmp(field, "issn_print") == 0     ? r->issn_print
+                    : strcmp(field, "issn_electronic") == 0 ? r->issn_electronic
+                    : strcmp(field, "publisher") == 0      ? r->publisher
+                    : strcmp(field, "abstract") == 0 && r->n_abstract ? r->abstract[0].text
+                                                                      : NULL;
+    snprintf(buf, n, "%s", v ? v : "");
+}
+
+static void print_cluster(ev_id cluster, const cluster_view *v, const ev_record *m,
+                          const ev_dedup_provenance *prov, size_t np, bool json)
+{
+    char val[2048];
+    if (json) {
+        printf("{\"cluster\":%lld,\"members\":[", (long long)cluster);
+        for (size_t i = 0; i < v->n; i++) {
+            printf("%s{\"id\":%lld", i ? "," : "", (long long)v->ids[i]);
+            ev_cli_json_kv(stdout, "source", v->sources[i], 0);
+            putchar('}');
+        }
+        printf("],\"fields\":[");
+        for (size_t i = 0; i < np; i++) {
+            merged_value(m, prov[i].field, val, sizeof val);
+            printf("%s{", i ? "," : "");
+            ev_cli_json_kv(stdout, "field", prov[i].field, 1);
+            ev_cli_json_kv(stdout, "value", val, 0);
+            printf(",\"record\":%lld", (long long)v->ids[prov[i].member]);
+            ev_cli_json_kv(stdout, "source", v->sources[prov[i].member], 0);
+            putchar('}');
+        }
+        printf("]}\n");
+        return;
+    }
+    printf("cluster %lld: %zu records (kept: %lld)\n", (long long)cluster, v->n,
+           (long long)v->ids[0]);
+    for (size_t i = 0; i < np; i++) {
+        merged_value(m, prov[i].field, val, sizeof val);
+        printf("  %-15s %.*s%s  [record %lld, %s]\n", prov[i].field, 100, val,
+               strlen(val) > 100 ? "..." : "", (long long)v->ids[prov[i].member],
+               v->sources[prov[i].member]);
+    }
+}
+
+static int show_cluster(const char *path, const opts *o)
+{
+    long id = 0;
+    if (!ev_parse_long(o->cluster, &id) || id <= 0)
+        return ev_cli_usage("dedup", "CLUSTER must be a record id, not '%s'", o->cluster);
+    ev_store *s = NULL;
+    int rc = ev_cli_open_review(&s, path, 0);
+    if (rc != EV_EXIT_OK)
+        return rc;
+    cluster_view v = {0};
+    ev_record *merged = NULL;
+    ev_dedup_provenance prov[EV_DEDUP_MERGE_FIELDS];
+    size_t np = 0;
+    ev_error err = EV_ERROR_INIT;
+    ev_status st = load_cluster(s, id, &v, &err);
+    if (st == EV_OK)
+        st = ev_dedup_merge(&merged, (const ev_record *const *)v.recs, v.n, 0, prov, &np, &err);
+    if (st == EV_OK)
+        print_cluster(id, &v, merged, prov, np, o->json);
+    ev_record_free(merged);
+    cluster_view_release(&v);
+    ev_store_free(s);
+    return st == EV_OK ? EV_EXIT_OK : ev_cli_fail(&err, NULL);
+}
+
 /* ---- evaluation ----------------------------------------------------------------- */
 
 static int evaluate(const opts *o)
@@ -494,6 +646,8 @@ static int run(int argc, char **argv)
         return nargs ? ev_cli_usage("dedup", "--evaluate takes no REVIEW") : evaluate(&o);
     if (nargs < 1)
         return ev_cli_usage("dedup", "missing REVIEW");
+    if (nargs == 1 && o.cluster)
+        return show_cluster(args[0], &o);
     if (nargs == 1)
         return o.pending ? show_pending(args[0], &o) : run_dedup(args[0], &o);
     if (strcmp(args[1], "decide") == 0 && nargs == 4)

@@ -201,3 +201,43 @@ ev_status ev_dedup_review_kept(ev_store *s, ev_id record, ev_id *out, ev_error *
     ev_stmt_free(st);
     return rc;
 }
+
+ev_status ev_dedup_review_members(ev_store *s, ev_id cluster, ev_id **out, size_t *n,
+                                  ev_error *err)
+{
+    ev_stmt *st = NULL;
+    size_t cap = 0;
+    bool row = false;
+    *out = NULL;
+    *n = 0;
+    ev_status rc = ev__dedup_schema(s, err);
+    if (rc == EV_OK)
+        rc = ev_stmt_prepare(s, &st,
+                             "SELECT record_id FROM dedup_members WHERE cluster = ?1 "
+                             "ORDER BY record_id <> cluster, record_id",
+                             err);
+    if (rc == EV_OK && ev_stmt_bind_int(st, 1, cluster) != EV_OK)
+        rc = ev_error_set(err, EV_EINTERNAL, NULL, 0, 0, "cannot bind cluster");
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            ev_id *v = ev_reallocarray(*out, cap, sizeof *v);
+            if (v == NULL) {
+                rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            *out = v;
+        }
+        (*out)[(*n)++] = ev_stmt_int(st, 0);
+    }
+    ev_stmt_free(st);
+    if (rc == EV_OK && *n < 2)
+        rc = ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "no cluster %lld in '%s'",
+                          (long long)cluster, ev_store_path(s));
+    if (rc != EV_OK) {
+        ev_free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}

@@ -55,6 +55,11 @@ if [ -n "$kept" ]; then
     expect 0 "$E" dedup "$R" decide "$pair" same
     expect 0 "$E" dedup "$R" --json
     [ "$(field removed)" = 3 ] || fail "deciding same again re-merges: $(cat "$W/out")"
+    kept=$(sqlite3 "$R" "SELECT cluster FROM dedup_members LIMIT 1")
+    expect 0 "$E" dedup "$R" --cluster "$kept" --json
+    grep -q '"fields":\[{"field":"title"' "$W/out" || fail "merged record with provenance"
+    grep -q '"source":"' "$W/out" || fail "provenance names the source"
+    expect 2 "$E" dedup "$R" --cluster 99999
     n=$(sqlite3 "$R" "SELECT count(*) FROM audit WHERE action LIKE 'dedup.%'")
     [ "$n" -ge 6 ] || fail "merges and decisions must be audited ($n rows)"
 fi
