@@ -236,7 +236,9 @@ ev_status ev__tagged_flush(ev__tagged *t)
 ev_status ev__tagged_start(ev__tagged *t, const char *tag, const char *v, size_t n)
 {
     char copy[sizeof t->tag]; /* `tag` may be t->tag itself (list continuations) */
-    snprintf(copy, sizeof copy, "%s", tag);
+    size_t k = strnlen(tag, sizeof copy - 1);
+    memcpy(copy, tag, k);
+    copy[k] = '\0';
     ev_status s = ev__tagged_flush(t);
     if (s != EV_OK)
         return s;
