@@ -33,9 +33,10 @@
 #define W_ISSUE_DIFF (-5.0)
 #define W_JOURNAL_SAME 2.0
 #define W_JOURNAL_DIFF (-1.0)
+#define W_LOCATOR 2.0
 /* Most that the fields after the title can still add. */
 #define W_REST_MAX (W_AUTH_SAME + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_ISSUE_SAME + \
-                    W_JOURNAL_SAME)
+                    W_JOURNAL_SAME + W_LOCATOR)
 
 size_t ev__dedup_levenshtein(const char *a, size_t na, const char *b, size_t nb, size_t max)
 {
@@ -316,6 +317,17 @@ static bool kinds_conflict(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
     return true;
 }
 
+/* Journal, volume, first page and year all agreeing locate one item on the
+ * shelf, whatever its title says ("Intrapleural therapy", "Empyema
+ * thoracis"). Page 1 is too common to locate anything. */
+static double score_locator(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
+{
+    bool located = (r & EV_DEDUP_R_PAGES_SAME) && (r & EV_DEDUP_R_JOURNAL_SAME) && a->volume &&
+                   b->volume && strcmp(a->volume, b->volume) == 0 && a->year &&
+                   a->year == b->year && strcmp(a->page, "1") != 0;
+    return located ? W_LOCATOR : 0;
+}
+
 static ev_dedup_verdict verdict(const ev_dedup_config *cfg, const ev_dedup_pair *p)
 {
     unsigned r = p->reasons;
@@ -347,6 +359,7 @@ void ev__dedup_score(const ev_dedup_config *cfg, const ev__dd_rec *a, const ev__
         return;
     }
     s += score_rest(a, b, &r);
+    s += score_locator(a, b, r);
     if (kinds_conflict(a, b, r))
         r |= EV_DEDUP_R_KIND_DIFFERS;
     out->score = s;
