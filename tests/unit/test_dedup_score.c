@@ -178,6 +178,20 @@ static void generic_titles_do_not_merge_on_title_alone(void **state)
     assert_int_not_equal(t_score(&c, &e).verdict, EV_DEDUP_SAME);
 }
 
+static void short_title_located_by_journal_volume_page_year_merges(void **state)
+{
+    (void)state;
+    /* sra_respiratory id_0000496/497 (issue fields hold EndNote numbers) */
+    t_rec a = {.title = "Intrapleural therapy", .authors = "Huggins, J. T.; Doelken, P.",
+               .journal = "Respirology", .volume = "16", .issue = "825", .pages = "891-899",
+               .year = 2011};
+    t_rec b = a;
+    b.issue = "826";
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+    b.pages = "901-909"; /* another item of the same volume */
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
 static void a_column_repeated_in_every_issue_is_not_merged(void **state)
 {
     (void)state;
@@ -239,6 +253,7 @@ int main(void)
         cmocka_unit_test(preprint_and_published_version_are_related),
         cmocka_unit_test(reply_with_the_same_title_is_not_merged),
         cmocka_unit_test(generic_titles_do_not_merge_on_title_alone),
+        cmocka_unit_test(short_title_located_by_journal_volume_page_year_merges),
         cmocka_unit_test(a_column_repeated_in_every_issue_is_not_merged),
         cmocka_unit_test(records_without_title_never_merge_automatically),
         cmocka_unit_test(different_papers_by_the_same_authors_are_different),
