@@ -211,6 +211,34 @@ static ev_status unbalanced(bib_parser *p, const char *field, size_t open_line, 
                         ev_buf_cstr(&p->key), field, open_line, open_col, where);
 }
 
+/* Length of the run at the read position, within the current chunk, of
+ * bytes a delimited value copies without looking at them. */
+static size_t plain_span(const bib_src *s)
+{
+    size_t k = s->pos;
+    while (k < s->n) {
+        char c = s->p[k];
+        if (c == '{' || c == '}' || c == '"' || c == '\\' || c == '@' || c == '\n')
+            break;
+        k++;
+    }
+    return k - s->pos;
+}
+
+/* Consume k plain bytes: value text, raw capture, column. */
+static ev_status take_run(bib_parser *p, const char *run, size_t k)
+{
+    p->src.pos += k;
+    p->src.col += k;
+    if (ev_buf_append(&p->text, run, k) != EV_OK)
+        return ev_error_set(p->err, EV_EINPUT, p->name, p->src.line, p->src.col,
+                            "field value too large");
+    if (p->src.capture && ev_buf_append(p->src.capture, run, k) != EV_OK)
+        return ev_error_set(p->err, EV_ENOMEM, p->name, p->src.line, 0,
+                            "entry too large or out of memory");
+    return EV_OK;
+}
+
 /* Body of {..} or ".." (the opening delimiter consumed): copy to p->text
  * without the outer delimiters. */
 static ev_status read_delimited(bib_parser *p, int close, const char *field)
@@ -218,7 +246,20 @@ static ev_status read_delimited(bib_parser *p, int close, const char *field)
     size_t open_line = p->src.line, open_col = p->src.col - 1, suspect = 0;
     int depth = 0, c, prev = '\n';
     bool line_start = true;
-    while ((c = next(p)) >= 0) {
+    for (;;) {
+        size_t k = plain_span(&p->src);
+        if (k > 0) { /* fast path: bytes that need no decision */
+            const char *run = p->src.p + p->src.pos;
+            for (size_t i = 0; i < k && line_start; i++)
+                line_start = run[i] == ' ' || run[i] == '\t' || run[i] == '\r';
+            prev = (unsigned char)run[k - 1];
+            ev_status s = take_run(p, run, k);
+            if (s != EV_OK)
+                return s;
+            continue;
+        }
+        if ((c = next(p)) < 0)
+            break;
         if (c == '@' && line_start && suspect == 0)
             suspect = p->src.line;
         if (c == '{' && prev != '\\')

@@ -739,6 +739,31 @@ static ev_status finish(csv_parser *p)
     return EV_OK;
 }
 
+/* Bytes from d that feed() would only append to the cell: the state
+ * machine then runs only at quotes, delimiters and line breaks. */
+static size_t plain_run(const csv_parser *p, const char *d, size_t n)
+{
+    size_t k = 0;
+    if (p->state == ST_QUOTED)
+        while (k < n && d[k] != '"' && d[k] != '\r' && d[k] != '\n')
+            k++;
+    else if (p->state == ST_UNQUOTED)
+        while (k < n && d[k] != p->delim && d[k] != '\r' && d[k] != '\n')
+            k++;
+    return k;
+}
+
+static ev_status put_run(csv_parser *p, const char *d, size_t k)
+{
+    p->after_cr = false;
+    p->col += k;
+    if (ev_buf_append(&p->text, d, k) != EV_OK)
+        return ev_error_set(p->err, EV_EINPUT, p->name, p->line, p->col, "row too large");
+    if (p->opts->keep_raw && ev_buf_append(&p->raw, d, k) != EV_OK)
+        return nomem(p);
+    return EV_OK;
+}
+
 /* ---- delimiter detection and driver --------------------------------------------- */
 
 /* The delimiter that occurs most often outside quotes on the first line. */
@@ -780,9 +805,16 @@ static ev_status run(csv_parser *p)
             return s;
         if (n == 0)
             break;
-        for (size_t i = 0; i < n; i++)
-            if ((s = feed(p, d[i])) != EV_OK)
+        for (size_t i = 0; i < n;) {
+            size_t k = plain_run(p, d + i, n - i);
+            if (k > 0) {
+                if ((s = put_run(p, d + i, k)) != EV_OK)
+                    return s;
+                i += k;
+            } else if ((s = feed(p, d[i++])) != EV_OK) {
                 return s;
+            }
+        }
     }
     if ((s = finish(p)) != EV_OK)
         return s;
