@@ -56,6 +56,19 @@ static uint32_t name_hash(const char *s, size_t len)
     return (h ^ (h >> 5)) & (HASH_SLOTS - 1);
 }
 
+/* ev_buf_append with the common case (room left) inlined: called for every
+ * name, attribute and text piece. */
+static inline ev_status buf_add(ev_buf *b, const char *s, size_t n)
+{
+    if (b->ptr != NULL && n < b->cap - b->len && n <= b->max - b->len) {
+        memcpy(b->ptr + b->len, s, n);
+        b->len += n;
+        b->ptr[b->len] = '\0';
+        return EV_OK;
+    }
+    return ev_buf_append(b, s, n);
+}
+
 /* Equal bytes? Inlined, 8 at a time: names are short and a libc call per
  * tag showed in profiles. */
 static inline bool same_bytes(const char *a, const char *b, size_t n)
@@ -458,6 +471,8 @@ static void record_flags(ev_record *rec)
 {
     for (size_t i = 0; i < rec->n_publication_types; i++) {
         const char *t = rec->publication_types[i];
+        if (t[0] != 'R')
+            continue;
         if (strcmp(t, "Retracted Publication") == 0)
             rec->retracted = true;
         else if (strcmp(t, "Retraction of Publication") == 0)
@@ -465,6 +480,8 @@ static void record_flags(ev_record *rec)
     }
     for (size_t i = 0; i < rec->n_links; i++) {
         const char *k = rec->links[i].key;
+        if (k[0] != 'R' && k[0] != 'E')
+            continue;
         if (strcmp(k, "RetractionIn") == 0)
             rec->retracted = true;
         else if (strcmp(k, "RetractionOf") == 0)
@@ -669,9 +686,10 @@ static void date_part(mx *p, uint8_t id, const char *s, size_t n)
     mx_date *d = &p->date;
     switch (id) {
     case E_Year: d->year = small_int(s, n); break;
-    case E_Month:
+    case E_Month: /* keep the text only when it is no month PubMed knows */
         d->month = month_value(s, n);
-        TRY(p, flat_copy(p->rec, &d->month_text, s, n));
+        if (d->month == 0)
+            TRY(p, flat_copy(p->rec, &d->month_text, s, n));
         break;
     case E_Day: d->day = small_int(s, n); break;
     case E_Hour: d->hour = small_int(s, n); break;
@@ -1318,7 +1336,7 @@ static void on_text(void *ud, const char *s, size_t n)
         if (p->text.len > 0 && is_word_byte(p->text.ptr[p->text.len - 1]) && is_word_byte(s[0]))
             TRY(p, ev_buf_putc(&p->text, ' '));
     }
-    if (ev_buf_append(&p->text, s, n) != EV_OK) {
+    if (buf_add(&p->text, s, n) != EV_OK) {
         mx_fail(p, EV_EINPUT, "record text longer than %zu bytes", p->text.max);
         return;
     }

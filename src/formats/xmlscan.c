@@ -5,6 +5,10 @@
  */
 #include "xmlscan.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define NEED 1 /* token incomplete: wait for more input */
 #define BAD (-1)
 
@@ -58,7 +62,7 @@ const char *ev__xml_bytes(const ev__xml *x, uint64_t off, uint64_t end)
 
 /* ---- positions ------------------------------------------------------------------ */
 
-/* memmem and memrchr are GNU extensions; these are the two uses. */
+/* memmem is a GNU extension. */
 static const char *find_lit(const char *s, size_t n, const char *lit, size_t k)
 {
     while (n >= k) {
@@ -73,12 +77,32 @@ static const char *find_lit(const char *s, size_t n, const char *lit, size_t k)
     return NULL;
 }
 
-static const char *last_newline(const char *s, const char *e)
+/* Count newlines up to `upto` (never past the window's end). */
+/* Newlines in [s, e) and the last one (*last, NULL if none): sixteen bytes
+ * at a time where SSE2 is there (every x86-64). */
+static size_t count_newlines(const char *s, const char *e, const char **last)
 {
-    while (e > s)
-        if (*--e == '\n')
-            return e;
-    return NULL;
+    size_t n = 0;
+    const char *q = s;
+    *last = NULL;
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; e - q >= 16; q += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)q), nl));
+        if (m) {
+            *last = q + (31 - __builtin_clz(m));
+            for (; m; m &= m - 1)
+                n++;
+        }
+    }
+#endif
+    for (; q < e; q++)
+        if (*q == '\n') {
+            n++;
+            *last = q;
+        }
+    return n;
 }
 
 /* Count newlines up to `upto` (never past the window's end). */
@@ -89,23 +113,10 @@ static void count_lines(ev__xml *x, uint64_t upto)
         upto = top;
     if (upto <= x->nl_pos)
         return;
-    const char *s = PTR(x, x->nl_pos), *e = PTR(x, upto);
-    size_t n = 0;
-    const char *q = s;
-    for (; e - q >= 8; q += 8) { /* zero bytes of w ^ "\n\n..." (Hacker's Delight 6-1) */
-        uint64_t w;
-        memcpy(&w, q, 8);
-        w ^= 0x0a0a0a0a0a0a0a0aull;
-        uint64_t t = ((w & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | w;
-        t = ~t & 0x8080808080808080ull;
-        if (t) /* add up the flag bits: no popcount instruction assumed */
-            n += (size_t)(((t >> 7) * 0x0101010101010101ull) >> 56);
-    }
-    for (; q < e; q++)
-        n += *q == '\n';
+    const char *last;
+    size_t n = count_newlines(PTR(x, x->nl_pos), PTR(x, upto), &last);
     if (n) {
         x->nl_count += n;
-        const char *last = last_newline(s, e);
         x->line_start = ABS(x, last) + 1;
     }
     x->nl_pos = upto;
@@ -189,6 +200,15 @@ static int validate(ev__xml *x, bool eof)
     const unsigned char *p = (const unsigned char *)PTR(x, x->valid);
     const unsigned char *e = (const unsigned char *)x->win.ptr + x->win.len;
     while (p < e) {
+#if defined(__SSE2__)
+        /* signed compare: bytes >= 0x80 are negative, so this finds both
+         * controls and the start of multi-byte sequences */
+        const __m128i sp = _mm_set1_epi8(0x20);
+        while (e - p >= 16 &&
+               _mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128((const __m128i *)(const void *)p),
+                                                sp)) == 0)
+            p += 16;
+#endif
         while (e - p >= 8) {
             uint64_t w;
             memcpy(&w, p, 8);
@@ -350,6 +370,19 @@ static int decode(ev__xml *x, ev_buf *out, const char *s, size_t n, bool attr)
     return 0;
 }
 
+/* ev_buf_append with the common case (room left) inlined: called for every
+ * name, attribute and text piece. */
+static inline ev_status buf_add(ev_buf *b, const char *s, size_t n)
+{
+    if (b->ptr != NULL && n < b->cap - b->len && n <= b->max - b->len) {
+        memcpy(b->ptr + b->len, s, n);
+        b->len += n;
+        b->ptr[b->len] = '\0';
+        return EV_OK;
+    }
+    return ev_buf_append(b, s, n);
+}
+
 /* Equal bytes? Inlined, 8 at a time: names are short and a libc call per
  * tag showed in profiles. */
 static inline bool same_bytes(const char *a, const char *b, size_t n)
@@ -433,7 +466,7 @@ static int push_name(ev__xml *x, const char *name, size_t n)
     }
     x->name_off[x->depth] = x->names.len;
     /* the byte after a name in the input (space, '>', '/') becomes its NUL */
-    if (ev_buf_append(&x->names, name, n + 1) != EV_OK)
+    if (buf_add(&x->names, name, n + 1) != EV_OK)
         return oom(x);
     x->names.ptr[x->names.len - 1] = '\0';
     x->depth++;
@@ -476,13 +509,13 @@ static int add_attr(ev__xml *x, size_t i, const char *an, size_t alen, const cha
     /* the bytes after the name ('=', space) and the value (its quote)
      * become their NULs */
     x->attr_off[i] = x->attr.len;
-    if (ev_buf_append(&x->attr, an, alen + 1) != EV_OK)
+    if (buf_add(&x->attr, an, alen + 1) != EV_OK)
         return oom(x);
     x->attr.ptr[x->attr.len - 1] = '\0';
     x->attr_off[i + 1] = x->attr.len;
     if (memchr(v, '&', vlen) == NULL && memchr(v, '\n', vlen) == NULL &&
         memchr(v, '\t', vlen) == NULL) {
-        if (ev_buf_append(&x->attr, v, vlen + 1) != EV_OK)
+        if (buf_add(&x->attr, v, vlen + 1) != EV_OK)
             return oom(x);
         x->attr.ptr[x->attr.len - 1] = '\0';
         return 0;
@@ -573,7 +606,7 @@ static int start_tag(ev__xml *x, const char *p, const char *end, const char **ne
         return fail(x, ABS(x, name), "not well-formed (invalid token)");
     size_t nlen = (size_t)(q - name), nattr = 0;
     bool empty = false;
-    ev_buf_clear(&x->attr);
+    x->attr.len = 0;
     int r = attributes(x, &q, end, &nattr, &empty);
     if (r != 0)
         return r;
