@@ -21,21 +21,28 @@ void ev__sq_hash_release(ev__sq_hash *h)
     *h = (ev__sq_hash){0};
 }
 
-static size_t find_slot(const ev__sq_hash *h, const char *k, size_t n)
+static size_t find_slot(const ev__sq_hash *h, const char *k, size_t n, uint32_t hv)
 {
     size_t mask = h->cap - 1;
-    size_t i = (size_t)fnv(k, n) & mask;
-    while (h->slots[i].key &&
-           (h->slots[i].len != n || memcmp(h->slots[i].key, k, n) != 0))
+    size_t i = (size_t)hv & mask;
+    while (h->slots[i].key && (h->slots[i].hash != hv || h->slots[i].len != n ||
+                               memcmp(h->slots[i].key, k, n) != 0))
         i = (i + 1) & mask;
     return i;
+}
+
+/* 64-bit FNV-1a folded to 32 bits (the fold mixes the high bits in). */
+static uint32_t hash32(const char *k, size_t n)
+{
+    uint64_t h = fnv(k, n);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 bool ev__sq_hash_get(const ev__sq_hash *h, const char *k, size_t n, uint32_t *out)
 {
     if (h->cap == 0)
         return false;
-    size_t i = find_slot(h, k, n);
+    size_t i = find_slot(h, k, n, hash32(k, n));
     if (h->slots[i].key == NULL)
         return false;
     *out = h->slots[i].val;
@@ -55,7 +62,7 @@ static ev_status grow(ev__sq_hash *h)
     h->cap = cap;
     for (size_t i = 0; i < oldcap; i++)
         if (old[i].key)
-            h->slots[find_slot(h, old[i].key, old[i].len)] = old[i];
+            h->slots[find_slot(h, old[i].key, old[i].len, old[i].hash)] = old[i];
     ev_free(old);
     return EV_OK;
 }
@@ -63,12 +70,13 @@ static ev_status grow(ev__sq_hash *h)
 ev_status ev__sq_hash_put(ev__sq_hash *h, const char *k, size_t n, uint32_t val, bool *existed,
                           uint32_t *old)
 {
-    if ((h->n + 1) * 4 > h->cap * 3) {
+    if ((h->n + 1) * 2 > h->cap) { /* load <= 1/2: short linear probes */
         ev_status st = grow(h);
         if (st != EV_OK)
             return st;
     }
-    size_t i = find_slot(h, k, n);
+    uint32_t hv = hash32(k, n);
+    size_t i = find_slot(h, k, n, hv);
     if (h->slots[i].key) {
         if (existed)
             *existed = true;
@@ -78,7 +86,7 @@ ev_status ev__sq_hash_put(ev__sq_hash *h, const char *k, size_t n, uint32_t val,
     }
     if (existed)
         *existed = false;
-    h->slots[i] = (ev__sq_slot){k, (uint32_t)n, val};
+    h->slots[i] = (ev__sq_slot){k, (uint32_t)n, val, hv};
     h->n++;
     return EV_OK;
 }

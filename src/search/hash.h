@@ -8,6 +8,7 @@ typedef struct ev__sq_slot {
     const char *key; /* borrowed; NULL = empty slot */
     uint32_t len;
     uint32_t val;
+    uint32_t hash; /* low bits of the key's hash: most mismatches skip memcmp */
 } ev__sq_slot;
 
 typedef struct ev__sq_hash {

@@ -1,0 +1,56 @@
+#!/bin/sh
+# bench/search/run.sh BUILD_DIR - local PubMed search: evident vs SQLite FTS5
+# MATCH vs Xapian on the same records, same queries.
+#
+# Generates (once, cached) N MEDLINE-like records with bench/gen/gen_pubmed.py,
+# imports them into a review (timed), then in one run: evident's warm
+# in-process latency per query (bench_search.c, linked against BUILD_DIR's
+# static libraries: index built once from the review, then each query RUNS
+# times), and peers.py: the same queries as FTS5 MATCH over the review's
+# records_fts table and as Xapian queries over an index built from the
+# review's records. Prints counts (differences marked), median ms and the
+# ratios; the seed review's 7-line strategy runs end to end as one row.
+#
+# Environment: N (records, default 1000000), SEED (1), RUNS (5), WORK (cache
+# directory, default /tmp/evident-bench-search). Building the 1M review takes
+# a while (generation ~1 h of Python on a loaded 2-core box, import minutes);
+# everything is cached in WORK for the next run.
+set -eu
+build=${1:?usage: bench/search/run.sh BUILD_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+N=${N:-1000000}; SEED=${SEED:-1}; RUNS=${RUNS:-5}
+WORK=${WORK:-/tmp/evident-bench-search}
+PY=/usr/bin/python3
+mkdir -p "$WORK"
+
+cmake --build "$build" --target evident ev_search -j2 >/dev/null
+libs=""
+for m in search store formats core; do libs="$libs $build/libev_$m.a"; done
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$root/include" "$here/bench_search.c" $libs \
+   $(pkg-config --libs sqlite3 expat zlib libutf8proc libsodium jansson) -lm \
+   -o "$WORK/bench_search"
+
+xml="$WORK/pubmed-$N-$SEED.xml.gz"
+if [ ! -s "$xml" ]; then
+  echo "generating $N records (seed $SEED) ..." >&2
+  $PY "$root/bench/gen/gen_pubmed.py" -n "$N" --seed "$SEED" --xml "$xml.tmp"
+  mv "$xml.tmp" "$xml"
+fi
+review="$WORK/search-$N-$SEED.evident"
+if [ ! -s "$review" ]; then
+  rm -f "$review" "$review-wal" "$review-shm"
+  "$build/evident" init "$review" --quiet
+  t0=$(date +%s.%N)
+  "$build/evident" import "$review" "$xml" --source PubMed --quiet
+  t1=$(date +%s.%N)
+  echo "# import of $N records: $(echo "$t1 - $t0" | bc) s" | tee "$WORK/import-$N.txt" >&2
+fi
+[ -s "$WORK/import-$N.txt" ] && cat "$WORK/import-$N.txt"
+
+mesh="$root/data/mesh/mesh2024.tsv"
+"$WORK/bench_search" "$review" "$mesh" "$here/queries.tsv" \
+  "$root/tests/fixtures/search/seed_strategy.txt" "$RUNS" >"$WORK/evident-$N.tsv"
+exec $PY "$here/peers.py" --review "$review" --mesh "$mesh" --queries "$here/queries.tsv" \
+  --strategy "$root/tests/fixtures/search/seed_strategy.txt" --evident "$WORK/evident-$N.tsv" \
+  --xapian "$WORK/xapian-$N-$SEED" --runs "$RUNS"
