@@ -42,24 +42,12 @@ static void set_value(ev__tagline *out, ev__line_kind kind, const char *v, size_
     out->value_len = n;
 }
 
-static bool all_space(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isspace((unsigned char)s[i]))
-            return false;
-    return true;
-}
-
 /* MEDLINE: "TAG - value" with the tag padded to four columns; real files
  * also hold "TI-", "PMC -123", "ISSN - ..." and "TI  -value" (spec C1). */
 void ev__tag_medline(const char *s, size_t n, ev__tagline *out)
 {
     memset(out, 0, sizeof *out);
-    if (all_space(s, n)) {
-        out->kind = EV__LINE_BLANK;
-        return;
-    }
-    if (s[0] == ' ' || s[0] == '\t') {
+    if (n == 0 || isspace((unsigned char)s[0])) { /* blank, or a continuation */
         set_value(out, EV__LINE_CONT, s, n);
         return;
     }
@@ -85,8 +73,8 @@ void ev__tag_ris(const char *s, size_t n, ev__tagline *out)
 {
     memset(out, 0, sizeof *out);
     skip_bom(&s, &n);
-    if (all_space(s, n)) {
-        out->kind = EV__LINE_BLANK;
+    if (n == 0 || isspace((unsigned char)s[0])) { /* blank, or a continuation */
+        set_value(out, EV__LINE_CONT, s, n);
         return;
     }
     size_t k = 0;
@@ -112,11 +100,7 @@ void ev__tag_wos(const char *s, size_t n, ev__tagline *out)
 {
     memset(out, 0, sizeof *out);
     skip_bom(&s, &n);
-    if (all_space(s, n)) {
-        out->kind = EV__LINE_BLANK;
-        return;
-    }
-    if (s[0] == ' ' || s[0] == '\t') {
+    if (n == 0 || isspace((unsigned char)s[0])) { /* blank, or a continuation */
         set_value(out, EV__LINE_CONT, s, n);
         return;
     }
