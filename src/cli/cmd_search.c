@@ -46,9 +46,11 @@ static const char help[] =
     "    --strategy FILE  run a numbered strategy\n"
     "    --save-as SOURCE store the strategy run in the review as the documented\n"
     "                   search of SOURCE (strategy text, per-line counts, date)\n"
-    "    --mesh FILE    MeSH vocabulary (UI, name, tree numbers, entry terms; TSV)\n"
-    "                   instead of the review's setting search.mesh_file or the\n"
-    "                   bundled data/mesh/mesh2024.tsv\n"
+    "    --mesh FILE    MeSH vocabulary (UI, name, tree numbers, entry terms; TSV,\n"
+    "                   not compressed) instead of the review's setting\n"
+    "                   search.mesh_file or the bundled data/mesh/mesh2024.tsv\n"
+    "    --set-mesh FILE  check that FILE loads and make it the review's MeSH\n"
+    "                   vocabulary from now on (setting search.mesh_file)\n"
     "    -q, --quiet    no progress bar, no warnings\n"
     "    -h, --help     show this page\n"
     "\n"
@@ -66,7 +68,7 @@ static const char help[] =
 enum { OUT_TEXT, OUT_IDS, OUT_COUNT, OUT_JSON };
 
 typedef struct opts {
-    const char *review, *query, *strategy, *save_as, *mesh;
+    const char *review, *query, *strategy, *save_as, *mesh, *set_mesh;
     int out;
     bool explain, quiet;
 } opts;
@@ -78,6 +80,7 @@ static int parse_args(opts *o, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},    {"explain", no_argument, NULL, 'e'},
         {"strategy", required_argument, NULL, 's'}, {"save-as", required_argument, NULL, 'S'},
         {"mesh", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
+        {"set-mesh", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -90,6 +93,7 @@ static int parse_args(opts *o, int argc, char **argv)
         case 's': o->strategy = optarg; break;
         case 'S': o->save_as = optarg; break;
         case 'm': o->mesh = optarg; break;
+        case 'M': o->set_mesh = o->mesh = optarg; break;
         case 'q': o->quiet = true; break;
         default: return ev_cli_bad_option("search", c, argv);
         }
@@ -101,8 +105,10 @@ static int parse_args(opts *o, int argc, char **argv)
         o->query = argv[optind++];
     if (optind < argc)
         return ev_cli_usage("search", "unexpected argument '%s'", argv[optind]);
-    if (!o->query == !o->strategy)
+    if (o->query && o->strategy)
         return ev_cli_usage("search", "give either a QUERY or --strategy FILE");
+    if (!o->query && !o->strategy && !o->set_mesh)
+        return ev_cli_usage("search", "give a QUERY or --strategy FILE");
     if (o->save_as && !o->strategy)
         return ev_cli_usage("search", "--save-as needs --strategy");
     return EV_EXIT_OK;
@@ -277,6 +283,19 @@ static int load_mesh(ev_store *st, const opts *o, ev_mesh **out, char **used)
     return ev_cli_fail(&err, "the MeSH file is a TSV: UI, name, tree numbers, entry terms");
 }
 
+/* --set-mesh: store the vocabulary's absolute path in the review. */
+static int remember_mesh(ev_store *st, const ev_mesh *mesh, const opts *o)
+{
+    char *abs = realpath(o->set_mesh, NULL);
+    ev_error err = EV_ERROR_INIT;
+    ev_status rc = ev_store_meta_set(st, "search.mesh_file", abs ? abs : o->set_mesh, &err);
+    if (rc == EV_OK && !o->quiet)
+        fprintf(stderr, "evident: MeSH vocabulary of '%s' is now %s (%zu descriptors)\n",
+                o->review, abs ? abs : o->set_mesh, ev_mesh_count(mesh));
+    free(abs); /* realpath's memory comes from libc */
+    return rc == EV_OK ? EV_EXIT_OK : ev_cli_fail(&err, NULL);
+}
+
 static int run_all(ev_store *st, ev_search_index *ix, const opts *o, const char *mesh)
 {
     ev_search_session *s = NULL;
@@ -321,12 +340,16 @@ static int run(int argc, char **argv)
     if (code != EV_EXIT_OK)
         return code;
     ev_store *st = NULL;
-    if ((code = ev_cli_open_review(&st, o.review, o.save_as ? 0 : EV_STORE_READONLY)) != 0)
+    bool write = o.save_as || o.set_mesh;
+    if ((code = ev_cli_open_review(&st, o.review, write ? 0 : EV_STORE_READONLY)) != 0)
         return code;
     ev_mesh *mesh = NULL;
     char *mesh_path = NULL;
     ev_search_index *ix = NULL;
-    if ((code = load_mesh(st, &o, &mesh, &mesh_path)) == EV_EXIT_OK) {
+    code = load_mesh(st, &o, &mesh, &mesh_path);
+    if (code == EV_EXIT_OK && o.set_mesh)
+        code = remember_mesh(st, mesh, &o);
+    if (code == EV_EXIT_OK && (o.query || o.strategy)) {
         ev_cli_progress bar;
         ev_cli_progress_init(&bar, "indexing", "records", o.quiet);
         ev_error err = EV_ERROR_INIT;

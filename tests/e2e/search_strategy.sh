@@ -62,8 +62,20 @@ expect 1 "$E" search "$R"
 expect 1 "$E" search "$R" 'a' --strategy "$W/bad.txt"
 expect 2 "$E" search "$R" --strategy "$W/missing.txt"
 
+# a user's MeSH file replaces the bundled one: once (--mesh) or for good (--set-mesh)
+printf 'D013628\tTalus\tA02.835.232.043.300.710.780\tAstragalus Bone\n' >"$W/mesh.tsv"
+expect 0 "$E" search "$R" 'astragalus bone[mh]' --count --mesh "$W/mesh.tsv"
+[ "$(cat "$W/out")" = 2 ] || fail "entry term from --mesh"
+expect 0 "$E" search "$R" 'ankle injuries[mh]' --mesh "$W/mesh.tsv"
+grep -q "W-MESHNOTFOUND" "$W/err" || fail "descriptor missing from the user's vocabulary"
+expect 0 "$E" search "$R" --set-mesh "$W/mesh.tsv" --quiet
+expect 0 "$E" search "$R" 'astragalus bone[mh]' --json
+grep -q '"mesh":"[^"]*mesh.tsv"' "$W/out" || fail "review setting search.mesh_file"
+expect 2 "$E" search "$R" 'a[mh]' --mesh "$W/nope.tsv"
+
 # --save-as stores the run in the review
-expect 0 "$E" search "$R" --strategy "$F/seed_strategy.txt" --save-as PubMed --json
+expect 0 "$E" search "$R" --strategy "$F/seed_strategy.txt" --save-as PubMed --json \
+    --mesh data/mesh/mesh2024.tsv
 grep -q '"saved_run":1' "$W/out" || fail "saved run id"
 if command -v sqlite3 >/dev/null 2>&1; then
     n=$(sqlite3 "$R" "SELECT group_concat(count, ',') FROM search_lines WHERE run_id = 1")
