@@ -393,7 +393,10 @@ static int fail(meta_run *r)
     } else if (e->input[0] == '\0' && e->code == EV_EINPUT) {
         snprintf(e->input, sizeof e->input, "%s", r->a->path);
     }
-    return ev_cli_fail(e, NULL);
+    const char *hint = strstr(e->message, "did not converge")
+                           ? "rerun with --stepadj 0.5 (step halving) or a larger --maxiter"
+                           : NULL;
+    return ev_cli_fail(e, hint);
 }
 
 static void warn(const meta_run *r, const char *text)
@@ -410,13 +413,19 @@ static int setup_options(meta_run *r)
     ev_synth_options *o = &r->opt;
     ev_synth_options_init(o);
     size_t col;
-    if (a->measure == NULL && !ev_synth_table_find(r->tab, "yi", &col))
+    bool peto = a->model && strcmp(a->model, "peto") == 0;
+    if (a->measure == NULL && !peto && !ev_synth_table_find(r->tab, "yi", &col))
         return ev_cli_usage("meta", "--measure is required unless the data has 'yi' and 'vi' "
                                     "(or 'sei') columns");
     if (a->measure && !ev_synth_measure_parse(a->measure, &o->measure))
         return ev_cli_usage("meta", "unknown measure '%s'", a->measure);
-    if (a->model && strcmp(a->model, "peto") == 0)
+    if (peto)
         o->measure = EV_MEASURE_PETO;
+    ev_synth_measure m = o->measure;
+    if (a->model && !peto && m != EV_MEASURE_OR && m != EV_MEASURE_RR && m != EV_MEASURE_RD &&
+        m != EV_MEASURE_IRR && m != EV_MEASURE_IRD)
+        return ev_cli_usage("meta", "the mantel-haenszel method needs measure OR, RR, RD, IRR "
+                                    "or IRD, not '%s'", ev_synth_measure_name(m));
     if (a->method && !ev_synth_method_parse(a->method, &o->method))
         return ev_cli_usage("meta", "unknown method '%s' (EE FE DL HE HS SJ ML REML EB PM)",
                             a->method);
@@ -505,6 +514,17 @@ static int fit_once(meta_run *r)
     r->fit = NULL;
     if (ev_escalc_compute(&r->es, &r->data, &r->opt, &r->err) != EV_OK)
         return fail(r);
+    size_t dropped = 0, usable = 0;
+    for (size_t i = 0; i < r->es->k; i++) {
+        dropped += r->es->dropped[i];
+        usable += !isnan(r->es->yi[i]) && !isnan(r->es->vi[i]);
+    }
+    if (usable == 0 && dropped > 0) {
+        ev_error_set(&r->err, EV_EINPUT, r->a->path, 0, 0,
+                     "all %zu studies were dropped by the zero rule (--drop00: no events, or "
+                     "only events, in both groups)", dropped);
+        return fail(r);
+    }
     if (ev_rma_fit_escalc(&r->fit, r->es, r->X, &r->opt, &r->err) != EV_OK)
         return fail(r);
     return -1;
@@ -641,23 +661,40 @@ static void print_title(const ev_rma *f)
     }
 }
 
+/* Print "label: value" lines with the values aligned, as print.rma does. */
+static void print_aligned(char lab[][80], char val[][80], size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w = strlen(lab[i]) > w ? strlen(lab[i]) : w;
+    for (size_t i = 0; i < n; i++)
+        printf("%-*s %s\n", (int)w, lab[i], val[i]);
+}
+
 static void print_heterogeneity(const ev_rma *f)
 {
-    char b1[32], b2[32], b3[48];
+    char b1[32], b2[32], b3[48], lab[5][80], val[5][80];
     bool mods = !f->intercept_only;
-    const char *what = mods ? "residual" : "total";
+    const char *what = mods ? "residual" : "total", *unacc = mods ? "unaccounted" : "total";
+    size_t n = 0;
     if (!is_ee(f)) {
-        printf("tau^2 (estimated amount of %s heterogeneity): %s", what, num4(b1, 32, f->tau2));
-        printf(isfinite(f->se_tau2) ? " (SE = %s)\n" : "%s\n",
-               isfinite(f->se_tau2) ? num4(b2, 32, f->se_tau2) : "");
-        printf("tau (square root of estimated tau^2 value): %s\n", num4(b1, 32, f->tau));
+        snprintf(lab[n], 80, "tau^2 (estimated amount of %s heterogeneity):", what);
+        if (isfinite(f->se_tau2))
+            snprintf(val[n++], 80, "%s (SE = %s)", num4(b1, 32, f->tau2), num4(b2, 32, f->se_tau2));
+        else
+            snprintf(val[n++], 80, "%s", num4(b1, 32, f->tau2));
+        snprintf(lab[n], 80, "tau (square root of estimated tau^2 value):");
+        snprintf(val[n++], 80, "%s", num4(b1, 32, f->tau));
     }
-    printf("I^2 (%s heterogeneity / %s variability): %.2f%%\n", what,
-           mods ? "unaccounted" : "total", f->I2);
-    printf("H^2 (%s variability / sampling variability): %.2f\n",
-           mods ? "unaccounted" : "total", f->H2);
-    if (mods && !is_ee(f) && isfinite(f->R2))
-        printf("R^2 (amount of heterogeneity accounted for): %.2f%%\n", f->R2);
+    snprintf(lab[n], 80, "I^2 (%s heterogeneity / %s variability):", what, unacc);
+    snprintf(val[n++], 80, "%.2f%%", f->I2);
+    snprintf(lab[n], 80, "H^2 (%s variability / sampling variability):", unacc);
+    snprintf(val[n++], 80, "%.2f", f->H2);
+    if (mods && !is_ee(f) && isfinite(f->R2)) {
+        snprintf(lab[n], 80, "R^2 (amount of heterogeneity accounted for):");
+        snprintf(val[n++], 80, "%.2f%%", f->R2);
+    }
+    print_aligned(lab, val, n);
     printf("\nTest for %sHeterogeneity:\n", mods ? "Residual " : "");
     printf("%s(df = %zu) = %s, %s\n\n", mods ? "QE" : "Q", f->QEdf, num4(b1, 32, f->QE),
            pval_eq(b3, 48, "p-val", f->QEp));
@@ -756,7 +793,7 @@ static void print_mh(const meta_run *r)
     const ev_rma_mh *m = r->mh;
     char b1[32], b2[48];
     bool ratio = m->measure != EV_MEASURE_RD && m->measure != EV_MEASURE_IRD;
-    printf("Equal-Effects Model (k = %zu)\n\n", m->k);
+    printf("\nEqual-Effects Model (k = %zu)\n\n", m->k);
     printf("I^2 (total heterogeneity / total variability):  %.2f%%\n", m->I2);
     printf("H^2 (total variability / sampling variability): %.2f\n\n", m->H2);
     printf("Test for Heterogeneity:\nQ(df = %zu) = %s, %s\n\n", m->QEdf, num4(b1, 32, m->QE),
@@ -1205,6 +1242,8 @@ static int run(int argc, char **argv)
         return rc;
     meta_run r = {.a = &a, .err = EV_ERROR_INIT};
     if (ev_synth_table_read(&r.tab, a.path, &r.err) != EV_OK) {
+        if (r.err.code == EV_EIO)
+            r.err.code = EV_EINPUT; /* a data file, not the review: bad input */
         rc = ev_cli_fail(&r.err, NULL);
         goto done;
     }

@@ -397,14 +397,22 @@ typedef struct need {
     cell_rule rule;
 } need;
 
-static const char *rule_msg(cell_rule r, double x)
+static const char *rule_msg(const need *nd, double x)
 {
-    switch (r) {
+    switch (nd->rule) {
     case R_COUNT: return x < 0 ? "a count cannot be negative" : NULL;
     case R_GROUP: return x < 1 ? "a group size must be at least 1" : NULL;
     case R_GROUP2: return x < 2 ? "a group size must be at least 2 (n < 2)" : NULL;
-    case R_POS: return x <= 0 ? "must be greater than 0" : NULL;
     case R_CORR: return fabs(x) > 1 ? "a correlation must lie between -1 and 1" : NULL;
+    case R_POS:
+        if (x > 0)
+            return NULL;
+        if (nd->name[0] == 's' && nd->name[1] == 'd')
+            return "a standard deviation must be greater than 0 (sd <= 0)";
+        if (nd->name[0] == 't')
+            return "person-time must be greater than 0";
+        return nd->name[0] == 'v' ? "a sampling variance must be greater than 0"
+                                  : "a standard error must be greater than 0";
     default: return NULL;
     }
 }
@@ -423,9 +431,9 @@ static ev_status take_column(const double **out, const ev_synth_table *t, const 
         if (s != NULL && isnan(x))
             return ev_synth_table_error(t, i, col, err, "'%s' is not a number (column '%s')", s,
                                         nd->name);
-        const char *why = isnan(x) ? NULL : rule_msg(nd->rule, x);
+        const char *why = isnan(x) ? NULL : rule_msg(nd, x);
         if (why != NULL)
-            return ev_synth_table_error(t, i, col, err, "%s: %s = %s", why, nd->name, s);
+            return ev_synth_table_error(t, i, col, err, "%s = %s: %s", nd->name, s, why);
     }
     *out = t->num[col];
     return EV_OK;
