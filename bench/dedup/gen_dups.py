@@ -85,8 +85,31 @@ def base_record(rng, i, title, names, journals):
 
 
 ACCENTS = {"e": "é", "a": "á", "o": "ö", "u": "ü", "i": "í", "n": "ñ"}
-BRITISH = [("ization", "isation"), ("ized", "ised"), ("izing", "ising"), ("or ", "our "),
-           ("ter ", "tre "), ("emia", "aemia"), ("edema", "oedema"), ("yze", "yse")]
+# American -> British, word by word (suffixes only on words of 6+ letters).
+BRITISH_WORDS = {"color": "colour", "behavior": "behaviour", "tumor": "tumour",
+                 "tumors": "tumours", "labor": "labour", "favorable": "favourable",
+                 "center": "centre", "centers": "centres", "fiber": "fibre", "liter": "litre",
+                 "pediatric": "paediatric", "edema": "oedema", "anemia": "anaemia",
+                 "esophageal": "oesophageal", "fetal": "foetal", "estrogen": "oestrogen"}
+BRITISH_SUFFIXES = [("ization", "isation"), ("ized", "ised"), ("izing", "ising"),
+                    ("ize", "ise"), ("yzed", "ysed"), ("yze", "yse")]
+
+
+def british(title):
+    out = []
+    for w in title.split(" "):
+        low = w.lower()
+        if low in BRITISH_WORDS:
+            w = BRITISH_WORDS[low]
+        elif low.startswith("hem") and len(low) > 6:  # hemorrhage -> haemorrhage
+            w = w[0] + "a" + w[1:]
+        elif len(low) >= 6:
+            for us, uk in BRITISH_SUFFIXES:
+                if low.endswith(us):
+                    w = w[: len(w) - len(us)] + uk
+                    break
+        out.append(w)
+    return " ".join(out)
 STOP = {"of", "the", "and", "in", "for", "on", "&"}
 
 
@@ -125,10 +148,7 @@ def distort(rng, rec):
             if len(w) > 9:
                 r["title"] = " ".join(w[:max(7, int(len(w) * 0.7))])
         elif k == "british":
-            t = r["title"] + " "
-            for us, uk in BRITISH:
-                t = t.replace(us, uk)
-            r["title"] = t.strip()
+            r["title"] = british(r["title"])
         elif k == "year":
             r["year"] += rng.choice([-1, 1])
     return r
