@@ -20,7 +20,9 @@ static const char help[] =
     "    --json       one JSON document: {\"id\", \"imports\": [import ids],\n"
     "                 \"record\": RECORD} where RECORD is evident's record JSON\n"
     "                 (docs/record-json.md; includes \"raw\", the source text)\n"
-    "    --raw        print the record exactly as its source file held it\n"
+    "    --raw        print the record exactly as its source file held it (kept\n"
+    "                 for the tagged text formats: nbib, RIS, BibTeX, WoS, CSV;\n"
+    "                 not for XML)\n"
     "    -h, --help   show this page\n"
     "\n"
     "EXAMPLES\n"
@@ -29,7 +31,8 @@ static const char help[] =
     "    evident show ankle.evident 42 --raw\n"
     "\n"
     "EXIT STATUS\n"
-    "    0 done; 1 bad usage (ID not a number); 2 no record ID in the review;\n"
+    "    0 done; 1 bad usage (ID not a number); 2 no record ID in the review\n"
+    "    (or, with --raw, no raw text kept for it);\n"
     "    4 the review cannot be opened; 5 internal error.\n";
 
 static void print_date(const char *label, const ev_date *d)
@@ -174,7 +177,9 @@ static int show(ev_store *s, ev_id id, bool json, bool raw)
     else if (raw && r->raw)
         fwrite(r->raw, 1, r->raw_len, stdout);
     else if (raw)
-        fprintf(stderr, "evident: record %lld has no raw source text\n", (long long)id);
+        rc = ev_cli_fail(&(ev_error){.code = EV_ENOTFOUND,
+                                     .message = "the record has no raw source text"},
+                         "records read from XML are kept as their fields only; try --json");
     else
         print_human(id, r, imports, n);
     ev_free(imports);

@@ -130,8 +130,10 @@ expect 0 "records --csv" "$EV" records r.evident --csv
 has out "id,year,first_author,title,journal,pmid,doi,format" "csv header"
 expect 0 "show 1" "$EV" show r.evident 1
 has out "Olivero" "show prints authors"
-expect 0 "show --raw" "$EV" show r.evident 1 --raw
-has out "<PMID Version=\"1\">12091962</PMID>" "raw source text kept"
+expect 0 "show --raw of a RIS record" "$EV" show r.evident 7 --raw
+has out "TY  - JOUR" "raw source text kept for tagged text"
+expect 2 "show --raw of an XML record" "$EV" show r.evident 1 --raw
+has err "no raw source text" "XML records keep no raw text, and say so"
 expect 2 "show a record that does not exist" "$EV" show r.evident 9999
 expect 1 "show with a bad id" "$EV" show r.evident abc
 
