@@ -325,10 +325,20 @@ static ev_status push_extra(ev_record *rec, const char *key, const char *s)
     return s ? push_kv(rec, &rec->extra, &rec->n_extra, key, s, strlen(s)) : EV_OK;
 }
 
+/* strcmp() == 0, inlined: attribute names and values are a few bytes. */
+static inline bool str_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 static const char *attr(const char **atts, const char *name)
 {
     for (size_t i = 0; atts[i]; i += 2)
-        if (atts[i][0] == name[0] && strcmp(atts[i], name) == 0)
+        if (str_eq(atts[i], name))
             return atts[i + 1];
     return NULL;
 }
@@ -336,7 +346,7 @@ static const char *attr(const char **atts, const char *name)
 static bool attr_is(const char **atts, const char *name, const char *value)
 {
     const char *v = attr(atts, name);
-    return v != NULL && strcmp(v, value) == 0;
+    return v != NULL && str_eq(v, value);
 }
 
 /* Arena copy of an attribute (attributes die with the start handler). */

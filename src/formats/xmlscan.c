@@ -12,8 +12,11 @@
 #define NEED 1 /* token incomplete: wait for more input */
 #define BAD (-1)
 
-#define ABS(x, p) ((x)->base + (uint64_t)((const char *)(p) - (x)->win.ptr))
-#define PTR(x, off) ((x)->win.ptr + (size_t)((off) - (x)->base))
+/* Absolute input offsets <-> pointers into the buffer being scanned: the
+ * window, or the caller's chunk itself (see ev__xml_feed). */
+#define ABS(x, p) ((x)->buf_base + (uint64_t)((const char *)(p) - (x)->buf))
+#define PTR(x, off) ((x)->buf + (size_t)((off) - (x)->buf_base))
+#define PIECE ((size_t)16 << 10)
 
 void ev__xml_init(ev__xml *x, const ev__xml_handlers *h, const char *name, size_t max,
                   ev_error *err)
@@ -55,7 +58,7 @@ void ev__xml_keep(ev__xml *x, uint64_t off)
 
 const char *ev__xml_bytes(const ev__xml *x, uint64_t off, uint64_t end)
 {
-    if (off < x->base || end > x->base + x->win.len || end < off)
+    if (off < x->buf_base || end > x->buf_base + x->buf_len || end < off)
         return NULL;
     return PTR(x, off);
 }
@@ -108,7 +111,7 @@ static size_t count_newlines(const char *s, const char *e, const char **last)
 /* Count newlines up to `upto` (never past the window's end). */
 static void count_lines(ev__xml *x, uint64_t upto)
 {
-    uint64_t top = x->base + x->win.len;
+    uint64_t top = x->buf_base + x->buf_len;
     if (upto > top)
         upto = top;
     if (upto <= x->nl_pos)
@@ -198,7 +201,7 @@ static int utf8_seq(const unsigned char *p, size_t n)
 static int validate(ev__xml *x, bool eof)
 {
     const unsigned char *p = (const unsigned char *)PTR(x, x->valid);
-    const unsigned char *e = (const unsigned char *)x->win.ptr + x->win.len;
+    const unsigned char *e = (const unsigned char *)x->buf + x->buf_len;
     while (p < e) {
 #if defined(__SSE2__)
         /* signed compare: bytes >= 0x80 are negative, so this finds both
@@ -410,7 +413,7 @@ static bool wants_text(const ev__xml *x)
     return x->h.want_text == NULL || *x->h.want_text;
 }
 
-static int emit_text(ev__xml *x, const char *s, size_t n)
+static int emit_text(ev__xml *x, const char *s, size_t n, bool amp)
 {
     if (x->depth == 0) {
         for (size_t i = 0; i < n; i++)
@@ -421,7 +424,7 @@ static int emit_text(ev__xml *x, const char *s, size_t n)
     }
     if (n == 0 || !wants_text(x))
         return 0;
-    if (memchr(s, '&', n) == NULL) {
+    if (!amp) {
         x->h.text(x->h.ud, s, n);
         return 0;
     }
@@ -432,21 +435,55 @@ static int emit_text(ev__xml *x, const char *s, size_t n)
     return 0;
 }
 
+/* The first '<' in [p, e), or NULL; *amp is set when a '&' comes first.
+ * One pass for both (SSE2: sixteen bytes at a time). */
+static const char *find_lt(const char *p, const char *e, bool *amp)
+{
+#if defined(__SSE2__)
+    const __m128i lt = _mm_set1_epi8('<'), am = _mm_set1_epi8('&');
+    for (; e - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lt));
+        unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, am));
+        if (ml) {
+            unsigned first = ml & (0u - ml);
+            if (ma & (first - 1))
+                *amp = true;
+            return p + __builtin_ctz(ml);
+        }
+        if (ma)
+            *amp = true;
+    }
+#endif
+    for (; p < e; p++) {
+        if (*p == '<')
+            return p;
+        if (*p == '&')
+            *amp = true;
+    }
+    return NULL;
+}
+
 static int text_run(ev__xml *x, const char *p, const char *end, bool eof, const char **next)
 {
     const char *from = p;
-    if (x->text_hint > ABS(x, p) && x->text_hint <= ABS(x, end))
+    bool amp = false;
+    if (x->text_hint > ABS(x, p) && x->text_hint <= ABS(x, end)) {
         from = PTR(x, x->text_hint);
-    const char *lt = memchr(from, '<', (size_t)(end - from));
+        amp = x->text_amp;
+    }
+    const char *lt = find_lt(from, end, &amp);
     if (lt == NULL && !eof) {
         x->text_hint = ABS(x, end);
+        x->text_amp = amp;
         return NEED;
     }
     if (lt == NULL)
         lt = end;
+    x->text_hint = 0;
     x->tok_start = ABS(x, p);
     *next = lt;
-    return emit_text(x, p, (size_t)(lt - p));
+    return emit_text(x, p, (size_t)(lt - p), amp);
 }
 
 static const char *open_name(const ev__xml *x, size_t i)
@@ -493,7 +530,8 @@ static void close_element(ev__xml *x)
     pop_name(x);
 }
 
-static int add_attr(ev__xml *x, size_t i, const char *an, size_t alen, const char *v, size_t vlen)
+static int add_attr(ev__xml *x, size_t i, const char *an, size_t alen, const char *v, size_t vlen,
+                    bool special)
 {
     if (i + 1 >= x->attr_cap) {
         size_t cap = x->attr_cap ? x->attr_cap * 2 : 16;
@@ -513,8 +551,7 @@ static int add_attr(ev__xml *x, size_t i, const char *an, size_t alen, const cha
         return oom(x);
     x->attr.ptr[x->attr.len - 1] = '\0';
     x->attr_off[i + 1] = x->attr.len;
-    if (memchr(v, '&', vlen) == NULL && memchr(v, '\n', vlen) == NULL &&
-        memchr(v, '\t', vlen) == NULL) {
+    if (!special) {
         if (buf_add(&x->attr, v, vlen + 1) != EV_OK)
             return oom(x);
         x->attr.ptr[x->attr.len - 1] = '\0';
@@ -565,14 +602,16 @@ static int attributes(ev__xml *x, const char **qp, const char *end, size_t *natt
             return NEED;
         if (*q != '"' && *q != '\'')
             return fail(x, ABS(x, q), "attribute value not quoted");
-        const char *v = q + 1;
-        const char *ve = memchr(v, *q, (size_t)(end - v));
-        if (ve == NULL)
+        const char *v = q + 1, *ve = v;
+        bool special = false; /* '&' or white space to normalise */
+        for (; ve < end && *ve != *q; ve++) {
+            if (*ve == '<')
+                return fail(x, ABS(x, ve), "\"<\" in an attribute value");
+            special |= *ve == '&' || (*ve != ' ' && is_ws(*ve));
+        }
+        if (ve >= end)
             return NEED;
-        const char *lt = memchr(v, '<', (size_t)(ve - v));
-        if (lt != NULL)
-            return fail(x, ABS(x, lt), "\"<\" in an attribute value");
-        if (add_attr(x, 2 * *nattr, an, (size_t)(an_end - an), v, (size_t)(ve - v)) != 0)
+        if (add_attr(x, 2 * *nattr, an, (size_t)(an_end - an), v, (size_t)(ve - v), special) != 0)
             return BAD;
         (*nattr)++;
         q = ve + 1;
@@ -713,7 +752,7 @@ static int comment_or_cdata(ev__xml *x, const char *p, const char *end, const ch
             return NEED;
         if (x->depth == 0)
             return fail(x, ABS(x, p), "CDATA section outside the root element");
-        if (wants_text(x) && c > p + 9)
+        if (wants_text(x) && c > p + 9) /* CDATA: no references */
             x->h.text(x->h.ud, p + 9, (size_t)(c - p - 9));
         *next = c + 3;
         return 0;
@@ -779,11 +818,22 @@ static void scan(ev__xml *x, bool eof)
         if (r != 0)
             break;
         p = next;
+        if (x->keep == UINT64_MAX && ABS(x, p) >= x->stop_at) {
+            x->switch_ready = true;
+            break;
+        }
     }
     x->pos = ABS(x, p);
 }
 
-/* Drop input nobody needs any more (counting its lines first). */
+static void use_window(ev__xml *x)
+{
+    x->buf = x->win.ptr;
+    x->buf_base = x->base;
+    x->buf_len = x->win.len;
+}
+
+/* Drop window bytes nobody needs any more (counting their lines first). */
 static void trim(ev__xml *x)
 {
     uint64_t keep = x->pos < x->keep ? x->pos : x->keep;
@@ -795,11 +845,12 @@ static void trim(ev__xml *x)
     x->win.len -= drop;
     x->win.ptr[x->win.len] = '\0';
     x->base = keep;
+    use_window(x);
 }
 
 static void at_end(ev__xml *x)
 {
-    uint64_t top = x->base + x->win.len;
+    uint64_t top = x->buf_base + x->buf_len;
     if (x->pos < top) {
         fail(x, x->tok_start, "unclosed token");
     } else if (x->depth > 0) {
@@ -810,29 +861,86 @@ static void at_end(ev__xml *x)
     }
 }
 
+static int append_window(ev__xml *x, const char *d, size_t n)
+{
+    ev_status s = ev_buf_append(&x->win, d, n);
+    if (s == EV_ENOMEM)
+        return oom(x);
+    if (s != EV_OK)
+        return fail(x, x->pos, "an element or token longer than %zu bytes", x->win.max);
+    use_window(x);
+    return 0;
+}
+
+/* Check and scan what the current buffer holds. */
+static void step(ev__xml *x, bool eof)
+{
+    if (validate(x, eof) != 0)
+        return;
+    if (x->pos == 0 && x->buf_base == 0 && x->buf_len >= 3 && memcmp(x->buf, "\xEF\xBB\xBF", 3) == 0)
+        x->pos = 3; /* byte order mark */
+    scan(x, eof);
+}
+
+/* Finish what the window holds (a token or a kept element cut by the last
+ * chunk), feeding it the new chunk a piece at a time, until the scanner
+ * stands inside the new chunk with nothing kept. Returns the bytes of
+ * `data` that were consumed through the window, or SIZE_MAX when the whole
+ * chunk went there (or an error stopped the scan). */
+static size_t drain_window(ev__xml *x, const char *data, size_t n, bool eof)
+{
+    uint64_t data_abs = x->base + x->win.len;
+    size_t used = 0;
+    while (x->win.len > 0) {
+        size_t take = n - used < PIECE ? n - used : PIECE;
+        if (take && append_window(x, data + used, take) != 0)
+            return SIZE_MAX;
+        used += take;
+        x->stop_at = used < n ? data_abs : UINT64_MAX;
+        x->switch_ready = false;
+        step(x, eof && used == n);
+        if (x->stopped)
+            return SIZE_MAX;
+        if (x->switch_ready) { /* the rest of the window is a copy of data */
+            count_lines(x, x->pos);
+            x->win.len = 0;
+            x->base = x->pos;
+            return 0;
+        }
+        if (used == n) {
+            if (eof)
+                at_end(x);
+            if (!x->stopped)
+                trim(x);
+            return SIZE_MAX;
+        }
+    }
+    return 0;
+}
+
 ev_status ev__xml_feed(ev__xml *x, const char *data, size_t n, bool eof)
 {
     if (x->stopped)
         return x->status;
-    if (n > 0) {
-        ev_status s = ev_buf_append(&x->win, data, n);
-        if (s == EV_ENOMEM) {
-            oom(x);
-            return x->status;
-        }
-        if (s != EV_OK) {
-            fail(x, x->pos, "an element or token longer than %zu bytes", x->win.max);
-            return x->status;
-        }
-    }
-    if (validate(x, eof) != 0)
+    uint64_t data_abs = x->base + x->win.len;
+    if (drain_window(x, data, n, eof) == SIZE_MAX)
         return x->status;
-    if (x->pos == 0 && x->win.len >= 3 && memcmp(x->win.ptr, "\xEF\xBB\xBF", 3) == 0)
-        x->pos = 3; /* byte order mark */
-    scan(x, eof);
+    /* scan the chunk where it lies; keep its unfinished tail in the window */
+    x->buf = data;
+    x->buf_base = data_abs;
+    x->buf_len = n;
+    x->stop_at = UINT64_MAX;
+    step(x, eof);
     if (!x->stopped && eof)
         at_end(x);
-    if (!x->stopped)
-        trim(x);
+    if (x->stopped)
+        return x->status;
+    uint64_t from = x->pos < x->keep ? x->pos : x->keep;
+    count_lines(x, from);
+    x->win.len = 0;
+    x->base = from;
+    if (from < data_abs + n && append_window(x, data + (from - data_abs), (size_t)(data_abs + n - from)) != 0)
+        return x->status;
+    use_window(x);
     return x->status;
 }

@@ -40,10 +40,16 @@ typedef struct ev__xml {
 
     ev_buf win;        /* input bytes [base, base + win.len) */
     uint64_t base;
+    const char *buf;   /* what is being scanned: the window or a chunk */
+    uint64_t buf_base; /* absolute offset of buf[0] */
+    size_t buf_len;
+    uint64_t stop_at;  /* window scan: stop at a free point past here */
+    bool switch_ready;
     uint64_t pos;      /* next byte to scan */
     uint64_t valid;    /* UTF-8 checked up to here */
     uint64_t keep;     /* do not discard from here on (UINT64_MAX: none) */
     uint64_t text_hint; /* a text run with no '<' was scanned up to here */
+    bool text_amp;      /* ... and held a '&' */
     uint64_t tok_start, tok_end; /* the token being reported */
 
     ev_buf names;      /* open element names, NUL-separated */
