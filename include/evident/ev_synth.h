@@ -264,7 +264,7 @@ typedef struct ev_rma {
     double QE, QEp;
     size_t QEdf;
     double I2, H2;
-    double vt;             /* typical within-study variance (k-p)/tr(P) */
+    double vt;             /* typical within-study variance (k-p)/tr(P); vi when k = 1 */
     size_t iterations;     /* Fisher scoring / root-finding iterations */
 
     /* omnibus test of moderators (p > 1): chi-square or F */
@@ -562,12 +562,18 @@ typedef struct ev_permtest {
     size_t failed;  /* refits that failed and were redrawn */
 } ev_permtest;
 
+/* The random number stream: our own (default), or R's (Mersenne-Twister
+ * seeded as set.seed(seed), sample() with R >= 3.6 rejection sampling,
+ * design rows sorted as metafor sorts them), which reproduces
+ * `set.seed(seed); permutest(fit, iter)` draw for draw. */
+typedef enum ev_permtest_rng { EV_PERM_RNG_XOSHIRO = 0, EV_PERM_RNG_R } ev_permtest_rng;
+
 /* `progress` (may be NULL) is called every 256 permutations; returning
  * false cancels (EV_ECANCEL). *out is new (ev_permtest_free). EV_EUSAGE
  * for iter < 2; EV_EINPUT when too many refits fail; EV_ENOMEM. */
 EV_EXTERN ev_status ev_permtest_run(ev_permtest **out, const ev_rma *fit, size_t iter,
-                                    uint64_t seed, ev_progress_fn progress, void *payload,
-                                    ev_error *err) EV_WARN_UNUSED;
+                                    uint64_t seed, ev_permtest_rng rng, ev_progress_fn progress,
+                                    void *payload, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_permtest_free(ev_permtest *pt);
 
 /* A small numeric data table for `evident meta`: CSV (RFC 4180 quoting,

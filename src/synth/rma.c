@@ -257,7 +257,8 @@ static bool is_ee(ev_synth_method m)
     return m == EV_METHOD_EE || m == EV_METHOD_FE;
 }
 
-/* Cochran's Q (residual heterogeneity), I2 and H2 with weights 1/vi. */
+/* Cochran's Q (residual heterogeneity) and the typical within-study
+ * variance vt = (k - p) / tr(P), both with weights 1/vi. */
 static ev_status heterogeneity(ev_rma *f, work *wk, double *qe_null, ev_error *err)
 {
     for (size_t i = 0; i < f->k; i++)
@@ -268,17 +269,7 @@ static ev_status heterogeneity(ev_rma *f, work *wk, double *qe_null, ev_error *e
     f->QEdf = f->k - f->p;
     f->QE = fmax(0.0, ev__proj_ypy(&wk->pj));
     f->QEp = f->QEdf > 0 ? gsl_cdf_chisq_Q(f->QE, df) : 1.0;
-    f->vt = df / ev__proj_tr(&wk->pj, NULL);
-    if (f->k == 1) {
-        f->I2 = 0.0;
-        f->H2 = 1.0;
-    } else if (is_ee(f->opt.method) && isnan(f->opt.tau2_fixed)) {
-        f->I2 = fmax(0.0, 100.0 * (f->QE - df) / f->QE);
-        f->H2 = f->QE / df;
-    } else {
-        f->I2 = 100.0 * f->tau2 / (f->vt + f->tau2);
-        f->H2 = f->tau2 / f->vt + 1.0;
-    }
+    f->vt = f->k > 1 ? df / ev__proj_tr(&wk->pj, NULL) : wk->v[0];
     /* Q of the intercept-only model, for the EE pseudo-R2. */
     double sw = 0, swy = 0, q = 0;
     for (size_t i = 0; i < f->k; i++) {
@@ -289,6 +280,23 @@ static ev_status heterogeneity(ev_rma *f, work *wk, double *qe_null, ev_error *e
         q += wk->w[i] * (wk->y[i] - swy / sw) * (wk->y[i] - swy / sw);
     *qe_null = q;
     return EV_OK;
+}
+
+/* I2 and H2 (Higgins & Thompson 2002) with metafor's typical variance vt;
+ * for EE/FE fits from QE. Needs tau2. */
+static void i2_h2(ev_rma *f)
+{
+    double df = (double)(f->k - f->p);
+    if (f->k == 1) {
+        f->I2 = 0.0;
+        f->H2 = 1.0;
+    } else if (is_ee(f->opt.method) && isnan(f->opt.tau2_fixed)) {
+        f->I2 = fmax(0.0, 100.0 * (f->QE - df) / f->QE);
+        f->H2 = f->QE / df;
+    } else {
+        f->I2 = 100.0 * f->tau2 / (f->vt + f->tau2);
+        f->H2 = f->tau2 / f->vt + 1.0;
+    }
 }
 
 /* metafor's fit.stats (ML and REML blocks) at the estimated tau2. */
@@ -398,9 +406,8 @@ ev_status ev_rma_fit(ev_rma **out, const double *yi, const double *vi, size_t k,
         (st = estimate_tau2(f, &wk, err)) != EV_OK)
         goto done;
     f->tau = sqrt(f->tau2);
-    /* I2/H2 need tau2: recompute them now that it is known. */
-    if ((st = heterogeneity(f, &wk, &qe_null, err)) != EV_OK ||
-        (st = coefficients(f, &wk, err)) != EV_OK || (st = omnibus(f, err)) != EV_OK)
+    i2_h2(f);
+    if ((st = coefficients(f, &wk, err)) != EV_OK || (st = omnibus(f, err)) != EV_OK)
         goto done;
     fit_stats(f, &wk);
     st = pseudo_r2(f, &wk, qe_null, err);
