@@ -23,6 +23,7 @@ typedef struct ev__dd_rec {
     const char *pmid;
     const char *journal; /* normalised, stopwords removed */
     const char *volume, *issue, *page; /* first alnum token, leading zeros gone */
+    uint32_t last_page; /* "123-9" -> 129; 0 if none */
     uint32_t *authors; /* sorted unique family-name token hashes */
     uint16_t n_authors;
     uint32_t first_author; /* hash of the first family token, 0 if none */
@@ -53,6 +54,9 @@ size_t ev__dedup_spelling(char *tok, size_t n);
 /* First page of a page range ("123-9" -> "123", "e0173548"), leading zeros
  * dropped, into out (size >= 32). */
 void ev__dedup_first_page(char *out, size_t size, const char *pages);
+/* Last page of a numeric range, abbreviated ends expanded ("1285-90" ->
+ * 1290, "123-9" -> 129); 0 when there is none. */
+uint32_t ev__dedup_last_page(const char *pages);
 ev_dedup_kind ev__dedup_kind(const ev_record *rec, const char *norm_title,
                              const char *norm_journal);
 uint32_t ev__dedup_hash(const char *s, size_t n);

@@ -360,6 +360,33 @@ static ev_status norm_id(ev_dedup *d, const char *s, bool doi, const char **out)
     return *out ? EV_OK : EV_ENOMEM;
 }
 
+uint32_t ev__dedup_last_page(const char *pages)
+{
+    if (pages == NULL)
+        return 0;
+    const char *p = pages;
+    while (*p && !isdigit((unsigned char)*p))
+        p++;
+    const char *first = p;
+    while (isdigit((unsigned char)*p))
+        p++;
+    size_t nf = (size_t)(p - first);
+    while (*p == ' ' || *p == '-' || *p == '\xe2' || *p == '\x80' || *p == '\x93')
+        p++; /* "-", "--", " - ", en dash */
+    const char *last = p;
+    while (isdigit((unsigned char)*p))
+        p++;
+    size_t nl = (size_t)(p - last);
+    if (nf == 0 || nl == 0 || nf > 9 || nl > nf || last == first + nf)
+        return 0;
+    char buf[16];
+    memcpy(buf, first, nf - nl); /* the digits the abbreviated end left out */
+    memcpy(buf + nf - nl, last, nl);
+    buf[nf] = '\0';
+    long v = 0;
+    return ev_parse_long(buf, &v) && v > 0 ? (uint32_t)v : 0;
+}
+
 static ev_status norm_page(ev_dedup *d, const char *s, const char **out)
 {
     char tmp[32];
@@ -395,6 +422,7 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
         st = norm_short(d, rec->issue, &o->issue);
     if (st == EV_OK)
         st = norm_page(d, rec->pages ? rec->pages : rec->article_number, &o->page);
+    o->last_page = ev__dedup_last_page(rec->pages);
     if (st == EV_OK)
         st = norm_id(d, rec->doi, true, &o->doi);
     if (st == EV_OK)

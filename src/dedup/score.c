@@ -260,6 +260,22 @@ static double score_str(const char *x, const char *y, double same, double diff, 
     return eq ? same : diff;
 }
 
+/* First pages decide; when they differ but both ranges end on the same
+ * page, one of them is a typo ("2297-2108" vs "2097-2108"): no evidence. */
+static double score_pages(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
+{
+    if (a->page == NULL || b->page == NULL)
+        return 0;
+    if (strcmp(a->page, b->page) == 0) {
+        *r |= EV_DEDUP_R_PAGES_SAME;
+        return W_PAGE_SAME;
+    }
+    if (a->last_page && a->last_page == b->last_page)
+        return 0;
+    *r |= EV_DEDUP_R_PAGES_DIFFERENT;
+    return W_PAGE_DIFF;
+}
+
 /* Two issues are two items (an editor's column repeats in every issue of a
  * volume, front-matter pages "iii" included). EndNote exports often put the
  * library's record number in the issue field (1112 vs 1113), so only
@@ -286,8 +302,7 @@ static double score_rest(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
             *r |= EV_DEDUP_R_YEAR_DIFFERENT;
     }
     s += score_str(a->volume, b->volume, W_VOL_SAME, W_VOL_DIFF, 0, EV_DEDUP_R_VOLUME_DIFFERENT, r);
-    s += score_str(a->page, b->page, W_PAGE_SAME, W_PAGE_DIFF, EV_DEDUP_R_PAGES_SAME,
-                   EV_DEDUP_R_PAGES_DIFFERENT, r);
+    s += score_pages(a, b, r);
     s += score_issue(a, b);
     if (a->journal && b->journal) {
         bool m = ev__dedup_journal_match(a->journal, b->journal);

@@ -64,6 +64,18 @@ static void first_page_ignores_range_style_prefixes_and_zeros(void **state)
     first_page(NULL, "");
 }
 
+static void last_page_expands_abbreviated_ends(void **state)
+{
+    (void)state;
+    assert_int_equal(ev__dedup_last_page("1285-90"), 1290);
+    assert_int_equal(ev__dedup_last_page("123-9"), 129);
+    assert_int_equal(ev__dedup_last_page("761--778"), 778);
+    assert_int_equal(ev__dedup_last_page("2097 - 2108"), 2108);
+    assert_int_equal(ev__dedup_last_page("e0173548"), 0);
+    assert_int_equal(ev__dedup_last_page("12"), 0);
+    assert_int_equal(ev__dedup_last_page(NULL), 0);
+}
+
 static void journal_abbreviations_match_full_names(void **state)
 {
     (void)state;
@@ -166,6 +178,7 @@ int main(void)
         cmocka_unit_test(title_maps_british_to_american_spelling),
         cmocka_unit_test(title_drops_language_tags_translation_brackets_and_notes),
         cmocka_unit_test(first_page_ignores_range_style_prefixes_and_zeros),
+        cmocka_unit_test(last_page_expands_abbreviated_ends),
         cmocka_unit_test(journal_abbreviations_match_full_names),
         cmocka_unit_test(spelling_is_consistent_on_both_sides),
         cmocka_unit_test(kinds_are_recognised),
