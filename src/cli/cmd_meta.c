@@ -15,7 +15,7 @@
 typedef struct meta_args {
     const char *path;
     const char *measure, *method, *test, *to, *model, *mods, *by, *cumul;
-    const char *estimator, *forest, *funnel;
+    const char *estimator, *forest, *funnel, *rng;
     double level, add, stepadj, threshold;
     long maxiter;
     int drop00; /* -1 = the default of the model */
@@ -28,7 +28,7 @@ enum {
     O_MEASURE = 256, O_METHOD, O_TEST, O_LEVEL, O_MODS, O_BY, O_ADD, O_TO, O_DROP00,
     O_NODROP00, O_MODEL, O_LEAVE1OUT, O_CUMUL, O_REGTEST, O_RANKTEST, O_TRIMFILL,
     O_ESTIMATOR, O_PERMUTEST, O_SEED, O_FOREST, O_FUNNEL, O_JSON, O_QUIET, O_REPEAT,
-    O_STEPADJ, O_MAXITER, O_THRESHOLD
+    O_STEPADJ, O_MAXITER, O_THRESHOLD, O_RNG
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +59,7 @@ static const struct option long_opts[] = {
     {"stepadj", required_argument, NULL, O_STEPADJ},
     {"maxiter", required_argument, NULL, O_MAXITER},
     {"threshold", required_argument, NULL, O_THRESHOLD},
+    {"rng", required_argument, NULL, O_RNG},
     {NULL, 0, NULL, 0},
 };
 
@@ -126,6 +127,7 @@ static int parse_opt(meta_args *a, int c, const char *arg)
     case O_ESTIMATOR: a->estimator = arg; break;
     case O_FOREST: a->forest = arg; break;
     case O_FUNNEL: a->funnel = arg; break;
+    case O_RNG: a->rng = arg; break;
     case O_JSON: a->json = true; break;
     case O_QUIET: a->quiet = true; break;
     default: return parse_num_opt(a, c, arg);
@@ -457,6 +459,10 @@ static int check_combinations(const meta_args *a)
                     a->ranktest))
         return ev_cli_usage("meta", "--by, --leave1out, --cumul, --regtest, --ranktest and "
                                     "--trimfill need a model without --mods");
+    if (a->rng && strcmp(a->rng, "R") && strcmp(a->rng, "evident"))
+        return ev_cli_usage("meta", "unknown --rng '%s' (evident or R)", a->rng);
+    if (a->rng && strcmp(a->rng, "R") == 0 && a->seed > INT_MAX)
+        return ev_cli_usage("meta", "--rng R needs a --seed below 2^31 (R's set.seed)");
     if (a->estimator && strcmp(a->estimator, "L0") && strcmp(a->estimator, "R0"))
         return ev_cli_usage("meta", "unknown --estimator '%s' (L0 or R0)", a->estimator);
     if (a->forest || a->funnel)
@@ -578,7 +584,9 @@ static int run_permutest(meta_run *r)
     ev_cli_progress bar;
     ev_cli_progress_init(&bar, "permutations", "fits", r->a->quiet || r->a->json);
     double t0 = ev_now();
-    ev_status st = ev_permtest_run(&r->pt, r->fit, (size_t)r->a->permutest, r->a->seed,
+    ev_permtest_rng rng = r->a->rng && strcmp(r->a->rng, "R") == 0 ? EV_PERM_RNG_R
+                                                                    : EV_PERM_RNG_XOSHIRO;
+    ev_status st = ev_permtest_run(&r->pt, r->fit, (size_t)r->a->permutest, r->a->seed, rng,
                                    progress_cb, &bar, &r->err);
     r->t_perm = ev_now() - t0;
     ev_cli_progress_end(&bar);
@@ -938,8 +946,8 @@ static void print_permutest(const meta_run *r)
     const ev_rma *f = r->fit;
     const ev_permtest *pt = r->pt;
     char b1[32];
-    printf("Permutation Test (%zu iterations, seed %llu):\n\n", pt->iter,
-           (unsigned long long)r->a->seed);
+    printf("Permutation Test (%zu iterations, seed %llu%s):\n\n", pt->iter,
+           (unsigned long long)r->a->seed, r->a->rng && strcmp(r->a->rng, "R") == 0 ? ", R's RNG" : "");
     if (!f->intercept_only)
         printf("Test of Moderators: %s = %s, p-val* = %.4f\n\n", f->QM_is_F ? "F" : "QM",
                num4(b1, 32, f->QM), pt->QMp);
@@ -1309,8 +1317,8 @@ const ev_cli_command ev_cli_cmd_meta = {
         "  --regtest       Egger's regression test (metafor's regtest, model rma and lm)\n"
         "  --ranktest      Begg and Mazumdar's rank correlation test\n"
         "  --trimfill      Duval and Tweedie's trim and fill (--estimator L0 or R0)\n"
-        "  --permutest N   permutation test with N iterations (also with --mods);\n"
-        "                  --seed S makes it reproducible (default 1)\n"
+        "  --permutest N   permutation test, N iterations (also with --mods); --seed S\n"
+        "                  (default 1); --rng R draws as R's set.seed(S); permutest()\n"
         "\n"
         "Output:\n"
         "  --json          one JSON document with every number (NA = null)\n"

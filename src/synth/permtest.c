@@ -9,7 +9,11 @@
  *
  * Random numbers: xoshiro256** (Blackman & Vigna 2018) seeded through
  * splitmix64, integers in [0, n) by rejection (no modulo bias), so a seed
- * gives the same permutations on every platform.
+ * gives the same permutations on every platform. Or, on request, R's own
+ * stream: Mersenne-Twister as set.seed() initialises it and sample() with
+ * R >= 3.6's rejection sampling, applied to the design rows sorted as
+ * metafor sorts them, so `set.seed(S); permutest(fit, iter = N)` in R and
+ * EV_PERM_RNG_R with seed S draw the very same permutations.
  */
 #include "evident/ev_synth.h"
 
@@ -61,6 +65,88 @@ static uint64_t xo_below(xoshiro *r, uint64_t n)
     }
 }
 
+
+/* ---- R's Mersenne-Twister, set.seed() and sample() ---------------------------- */
+
+/* Matsumoto & Nishimura 1998 as in R's src/main/RNG.c (MT_genrand). */
+typedef struct rmt {
+    uint32_t mt[624];
+    int mti;
+} rmt;
+
+/* set.seed(seed): 50 rounds of the LCG scramble, then the 625 seed words
+ * (the first, the position, is reset to 624 by FixupSeeds). */
+static void rmt_seed(rmt *r, uint32_t seed)
+{
+    for (int j = 0; j < 50; j++)
+        seed = 69069u * seed + 1u;
+    seed = 69069u * seed + 1u;
+    for (int j = 0; j < 624; j++) {
+        seed = 69069u * seed + 1u;
+        r->mt[j] = seed;
+    }
+    r->mti = 624;
+}
+
+static void rmt_refill(rmt *r)
+{
+    static const uint32_t mag01[2] = {0x0u, 0x9908b0dfu};
+    uint32_t *mt = r->mt, y;
+    int kk;
+    for (kk = 0; kk < 624 - 397; kk++) {
+        y = (mt[kk] & 0x80000000u) | (mt[kk + 1] & 0x7fffffffu);
+        mt[kk] = mt[kk + 397] ^ (y >> 1) ^ mag01[y & 1u];
+    }
+    for (; kk < 623; kk++) {
+        y = (mt[kk] & 0x80000000u) | (mt[kk + 1] & 0x7fffffffu);
+        mt[kk] = mt[kk + (397 - 624)] ^ (y >> 1) ^ mag01[y & 1u];
+    }
+    y = (mt[623] & 0x80000000u) | (mt[0] & 0x7fffffffu);
+    mt[623] = mt[396] ^ (y >> 1) ^ mag01[y & 1u];
+    r->mti = 0;
+}
+
+/* unif_rand(): MT_genrand() through R's fixup() (never 0 or 1). */
+static double rmt_unif(rmt *r)
+{
+    if (r->mti >= 624)
+        rmt_refill(r);
+    uint32_t y = r->mt[r->mti++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    double x = (double)y * 2.3283064365386963e-10;
+    const double i2_32m1 = 2.328306437080797e-10;
+    if (x <= 0.0)
+        return 0.5 * i2_32m1;
+    if (1.0 - x <= 0.0)
+        return 1.0 - 0.5 * i2_32m1;
+    return x;
+}
+
+/* R_unif_index(n) with sample.kind "Rejection": rbits() of ceil(log2 n)
+ * bits, 16 at a time, until below n. */
+static size_t rmt_index(rmt *r, size_t n)
+{
+    int bits = (int)ceil(log2((double)n));
+    for (;;) {
+        int64_t v = 0;
+        for (int b = 0; b <= bits; b += 16)
+            v = 65536 * v + (int64_t)floor(rmt_unif(r) * 65536);
+        double dv = (double)(v & (((int64_t)1 << bits) - 1));
+        if ((double)n > dv)
+            return (size_t)dv;
+    }
+}
+
+/* One generator of either kind. */
+typedef struct perm_rng {
+    ev_permtest_rng kind;
+    xoshiro xo;
+    rmt r;
+} perm_rng;
+
 /* ---- the test -------------------------------------------------------------- */
 
 typedef struct perm_ctx {
@@ -97,7 +183,7 @@ static ev_status ctx_init(perm_ctx *c, const ev_rma *fit)
     c->yp = ev_calloc(k, sizeof(double));
     c->x = ev_calloc(k * p, sizeof(double));
     c->xp = ev_calloc(k * p, sizeof(double));
-    c->perm = ev_calloc(k, sizeof(size_t));
+    c->perm = ev_calloc(2 * k, sizeof(size_t));
     c->hits = ev_calloc(p, sizeof(size_t));
     if (!c->y || !c->v || !c->yp || !c->x || !c->xp || !c->perm || !c->hits)
         return EV_ENOMEM;
@@ -139,28 +225,79 @@ static ev_status perm_fit(perm_ctx *c, bool *ok, ev_error *err)
     return EV_OK;
 }
 
-/* Draw permutation number i: a random row order (Fisher-Yates) or sign
- * vector, or for the exact sign test the i-th row of metafor's expand.grid
- * (study j flipped when bit j of i is set). */
-static void draw(perm_ctx *c, xoshiro *rng, bool exact, size_t i)
+/* A random permutation of 0..k-1: Fisher-Yates on xoshiro, or R's
+ * sample(k) (do_sample: pick from the remaining, move the last in). */
+static void random_perm(size_t *perm, size_t k, perm_rng *g)
+{
+    if (g->kind == EV_PERM_RNG_R) {
+        size_t *x = perm + k; /* scratch: the second half of the buffer */
+        for (size_t i = 0; i < k; i++)
+            x[i] = i;
+        for (size_t i = 0, n = k; i < k; i++) {
+            size_t j = rmt_index(&g->r, n);
+            perm[i] = x[j];
+            x[j] = x[--n];
+        }
+        return;
+    }
+    for (size_t j = 0; j < k; j++)
+        perm[j] = j;
+    for (size_t j = k; j > 1; j--) {
+        size_t r = (size_t)xo_below(&g->xo, j);
+        size_t t = perm[j - 1];
+        perm[j - 1] = perm[r];
+        perm[r] = t;
+    }
+}
+
+static bool random_flip(perm_rng *g)
+{
+    if (g->kind == EV_PERM_RNG_R) /* sample(c(-1, 1), k, replace = TRUE) */
+        return rmt_index(&g->r, 2) == 0;
+    return xo_next(&g->xo) >> 63;
+}
+
+/* Draw permutation number i: a random row order or sign vector, or for the
+ * exact sign test the i-th row of metafor's expand.grid (study j flipped
+ * when bit j of i is set). */
+static void draw(perm_ctx *c, perm_rng *g, bool exact, size_t i)
 {
     if (c->fit->intercept_only) {
         for (size_t j = 0; j < c->k; j++) {
-            bool flip = exact ? ((i >> j) & 1u) : (xo_next(rng) >> 63);
+            bool flip = exact ? ((i >> j) & 1u) : random_flip(g);
             c->yp[j] = flip ? -c->y[j] : c->y[j];
         }
         return;
     }
-    for (size_t j = 0; j < c->k; j++)
-        c->perm[j] = j;
-    for (size_t j = c->k; j > 1; j--) {
-        size_t r = (size_t)xo_below(rng, j);
-        size_t t = c->perm[j - 1];
-        c->perm[j - 1] = c->perm[r];
-        c->perm[r] = t;
-    }
+    random_perm(c->perm, c->k, g);
     for (size_t j = 0; j < c->k; j++)
         memcpy(c->xp + j * c->p, c->x + c->perm[j] * c->p, c->p * sizeof(double));
+}
+
+/* Lexicographic comparison of two design rows. */
+static int memcmp_rows(const double *a, const double *b, size_t p)
+{
+    for (size_t j = 0; j < p; j++)
+        if (a[j] != b[j])
+            return a[j] < b[j] ? -1 : 1;
+    return 0;
+}
+
+/* metafor permutes the rows of X sorted by all its columns (R's order(),
+ * ties in input order); the observed fit does not depend on the order.
+ * Insertion sort: stable and in place. */
+static void sort_rows(perm_ctx *c)
+{
+    double *row = c->xp;
+    for (size_t i = 1; i < c->k; i++) {
+        memcpy(row, c->x + i * c->p, c->p * sizeof(double));
+        size_t j = i;
+        while (j > 0 && memcmp_rows(c->x + (j - 1) * c->p, row, c->p) > 0) {
+            memcpy(c->x + j * c->p, c->x + (j - 1) * c->p, c->p * sizeof(double));
+            j--;
+        }
+        memcpy(c->x + j * c->p, row, c->p * sizeof(double));
+    }
 }
 
 static ev_status observed(perm_ctx *c)
@@ -171,16 +308,16 @@ static ev_status observed(perm_ctx *c)
     return EV_OK;
 }
 
-static ev_status run_loop(perm_ctx *c, ev_permtest *pt, uint64_t seed, bool exact,
+static ev_status run_loop(perm_ctx *c, ev_permtest *pt, perm_rng *g, bool exact,
                           ev_progress_fn progress, void *payload, ev_error *err)
 {
-    xoshiro rng;
-    xo_seed(&rng, seed);
     ev_status st = observed(c);
     size_t i = 1, tries = 0;
+    if (g->kind == EV_PERM_RNG_R && !exact)
+        draw(c, g, exact, 0); /* metafor draws row 1 too, then overwrites it */
     while (st == EV_OK && i < pt->iter) {
         bool ok;
-        draw(c, &rng, exact, i);
+        draw(c, g, exact, i);
         st = perm_fit(c, &ok, err);
         if (st == EV_OK && !ok) {
             pt->failed++;
@@ -208,7 +345,8 @@ void ev_permtest_free(ev_permtest *pt)
 }
 
 ev_status ev_permtest_run(ev_permtest **out, const ev_rma *fit, size_t iter, uint64_t seed,
-                          ev_progress_fn progress, void *payload, ev_error *err)
+                          ev_permtest_rng rng, ev_progress_fn progress, void *payload,
+                          ev_error *err)
 {
     *out = NULL;
     if (iter < 2)
@@ -225,7 +363,15 @@ ev_status ev_permtest_run(ev_permtest **out, const ev_rma *fit, size_t iter, uin
     bool exact = fit->intercept_only && fit->k < 63 && ((uint64_t)1 << fit->k) <= iter;
     pt->p = fit->p;
     pt->iter = exact ? (size_t)1 << fit->k : iter;
-    st = run_loop(&c, pt, seed, exact, progress, payload, err);
+    perm_rng g = {.kind = rng};
+    if (rng == EV_PERM_RNG_R) {
+        rmt_seed(&g.r, (uint32_t)seed);
+        if (!fit->intercept_only)
+            sort_rows(&c);
+    } else {
+        xo_seed(&g.xo, seed);
+    }
+    st = run_loop(&c, pt, &g, exact, progress, payload, err);
     if (st != EV_OK)
         goto done;
     double n = (double)(pt->iter - (exact ? pt->failed : 0));

@@ -61,6 +61,20 @@ if ! cmp -s "$WORK/p1.txt" "$WORK/p2.txt"; then
 fi
 has "$WORK/p1.txt" "Permutation Test (500 iterations, seed 7)"
 
+# --rng R replays R's stream: metafor 3.8-1 (R 4.2.2) gives for
+#   res <- rma(yi, vi, mods = ~ ablat, data = escalc("RR", ..., dat.bcg))
+#   permutest(res, iter = 1000, seed = 1)         p = 0.692 (intrcpt), 0.003 (ablat)
+#   res <- rma(yi, vi, mods = ~ alloc + ablat, ...)
+#   permutest(res, iter = 700, seed = 42)         p = 0.46142857 (allocrandom), QMp = 0.06
+"$EV" meta $F/bcg.csv --measure RR --mods ablat --permutest 1000 --seed 1 --rng R --json \
+    --quiet > "$WORK/pr.json"
+grep -q '"pval":\[0.69199999999999995,0.0030000000000000001\]' "$WORK/pr.json" ||
+    { echo "FAIL permutest --rng R (seed 1): $(grep -o '"permutest":{[^}]*}' "$WORK/pr.json")"; fails=$((fails + 1)); }
+"$EV" meta $F/bcg.csv --measure RR --mods alloc,ablat --permutest 700 --seed 42 --rng R --json \
+    --quiet > "$WORK/pr2.json"
+grep -q '"QMp":0.059999999999999998' "$WORK/pr2.json" && grep -q '0.46142857142857141' "$WORK/pr2.json" ||
+    { echo "FAIL permutest --rng R (seed 42): $(grep -o '"permutest":{[^}]*}' "$WORK/pr2.json")"; fails=$((fails + 1)); }
+
 "$EV" meta --help > "$WORK/help.txt" || fails=$((fails + 1))
 has "$WORK/help.txt" "usage: evident meta DATA.csv"
 has "$WORK/help.txt" "evident meta bcg.csv --measure RR"
