@@ -26,6 +26,8 @@ typedef struct ev__dd_rec {
     uint32_t last_page; /* "123-9" -> 129; 0 if none */
     uint32_t *authors; /* sorted unique family-name token hashes */
     uint16_t n_authors;
+    uint32_t *author_stems; /* the same on their first 4 bytes ("hiessl" ~ "hiess") */
+    uint16_t n_author_stems;
     uint32_t first_author; /* hash of the first family token, 0 if none */
     int year;              /* 0 = unknown */
     ev_dedup_kind kind;
@@ -65,6 +67,7 @@ uint32_t ev__dedup_hash(const char *s, size_t n);
 double ev__dedup_title_sim(const ev__dd_rec *a, const ev__dd_rec *b);
 bool ev__dedup_journal_match(const char *a, const char *b);
 double ev__dedup_author_overlap(const ev__dd_rec *a, const ev__dd_rec *b);
+double ev__dedup_author_stem_overlap(const ev__dd_rec *a, const ev__dd_rec *b);
 void ev__dedup_score(const ev_dedup_config *cfg, const ev__dd_rec *a, const ev__dd_rec *b,
                      ev_dedup_pair *out);
 /* Levenshtein distance of a and b if it is <= max, else max + 1. */

@@ -179,20 +179,35 @@ static size_t sort_unique(uint32_t *v, size_t n)
 }
 
 /* Hash the tokens of normalised text (at most `max`, of at least `minlen`
- * bytes) into v; returns how many. */
-static size_t hash_tokens(const char *s, size_t n, uint32_t *v, size_t max, size_t minlen)
+ * bytes, each cut to `stem` bytes when stem > 0) into v; returns how many. */
+static size_t hash_stems(const char *s, size_t n, uint32_t *v, size_t max, size_t minlen,
+                         size_t stem)
 {
     size_t pos = 0, k = 0;
     ev_str tok;
     while (k < max && ev_text_next_token(s, n, &pos, &tok))
         if (tok.len >= minlen)
-            v[k++] = ev__dedup_hash(tok.ptr, tok.len);
+            v[k++] = ev__dedup_hash(tok.ptr, stem && tok.len > stem ? stem : tok.len);
     return k;
+}
+
+static size_t hash_tokens(const char *s, size_t n, uint32_t *v, size_t max, size_t minlen)
+{
+    return hash_stems(s, n, v, max, minlen, 0);
 }
 
 static const char *arena_buf(ev_dedup *d, const ev_buf *b)
 {
     return b->len ? ev_arena_strndup(d->arena, b->ptr, b->len) : NULL;
+}
+
+/* An exact-size arena copy of v[0..n). */
+static uint32_t *arena_words(ev_dedup *d, const uint32_t *v, size_t n)
+{
+    uint32_t *w = ev_arena_alloc(d->arena, (n ? n : 1) * sizeof *w);
+    if (w)
+        memcpy(w, v, n * sizeof *w);
+    return w;
 }
 
 static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
@@ -203,16 +218,13 @@ static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     ev_buf_init(&b, 0);
     ev_status st = ev__dedup_title(&b, rec->title);
     if (st == EV_OK && b.len) {
+        uint32_t v[EV__DD_MAX_TOKENS];
         o->title = arena_buf(d, &b);
-        uint32_t *v = ev_arena_alloc(d->arena, EV__DD_MAX_TOKENS * sizeof *v);
-        if (o->title == NULL || v == NULL) {
+        o->title_len = (uint32_t)b.len;
+        o->n_tokens = (uint16_t)sort_unique(v, hash_tokens(b.ptr, b.len, v, EV__DD_MAX_TOKENS, 1));
+        o->tokens = arena_words(d, v, o->n_tokens);
+        if (o->title == NULL || o->tokens == NULL)
             st = EV_ENOMEM;
-        } else {
-            o->title_len = (uint32_t)b.len;
-            o->n_tokens = (uint16_t)sort_unique(v, hash_tokens(b.ptr, b.len, v,
-                                                               EV__DD_MAX_TOKENS, 1));
-            o->tokens = v;
-        }
     }
     ev_buf_release(&b);
     return st;
@@ -228,32 +240,48 @@ static const char *author_name(const ev_author *a)
     return a->given;
 }
 
-static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
+/* Family-name words of the first authors: whole (v) and cut to 4 bytes
+ * (stems), each array EV__DD_MAX_AUTHORS long; returns how many. */
+static ev_status author_words(const ev_record *rec, uint32_t *v, uint32_t *stems, size_t *k,
+                              uint32_t *first)
 {
     size_t n = rec->n_authors < EV__DD_MAX_AUTHORS ? rec->n_authors : EV__DD_MAX_AUTHORS;
-    uint32_t *v = n ? ev_arena_alloc(d->arena, EV__DD_MAX_AUTHORS * sizeof *v) : NULL;
-    if (n && v == NULL)
-        return EV_ENOMEM;
-    size_t k = 0;
     ev_buf b;
     ev_buf_init(&b, 0);
     ev_status st = EV_OK;
-    for (size_t i = 0; i < n && k < EV__DD_MAX_AUTHORS && st == EV_OK; i++) {
+    for (size_t i = 0; i < n && *k < EV__DD_MAX_AUTHORS && st == EV_OK; i++) {
         const char *name = author_name(&rec->authors[i]);
         if (name == NULL)
             continue;
         ev_buf_clear(&b);
         st = ev_text_normalise(&b, name, strlen(name), EV_NORM_DEFAULT);
-        size_t got = st == EV_OK ? hash_tokens(b.ptr, b.len, v + k, EV__DD_MAX_AUTHORS - k, 2)
-                                 : 0;
-        if (got && o->first_author == 0)
-            o->first_author = v[k];
-        k += got;
+        if (st != EV_OK)
+            break;
+        size_t room = EV__DD_MAX_AUTHORS - *k;
+        size_t got = hash_tokens(b.ptr, b.len, v + *k, room, 2);
+        hash_stems(b.ptr, b.len, stems + *k, room, 2, 4);
+        if (got && *first == 0)
+            *first = v[*k];
+        *k += got;
     }
     ev_buf_release(&b);
-    o->authors = v;
-    o->n_authors = (uint16_t)sort_unique(v, k);
     return st;
+}
+
+static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
+{
+    uint32_t v[EV__DD_MAX_AUTHORS], stems[EV__DD_MAX_AUTHORS];
+    size_t k = 0;
+    if (rec->n_authors == 0)
+        return EV_OK;
+    ev_status st = author_words(rec, v, stems, &k, &o->first_author);
+    if (st != EV_OK)
+        return st;
+    o->n_authors = (uint16_t)sort_unique(v, k);
+    o->n_author_stems = (uint16_t)sort_unique(stems, k);
+    o->authors = arena_words(d, v, o->n_authors);
+    o->author_stems = arena_words(d, stems, o->n_author_stems);
+    return o->authors && o->author_stems ? EV_OK : EV_ENOMEM;
 }
 
 static bool is_journal_stopword(const char *t, size_t n)

@@ -190,6 +190,16 @@ double ev__dedup_author_overlap(const ev__dd_rec *a, const ev__dd_rec *b)
            (double)m;
 }
 
+double ev__dedup_author_stem_overlap(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    size_t m = a->n_author_stems < b->n_author_stems ? a->n_author_stems : b->n_author_stems;
+    if (m == 0)
+        return -1.0;
+    return (double)common_sorted(a->author_stems, a->n_author_stems, b->author_stems,
+                                 b->n_author_stems) /
+           (double)m;
+}
+
 static double score_ids(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 {
     double s = 0;
@@ -243,6 +253,10 @@ static double score_authors(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *
         return W_AUTH_SAME;
     }
     if (ov >= 0.5)
+        return W_AUTH_SOME;
+    /* Names spelt or cut differently ("Hiessl" / "Hiess", "Mulic" /
+     * "Muli"): the same people if their first letters agree. */
+    if (ev__dedup_author_stem_overlap(a, b) >= 0.8)
         return W_AUTH_SOME;
     if (ov > 0)
         return 0;
