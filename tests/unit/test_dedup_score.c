@@ -236,6 +236,19 @@ static void initials_and_full_names_agree(void **state)
     assert_true(p.reasons & EV_DEDUP_R_AUTHORS_SAME);
 }
 
+static void cut_or_respelt_author_names_still_count(void **state)
+{
+    (void)state;
+    t_rec a = base, b = base;
+    a.authors = "Hiessl, Christina";
+    b.authors = "Hiess, C.";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_false(p.reasons & EV_DEDUP_R_AUTHORS_DIFFERENT);
+    b.authors = "Kowalski, C.";
+    p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_AUTHORS_DIFFERENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +271,7 @@ int main(void)
         cmocka_unit_test(records_without_title_never_merge_automatically),
         cmocka_unit_test(different_papers_by_the_same_authors_are_different),
         cmocka_unit_test(initials_and_full_names_agree),
+        cmocka_unit_test(cut_or_respelt_author_names_still_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
