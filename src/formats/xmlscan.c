@@ -724,6 +724,8 @@ static int doctype(ev__xml *x, const char *p, const char *end, const char **next
                 const char *ne = n;
                 while (ne < end && name_char(*ne))
                     ne++;
+                if (ne >= end)
+                    return NEED;
                 return refuse(x, ABS(x, q),
                               "entity declaration \"%.*s\" refused: PubMed XML declares no "
                               "entities, and external or expanding entities are never read",
@@ -790,7 +792,7 @@ static int pi(ev__xml *x, const char *p, const char *end, const char **next)
         (n == 4 && strncasecmp(v + 1, "UTF8", 4) == 0) ||
         (n == 8 && strncasecmp(v + 1, "US-ASCII", 8) == 0))
         return 0;
-    return refuse(x, ABS(x, v), "encoding \"%.*s\" is not supported: save the file as UTF-8",
+    return refuse(x, ABS(x, v + 1), "encoding \"%.*s\" is not supported: save the file as UTF-8",
                   (int)n, v + 1);
 }
 
