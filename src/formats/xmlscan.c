@@ -877,6 +877,8 @@ static int append_window(ev__xml *x, const char *d, size_t n)
 /* Check and scan what the current buffer holds. */
 static void step(ev__xml *x, bool eof)
 {
+    if (x->buf == NULL) /* nothing at all to scan (end of input) */
+        return;
     if (validate(x, eof) != 0)
         return;
     if (x->pos == 0 && x->buf_base == 0 && x->buf_len >= 3 && memcmp(x->buf, "\xEF\xBB\xBF", 3) == 0)
