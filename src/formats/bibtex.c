@@ -422,7 +422,7 @@ static ev_status read_key(bib_parser *p, int close, bool *keyless)
     while ((c = peek(p)) >= 0 && c != ',' && c != close && c != '=' && c != '{' && c != '}') {
         char ch = (char)next(p);
         if (ev_buf_append(&p->key, &ch, 1) != EV_OK)
-            return nomem(p);
+            return fail(p, p->entry_line, p->entry_col, "citation key longer than 64 KiB");
     }
     while (p->key.len && isspace((unsigned char)p->key.ptr[p->key.len - 1]))
         p->key.ptr[--p->key.len] = '\0';

@@ -619,7 +619,9 @@ static ev_status row_to_record(csv_parser *p)
 static ev_status end_row(csv_parser *p)
 {
     ev_status s = EV_OK;
-    bool blank = p->n_cells == 1 && p->cells[0].len == 0;
+    bool blank = p->n_cells == 1;
+    for (size_t i = 0; blank && i < p->cells[0].len; i++)
+        blank = isspace((unsigned char)cell_text(p, 0)[i]) != 0;
     if (blank) {
         /* empty line: nothing */
     } else if (!p->have_header) {
