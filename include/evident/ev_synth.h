@@ -207,7 +207,8 @@ typedef struct ev_synth_term {
 
 /* A design matrix X (k x p, row-major) with metafor's column names
  * ("intrcpt", "<var>" for numeric, "<var><level>" for factor levels).
- * `row_ok[i]` is false when a moderator of study i is missing. */
+ * `row_ok[i]` is false when a moderator of study i is missing (its
+ * columns in x are then NAN, as R's model.matrix with na.pass). */
 typedef struct ev_synth_design {
     size_t k, p;
     double *x;        /* k * p, row-major */

@@ -21,6 +21,7 @@ typedef struct ctx {
     ev_error *err;
     double *w[6]; /* working columns */
     double cv1, cv2, cv; /* n-weighted mean CVs (ROM vtypes AV, AVHO) */
+    double ybar;         /* n-weighted mean of yi (vtype AV of SMD, COR, UCOR) */
 } ctx;
 
 static ev_status need(ctx *c, const double *col, const char *name)
@@ -108,13 +109,31 @@ static ev_status load_tables(ctx *c)
     return EV_OK;
 }
 
-static void table_one(ev_synth_measure m, ev_synth_vtype vt, const double *t, double *yi,
-                      double *vi)
+/* Sample-size weighted mean proportion of the (corrected) events in column
+ * `ev` over group sizes ev + `nev` (metafor's "AV" variances). */
+static double mean_prop(const ctx *c, size_t ev, size_t nev)
 {
-    double a = t[0], b = t[1], cc = t[2], dd = t[3];
+    double x = 0, n = 0;
+    for (size_t i = 0; i < c->d->k; i++)
+        if (!isnan(c->w[ev][i]) && !isnan(c->w[nev][i]) && !c->es->dropped[i]) {
+            x += c->w[ev][i];
+            n += c->w[ev][i] + c->w[nev][i];
+        }
+    return x / n;
+}
+
+static ev_status table_one(ctx *c, size_t i, const double pm[2])
+{
+    double a = c->w[0][i], b = c->w[1][i], cc = c->w[2][i], dd = c->w[3][i];
     double n1 = a + b, n2 = cc + dd, p1 = a / n1, p2 = cc / n2;
-    (void)vt;
-    switch (m) {
+    double *yi = &c->es->yi[i], *vi = &c->es->vi[i];
+    ev_synth_vtype vt = c->o->vtype;
+    if (vt != EV_VTYPE_LS && !(c->o->measure == EV_MEASURE_RD &&
+                               (vt == EV_VTYPE_UB || vt == EV_VTYPE_AV)))
+        return ev_error_set(c->err, EV_EUSAGE, NULL, 0, 0,
+                            "vtype %s is not available for measure %s", ev_synth_vtype_name(vt),
+                            ev_synth_measure_name(c->o->measure));
+    switch (c->o->measure) {
     case EV_MEASURE_RR:
         *yi = log(p1) - log(p2);
         *vi = 1.0 / a - 1.0 / n1 + 1.0 / cc - 1.0 / n2;
@@ -125,7 +144,12 @@ static void table_one(ev_synth_measure m, ev_synth_vtype vt, const double *t, do
         break;
     case EV_MEASURE_RD:
         *yi = p1 - p2;
-        *vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2;
+        if (vt == EV_VTYPE_UB)
+            *vi = p1 * (1 - p1) / (n1 - 1) + p2 * (1 - p2) / (n2 - 1);
+        else if (vt == EV_VTYPE_AV)
+            *vi = pm[0] * (1 - pm[0]) / n1 + pm[1] * (1 - pm[1]) / n2;
+        else
+            *vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2;
         break;
     case EV_MEASURE_AS:
         *yi = asin(sqrt(p1)) - asin(sqrt(p2));
@@ -139,6 +163,7 @@ static void table_one(ev_synth_measure m, ev_synth_vtype vt, const double *t, do
         *vi = 1.0 / v;
     }
     }
+    return EV_OK;
 }
 
 static ev_status do_tables(ctx *c)
@@ -156,11 +181,10 @@ static ev_status do_tables(ctx *c)
     }
     double add = c->o->measure == EV_MEASURE_AS ? 0.0 : c->o->add;
     correct(c, 4, zero, add);
-    for (size_t i = 0; i < k; i++) {
-        double t[4] = {c->w[0][i], c->w[1][i], c->w[2][i], c->w[3][i]};
-        table_one(c->o->measure, c->o->vtype, t, &c->es->yi[i], &c->es->vi[i]);
-    }
-    return EV_OK;
+    double pm[2] = {mean_prop(c, 0, 1), mean_prop(c, 2, 3)};
+    for (size_t i = 0; st == EV_OK && i < k; i++)
+        st = table_one(c, i, pm);
+    return st;
 }
 
 /* Person-time: w0..w3 = x1i, t1i, x2i, t2i; the correction goes to the
@@ -253,7 +277,7 @@ static ev_status means_one(ctx *c, size_t i)
     switch (c->o->measure) {
     case EV_MEASURE_MD:
         *yi = m1 - m2;
-        if (vt == EV_VTYPE_LS)
+        if (vt == EV_VTYPE_LS || vt == EV_VTYPE_UB)
             *vi = s1 * s1 / n1 + s2 * s2 / n2;
         else if (vt == EV_VTYPE_HO)
             *vi = sp2 * (1 / n1 + 1 / n2);
@@ -269,6 +293,8 @@ static ev_status means_one(ctx *c, size_t i)
             *vi = cm * cm * (1 / n1 + 1 / n2 + di * di / (2 * (n1 + n2)));
         else if (vt == EV_VTYPE_UB)
             *vi = 1 / n1 + 1 / n2 + (1 - (mi - 2) / (mi * cm * cm)) * *yi * *yi;
+        else if (vt == EV_VTYPE_AV)
+            *vi = 1 / n1 + 1 / n2 + c->ybar * c->ybar / (2 * (n1 + n2));
         else
             return vtype_bad(c);
         break;
@@ -330,11 +356,31 @@ static void mean_cvs(ctx *c)
     c->cv = (a1 + a2) / (w1 + w2);
 }
 
+/* n-weighted mean of the bias-corrected SMDs (metafor's SMD vtype "AV"). */
+static void mean_smd(ctx *c)
+{
+    const ev_synth_data *d = c->d;
+    double s = 0, w = 0;
+    for (size_t i = 0; i < d->k; i++) {
+        double n1 = d->n1i[i], n2 = d->n2i[i], mi = n1 + n2 - 2;
+        double sp = sqrt(((n1 - 1) * d->sd1i[i] * d->sd1i[i] +
+                          (n2 - 1) * d->sd2i[i] * d->sd2i[i]) / mi);
+        double y = cmi(mi) * (d->m1i[i] - d->m2i[i]) / sp;
+        if (!isnan(y)) {
+            s += (n1 + n2) * y;
+            w += n1 + n2;
+        }
+    }
+    c->ybar = s / w;
+}
+
 static ev_status do_means(ctx *c)
 {
     ev_status st = means_check(c);
-    if (st == EV_OK)
+    if (st == EV_OK) {
         mean_cvs(c);
+        mean_smd(c);
+    }
     for (size_t i = 0; st == EV_OK && i < c->d->k; i++)
         st = means_one(c, i);
     return st;
@@ -357,15 +403,30 @@ static ev_status do_props(ctx *c)
         zero[i] = c->w[0][i] == 0 || c->w[1][i] == 0;
     }
     ev_synth_measure m = c->o->measure;
+    ev_synth_vtype vt = c->o->vtype;
+    bool av = vt == EV_VTYPE_AV, ub = vt == EV_VTYPE_UB;
+    if (!(vt == EV_VTYPE_LS || (av && m != EV_MEASURE_PAS && m != EV_MEASURE_PFT) ||
+          (ub && m == EV_MEASURE_PR)))
+        return vtype_bad(c);
     double add = (m == EV_MEASURE_PAS || m == EV_MEASURE_PFT) ? 0.0 : c->o->add;
     correct(c, 2, zero, add);
+    double pm = mean_prop(c, 0, 1);
     for (size_t i = 0; i < k; i++) {
         double x = c->w[0][i], n = c->w[0][i] + c->w[1][i], p = x / n;
         double *yi = &c->es->yi[i], *vi = &c->es->vi[i];
         switch (m) {
-        case EV_MEASURE_PR: *yi = p; *vi = p * (1 - p) / n; break;
-        case EV_MEASURE_PLN: *yi = log(p); *vi = 1 / x - 1 / n; break;
-        case EV_MEASURE_PLO: *yi = log(p / (1 - p)); *vi = 1 / x + 1 / (n - x); break;
+        case EV_MEASURE_PR:
+            *yi = p;
+            *vi = av ? pm * (1 - pm) / n : p * (1 - p) / (ub ? n - 1 : n);
+            break;
+        case EV_MEASURE_PLN:
+            *yi = log(p);
+            *vi = av ? 1 / (pm * n) - 1 / n : 1 / x - 1 / n;
+            break;
+        case EV_MEASURE_PLO:
+            *yi = log(p / (1 - p));
+            *vi = av ? 1 / (pm * n) + 1 / ((1 - pm) * n) : 1 / x + 1 / (n - x);
+            break;
         case EV_MEASURE_PAS: *yi = asin(sqrt(p)); *vi = 1 / (4 * n); break;
         default:
             *yi = 0.5 * (asin(sqrt(x / (n + 1))) + asin(sqrt((x + 1) / (n + 1))));
@@ -375,7 +436,9 @@ static ev_status do_props(ctx *c)
     return EV_OK;
 }
 
-static ev_status do_cors(ctx *c)
+#define W_UCOR4 "Cannot compute the bias-corrected correlation coefficient when ni <= 4."
+
+static ev_status cors_check(ctx *c)
 {
     const ev_synth_data *d = c->d;
     ev_status st;
@@ -386,32 +449,58 @@ static ev_status do_cors(ctx *c)
         if (d->ri[i] > 1)
             return ev_error_set(c->err, EV_EINPUT, NULL, i + 1, 0,
                                 "study %zu: column 'ri' is %g, must be <= 1", i + 1, d->ri[i]);
-    double rbar = 0.0, nsum = 0.0;
-    for (size_t i = 0; i < d->k; i++)
-        if (!isnan(d->ri[i]) && !isnan(d->ni[i])) {
-            rbar += d->ni[i] * d->ri[i];
-            nsum += d->ni[i];
-        }
-    rbar /= nsum;
     ev_synth_vtype vt = c->o->vtype;
-    if (vt != EV_VTYPE_LS && !(vt == EV_VTYPE_AV && c->o->measure != EV_MEASURE_ZCOR))
+    ev_synth_measure m = c->o->measure;
+    if (!(vt == EV_VTYPE_LS || (vt == EV_VTYPE_AV && m != EV_MEASURE_ZCOR) ||
+          (vt == EV_VTYPE_UB && m == EV_MEASURE_UCOR)))
         return vtype_bad(c);
+    return EV_OK;
+}
+
+/* COR, UCOR (Olkin & Pratt 1958) and ZCOR (Fisher 1921). As metafor 3.8,
+ * UCOR is NA (with a warning) when ni <= 4; its "AV" variance, computed from
+ * the mean of the other studies, is still given. */
+static ev_status do_cors(ctx *c)
+{
+    const ev_synth_data *d = c->d;
+    ev_status st = cors_check(c);
+    if (st)
+        return st;
+    ev_synth_measure m = c->o->measure;
+    double sw = 0, swy = 0;
+    bool small = false;
     for (size_t i = 0; i < d->k; i++) {
         double r = d->ri[i], n = d->ni[i];
-        double *yi = &c->es->yi[i], *vi = &c->es->vi[i];
-        double rv = vt == EV_VTYPE_AV ? rbar : r;
-        if (c->o->measure == EV_MEASURE_COR) {
+        double *yi = &c->es->yi[i];
+        if (m == EV_MEASURE_COR)
             *yi = r;
-            *vi = (1 - rv * rv) * (1 - rv * rv) / (n - 1);
-        } else if (c->o->measure == EV_MEASURE_UCOR) {
-            /* Olkin & Pratt 1958: r 2F1(1/2, 1/2; (n-2)/2; 1 - r^2). */
+        else if (m == EV_MEASURE_UCOR)
             *yi = n > 4 ? r * gsl_sf_hyperg_2F1(0.5, 0.5, (n - 2) / 2, 1 - r * r) : NAN;
-            *vi = (1 - *yi * *yi) * (1 - *yi * *yi) / (n - 1);
-        } else {
+        else
             *yi = atanh(r);
-            *vi = 1 / (n - 3);
+        if (!isnan(*yi) && !isnan(n)) {
+            sw += n;
+            swy += n * *yi;
         }
+        small = small || n <= 4;
     }
+    double ybar = swy / sw;
+    for (size_t i = 0; i < d->k; i++) {
+        double r = d->ri[i], n = d->ni[i], y = c->es->yi[i], yv = y;
+        double *vi = &c->es->vi[i];
+        if (c->o->vtype == EV_VTYPE_AV)
+            yv = ybar;
+        if (m == EV_MEASURE_ZCOR)
+            *vi = 1 / (n - 3);
+        else if (c->o->vtype == EV_VTYPE_UB)
+            *vi = y * y - (1 - (n - 3) / (n - 2) * (1 - r * r) *
+                                   gsl_sf_hyperg_2F1(1, 1, n / 2, 1 - r * r));
+        else
+            *vi = (1 - yv * yv) * (1 - yv * yv) / (n - 1);
+    }
+    if (small && m == EV_MEASURE_UCOR &&
+        ev__warn_add(&c->es->warnings, &c->es->n_warnings, W_UCOR4) != EV_OK)
+        return ev_error_set(c->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     return EV_OK;
 }
 
@@ -436,7 +525,7 @@ static ev_status do_change(ctx *c)
         } else {
             double cm = cmi(n - 1);
             c->es->yi[i] = cm * (d->m1i[i] - d->m2i[i]) / sqrt(sd2);
-            c->es->vi[i] = 2 * (1 - r) / n + c->es->yi[i] * c->es->yi[i] / (2 * n);
+            c->es->vi[i] = 1 / n + c->es->yi[i] * c->es->yi[i] / (2 * n);
         }
     }
     return EV_OK;
@@ -478,14 +567,15 @@ static ev_status dispatch(ctx *c)
     return ev_error_set(c->err, EV_EUSAGE, NULL, 0, 0, "unknown measure");
 }
 
-/* NA bookkeeping after the formulas: dropped studies and NaN become NA
- * silently; +-Inf becomes NA with metafor's warning. */
+/* NA bookkeeping after the formulas, as metafor: dropped studies become NA
+ * silently; +-Inf in yi or vi makes both NA, with metafor's warning; a NaN
+ * stays where it is (yi and vi are NA independently). */
 static ev_status finish(ctx *c)
 {
     bool inf = false;
     for (size_t i = 0; i < c->d->k; i++) {
         double *y = &c->es->yi[i], *v = &c->es->vi[i];
-        if (c->es->dropped[i] || isnan(*y) || isnan(*v)) {
+        if (c->es->dropped[i]) {
             *y = *v = NAN;
         } else if (isinf(*y) || isinf(*v)) {
             *y = *v = NAN;
@@ -520,7 +610,7 @@ ev_status ev_escalc_compute(ev_escalc **out, const ev_synth_data *data,
     *out = NULL;
     if (!data || data->k == 0)
         return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "no studies to compute effect sizes for");
-    ctx c = {data, opt, escalc_alloc(data->k, opt->measure), err, {0}, 0, 0, 0};
+    ctx c = {data, opt, escalc_alloc(data->k, opt->measure), err, {0}, 0, 0, 0, 0};
     ev_status st = c.es ? EV_OK : EV_ENOMEM;
     for (size_t j = 0; st == EV_OK && j < 6; j++)
         if (!(c.w[j] = ev_calloc(data->k, sizeof(double))))

@@ -69,6 +69,8 @@ static ev_status fill_factor(ev_synth_design *d, const ev_synth_term *t, const c
     for (size_t i = 0; i < d->k; i++) {
         if (!t->fac[i]) {
             d->row_ok[i] = false;
+            for (size_t j = 1; j < nlv; j++)
+                d->x[i * d->p + col + j - 1] = NAN;
             continue;
         }
         for (size_t j = 1; j < nlv; j++)

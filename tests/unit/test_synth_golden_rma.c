@@ -443,6 +443,8 @@ static void emit_pred(out *o, const char *pre, const ev_rma_pred *pr, size_t n, 
         numf(o, pr[i].pi_df, "%spi.df%s", pre, ix);
         numf(o, pr[i].pi_df, "%spi.df", pre);
     }
+    if (arrays && n == 1) /* R's predict() returns scalars for one row */
+        emit_pred(o, pre, pr, 1, false, with_se);
 }
 
 static double harmonic_mean(const columns *c)
@@ -770,10 +772,9 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void golden_cases_match_metafor(void **state)
+/* Run every case of one folder; returns the statistics. */
+static stats run_folder(const char *dir)
 {
-    (void)state;
-    const char *dir = EV_SOURCE_DIR "/tests/golden/synth";
     DIR *dp = opendir(dir);
     assert_non_null(dp);
     char *names[512];
@@ -794,9 +795,26 @@ static void golden_cases_match_metafor(void **state)
         run_case(&st, names[i]);
         free(names[i]);
     }
-    printf("golden synth: %zu cases (%zu failed), %zu numbers checked (%zu off), worst relative "
+    printf("%s: %zu cases (%zu failed), %zu numbers checked (%zu off), worst relative "
            "deviation %.3g at %s\n",
-           st.cases, st.cases_failed, st.numbers, st.failed, st.worst_rel, st.worst_path);
+           dir, st.cases, st.cases_failed, st.numbers, st.failed, st.worst_rel, st.worst_path);
+    return st;
+}
+
+/* The public metafor 3.8-1 reference set (tests/golden/synth/README.md). */
+static void golden_cases_match_metafor(void **state)
+{
+    (void)state;
+    stats st = run_folder(EV_SOURCE_DIR "/tests/golden/synth");
+    assert_true(st.cases > 0);
+    assert_int_equal(st.failed, 0);
+}
+
+/* Extra cases computed with metafor by tests/golden/synth_local/make_local.R. */
+static void local_metafor_cases_match(void **state)
+{
+    (void)state;
+    stats st = run_folder(EV_SOURCE_DIR "/tests/golden/synth_local");
     assert_true(st.cases > 0);
     assert_int_equal(st.failed, 0);
 }
@@ -805,6 +823,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(golden_cases_match_metafor),
+        cmocka_unit_test(local_metafor_cases_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
