@@ -14,7 +14,7 @@
 typedef enum csv_field {
     C_EXTRA, C_TITLE, C_AUTHORS, C_YEAR, C_DATE, C_CREATE_DATE, C_JOURNAL, C_JABBREV,
     C_VOLUME, C_ISSUE, C_PAGES, C_PSTART, C_PEND, C_DOI, C_PMID, C_PMCID, C_ABSTRACT,
-    C_KEYWORDS, C_MESH, C_ISSN, C_ISSN_L, C_ISBN, C_LANGUAGE, C_TYPE, C_ID, C_URL,
+    C_KEYWORDS, C_MESH, C_ISSN, C_EISSN, C_ISSN_L, C_ISBN, C_LANGUAGE, C_TYPE, C_ID, C_URL,
     C_PUBLISHER, C_NOTES, C_ARTNUM, C_BOOKTITLE, C_N_FIELDS
 } csv_field;
 
@@ -25,7 +25,8 @@ static const char *const field_names[C_N_FIELDS] = {
     [C_JABBREV] = "journal_abbrev", [C_VOLUME] = "volume", [C_ISSUE] = "issue",
     [C_PAGES] = "pages", [C_PSTART] = "page_start", [C_PEND] = "page_end", [C_DOI] = "doi",
     [C_PMID] = "pmid", [C_PMCID] = "pmcid", [C_ABSTRACT] = "abstract",
-    [C_KEYWORDS] = "keywords", [C_MESH] = "mesh", [C_ISSN] = "issn", [C_ISSN_L] = "issn_linking",
+    [C_KEYWORDS] = "keywords", [C_MESH] = "mesh", [C_ISSN] = "issn", [C_EISSN] = "eissn",
+    [C_ISSN_L] = "issn_linking",
     [C_ISBN] = "isbn", [C_LANGUAGE] = "language", [C_TYPE] = "type", [C_ID] = "id",
     [C_URL] = "url", [C_PUBLISHER] = "publisher", [C_NOTES] = "notes",
     [C_ARTNUM] = "article_number", [C_BOOKTITLE] = "book_title"};
@@ -69,7 +70,7 @@ static const struct {
     {"kw", C_KEYWORDS}, {"de", C_KEYWORDS}, {"manualtags", C_KEYWORDS},
     {"automatictags", C_KEYWORDS}, {"keyword", C_KEYWORDS},
     {"meshterms", C_MESH}, {"mesh", C_MESH}, {"mh", C_MESH},
-    {"issn", C_ISSN}, {"issns", C_ISSN}, {"sn", C_ISSN},
+    {"issn", C_ISSN}, {"issns", C_ISSN}, {"sn", C_ISSN}, {"eissn", C_EISSN}, {"ei", C_EISSN},
     {"primarylocationsourceissnl", C_ISSN_L}, {"isbn", C_ISBN}, {"isbns", C_ISBN},
     {"language", C_LANGUAGE}, {"languageoforiginaldocument", C_LANGUAGE}, {"la", C_LANGUAGE},
     {"itemtype", C_TYPE}, {"documenttype", C_TYPE}, {"publicationtype", C_TYPE},
@@ -113,6 +114,7 @@ typedef struct csv_parser {
     csv_field *map;
     size_t n_headers;
     bool have_header;
+    bool skip_line;      /* the first line is "sep=;" */
     ev_record *rec;
     ev_buf tmp;
 } csv_parser;
@@ -195,10 +197,10 @@ static ev_status apply_mapping_item(csv_parser *p, const char *s, size_t n)
     if (field == C_EXTRA)
         return ev_error_set(p->err, EV_EUSAGE, "csv mapping", 0, 0,
                             "unknown field '%.*s' in the CSV mapping (known: title, authors, "
-                            "year, date, journal, journal_abbrev, volume, issue, pages, "
-                            "page_start, page_end, doi, pmid, pmcid, abstract, keywords, mesh, "
-                            "issn, isbn, language, type, id, url, publisher, notes, "
-                            "article_number, book_title)", (int)fn, f);
+                            "year, date, create_date, journal, journal_abbrev, volume, issue, "
+                            "pages, page_start, page_end, doi, pmid, pmcid, abstract, keywords, "
+                            "mesh, issn, eissn, issn_linking, isbn, language, type, id, url, "
+                            "publisher, notes, article_number, book_title)", (int)fn, f);
     size_t col = find_column(p, eq + 1, n - (size_t)(eq + 1 - s));
     if (col == SIZE_MAX)
         return ev_error_set(p->err, EV_EUSAGE, p->name, 1, 0,
@@ -228,6 +230,17 @@ static ev_status apply_mapping(csv_parser *p)
     return EV_OK;
 }
 
+/* Web of Science tab-delimited exports have both UT (the record id) and ID
+ * (Keywords Plus): then ID is not the id. */
+static void wos_fixup(csv_parser *p)
+{
+    size_t ut = find_column(p, "UT", 2), id = find_column(p, "ID", 2);
+    if (ut == SIZE_MAX || id == SIZE_MAX)
+        return;
+    p->map[id] = C_EXTRA;
+    p->map[ut] = C_ID;
+}
+
 /* The first row: header names and their fields. */
 static ev_status take_header(csv_parser *p)
 {
@@ -255,6 +268,7 @@ static ev_status take_header(csv_parser *p)
             if (p->map[j] == p->map[i])
                 p->map[i] = C_EXTRA; /* first column with a field wins */
     }
+    wos_fixup(p);
     p->have_header = true;
     return apply_mapping(p);
 }
@@ -530,6 +544,7 @@ static const char **string_slot(ev_record *rec, csv_field f)
     case C_ISSUE: return &rec->issue;
     case C_PMCID: return &rec->pmcid;
     case C_ISSN_L: return &rec->issn_linking;
+    case C_EISSN: return &rec->issn_electronic;
     case C_TYPE: return &rec->type;
     case C_ID: return &rec->source_record_id;
     case C_URL: return &rec->url;
@@ -624,6 +639,8 @@ static ev_status end_row(csv_parser *p)
         blank = isspace((unsigned char)cell_text(p, 0)[i]) != 0;
     if (blank) {
         /* empty line: nothing */
+    } else if (p->skip_line) {
+        p->skip_line = false;
     } else if (!p->have_header) {
         s = take_header(p);
     } else if (p->n_cells < p->n_headers) {
@@ -800,6 +817,10 @@ static ev_status run(csv_parser *p)
     if (s != EV_OK)
         return s;
     p->delim = detect_delim(head, hn);
+    if (hn >= 6 && memcmp(head, "sep=", 4) == 0 && (head[5] == '\n' || head[5] == '\r')) {
+        p->delim = head[4]; /* Excel's delimiter hint line */
+        p->skip_line = true;
+    }
     for (;;) {
         const char *d;
         size_t n;

@@ -392,6 +392,33 @@ static void two_comma_separated_names(void **state)
     release(&c);
 }
 
+/* Excel's "sep=;" hint line; Web of Science tab export: UT is the id, ID is
+ * Keywords Plus, EI the electronic ISSN (columns as in a WoS savedrecs.txt) */
+static void excel_sep_line_and_wos_tab_columns(void **state)
+{
+    (void)state;
+    static const char csv[] = "sep=;\r\ntitle;year\r\nA;2001\r\n";
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_text(csv, sizeof csv - 1, EV_FORMAT_CSV, &c, NULL, &err), EV_OK);
+    assert_int_equal(c.total, 1);
+    assert_string_equal(c.recs[0]->title, "A");
+    release(&c);
+    static const char wos[] = "PT\tAU\tTI\tSO\tDE\tID\tSN\tEI\tPY\tUT\n"
+                              "J\tSmith, J; Doe, A\tT\tJ X\tk1; k2\tKP1; KP2\t1234-5678\t"
+                              "8765-4321\t1999\tWOS:000123\n";
+    assert_int_equal(parse_text(wos, sizeof wos - 1, EV_FORMAT_CSV, &c, NULL, &err), EV_OK);
+    ev_record *r = c.recs[0];
+    assert_string_equal(r->source_record_id, "WOS:000123");
+    assert_string_equal(extra(r, "ID"), "KP1; KP2");
+    assert_int_equal(r->n_keywords, 2);
+    assert_int_equal(r->n_authors, 2);
+    assert_string_equal(r->issn_print, "1234-5678");
+    assert_string_equal(r->issn_electronic, "8765-4321");
+    assert_string_equal(r->type, "J");
+    release(&c);
+}
+
 /* fuzz find: a header of empty cells in an empty row buffer (UBSan) */
 static void header_of_empty_cells(void **state)
 {
@@ -425,6 +452,7 @@ int main(void)
         cmocka_unit_test(empty_binary_and_ten_megabyte_field),
         cmocka_unit_test(header_of_empty_cells),
         cmocka_unit_test(two_comma_separated_names),
+        cmocka_unit_test(excel_sep_line_and_wos_tab_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
