@@ -421,7 +421,7 @@ static ev_status start_record(ev__tagged *t, medline_state *st)
 static ev_status medline_line(ev__tagged *t, medline_state *st)
 {
     ev__tagline tl;
-    ev__tag_medline(t->lines.line.ptr ? t->lines.line.ptr : "", t->lines.line.len, &tl);
+    ev__tag_medline(t->line, t->line_len, &tl);
     ev_status s = EV_OK;
     switch (tl.kind) {
     case EV__LINE_BLANK:
@@ -462,7 +462,7 @@ ev_status ev__parse_medline(ev__reader *r, const ev_parse_options *opts, const e
     if (s == EV_OK && t.in_record)
         s = ev__tagged_emit(&t);
     if (s == EV_OK && stats->records == 0)
-        s = ev_error_set(err, EV_EINPUT, ev__reader_name(r), t.lines.line_no ? 1 : 0, 0,
+        s = ev_error_set(err, EV_EINPUT, ev__reader_name(r), t.line_no ? 1 : 0, 0,
                          "no MEDLINE records found: expected lines such as 'PMID- 12345678'");
     ev__tagged_release(&t);
     return s;

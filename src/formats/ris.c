@@ -313,7 +313,7 @@ static ev_status record_line(ev__tagged *t, ris_state *st, const ev__tagline *tl
 static ev_status ris_line(ev__tagged *t, ris_state *st)
 {
     ev__tagline tl;
-    ev__tag_ris(t->lines.line.ptr ? t->lines.line.ptr : "", t->lines.line.len, &tl);
+    ev__tag_ris(t->line, t->line_len, &tl);
     bool ty = tl.kind == EV__LINE_TAG && tag_is(tl.tag, "TY");
     if (!t->in_record)
         return ty ? begin_record(t, st, &tl) : EV_OK;

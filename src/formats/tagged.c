@@ -129,7 +129,8 @@ ev_status ev__tagged_init(ev__tagged *t, ev__reader *r, const ev_parse_options *
     t->err = err;
     t->field = field;
     t->fmt = fmt;
-    ev__lines_init(&t->lines, r, EV__TAGGED_MAX_FIELD);
+    t->line = "";
+    ev_buf_init(&t->carry, EV__TAGGED_MAX_FIELD);
     ev_buf_init(&t->raw, EV__TAGGED_MAX_RAW);
     ev_buf_init(&t->value, EV__TAGGED_MAX_FIELD);
     t->rec = ev_record_new();
@@ -141,16 +142,99 @@ ev_status ev__tagged_init(ev__tagged *t, ev__reader *r, const ev_parse_options *
 
 void ev__tagged_release(ev__tagged *t)
 {
-    ev__lines_release(&t->lines);
+    ev_buf_release(&t->carry);
     ev_buf_release(&t->raw);
     ev_buf_release(&t->value);
     ev_record_free(t->rec);
     t->rec = NULL;
 }
 
+static ev_status line_too_long(ev__tagged *t)
+{
+    return ev_error_set(t->err, EV_EINPUT, ev__reader_name(t->r), t->line_no + 1, 0,
+                        "line longer than %zu bytes", (size_t)EV__TAGGED_MAX_FIELD);
+}
+
+/* The current chunk is used up: fetch the next one (or note the end). */
+static ev_status next_chunk(ev__tagged *t)
+{
+    ev_status s = ev__reader_read(t->r, &t->chunk, &t->chunk_len, t->err);
+    t->chunk_pos = 0;
+    if (s == EV_OK && t->chunk_len == 0)
+        t->eof = true;
+    return s;
+}
+
+/* End of line at p[e] ("\n", "\r\n" or a lone "\r"): consume it. */
+static void consume_terminator(ev__tagged *t, size_t e)
+{
+    size_t skip = 1;
+    if (t->chunk[e] == '\r') {
+        if (e + 1 < t->chunk_len)
+            skip = t->chunk[e + 1] == '\n' ? 2 : 1;
+        else
+            t->cr_pending = true; /* its "\n" may start the next chunk */
+    }
+    t->chunk_pos = e + skip;
+}
+
+/* Where the line starting at chunk_pos ends, or chunk_len if not here. */
+static size_t line_end(const ev__tagged *t)
+{
+    const char *p = t->chunk + t->chunk_pos;
+    size_t avail = t->chunk_len - t->chunk_pos;
+    const char *nl = memchr(p, '\n', avail);
+    size_t n = nl ? (size_t)(nl - p) : avail;
+    const char *cr = memchr(p, '\r', n); /* CRLF files, and lone-CR ones */
+    return t->chunk_pos + (cr ? (size_t)(cr - p) : n);
+}
+
 ev_status ev__tagged_next(ev__tagged *t, bool *got)
 {
-    return ev__lines_next(&t->lines, got, t->err);
+    ev_buf_clear(&t->carry);
+    *got = false;
+    for (;;) {
+        if (t->chunk_pos == t->chunk_len) {
+            ev_status s = t->eof ? EV_OK : next_chunk(t);
+            if (s != EV_OK)
+                return s;
+            if (t->eof)
+                break;
+        }
+        if (t->cr_pending) {
+            t->cr_pending = false;
+            if (t->chunk[t->chunk_pos] == '\n')
+                t->chunk_pos++;
+            continue;
+        }
+        size_t e = line_end(t);
+        const char *start = t->chunk + t->chunk_pos;
+        if (e < t->chunk_len && t->carry.len == 0) { /* the common case: no copy */
+            t->line = start;
+            t->line_len = e - t->chunk_pos;
+            consume_terminator(t, e);
+            if (t->line_len > EV__TAGGED_MAX_FIELD)
+                return line_too_long(t);
+            t->line_no++;
+            *got = true;
+            return EV_OK;
+        }
+        ev_status s = ev_buf_append(&t->carry, start, e - t->chunk_pos);
+        if (s != EV_OK)
+            return s == EV_EINPUT ? line_too_long(t) : ev__tagged_check(t, s);
+        if (e < t->chunk_len) {
+            consume_terminator(t, e);
+            break;
+        }
+        t->chunk_pos = t->chunk_len;
+    }
+    if (t->carry.len == 0) /* end of input (a carried line is never empty) */
+        return EV_OK;
+    t->line = t->carry.ptr;
+    t->line_len = t->carry.len;
+    t->line_no++;
+    *got = true;
+    return EV_OK;
 }
 
 void ev__tagged_begin(ev__tagged *t)
@@ -158,7 +242,7 @@ void ev__tagged_begin(ev__tagged *t)
     ev_format f = t->rec->format;
     ev_record_clear(t->rec);
     t->rec->format = f;
-    t->rec->source_line = t->lines.line_no;
+    t->rec->source_line = t->line_no;
     t->in_record = true;
     t->tag[0] = '\0';
     ev_buf_clear(&t->value);
@@ -169,8 +253,7 @@ ev_status ev__tagged_raw_line(ev__tagged *t)
 {
     if (!t->opts->keep_raw)
         return EV_OK;
-    ev_status s = ev_buf_append(&t->raw, t->lines.line.ptr ? t->lines.line.ptr : "",
-                                t->lines.line.len);
+    ev_status s = ev_buf_append(&t->raw, t->line, t->line_len);
     if (s == EV_OK)
         s = ev_buf_putc(&t->raw, '\n');
     if (s == EV_EINPUT)
@@ -183,7 +266,7 @@ ev_status ev__tagged_fail(ev__tagged *t, ev_status code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    ev_error_setv(t->err, code, ev__reader_name(t->r), t->lines.line_no, 0, fmt, ap);
+    ev_error_setv(t->err, code, ev__reader_name(t->r), t->line_no, 0, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -195,7 +278,7 @@ void ev__tagged_warn(ev__tagged *t, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ev__warn(t->sink, t->stats, ev__reader_name(t->r), t->lines.line_no, "%s", msg);
+    ev__warn(t->sink, t->stats, ev__reader_name(t->r), t->line_no, "%s", msg);
 }
 
 ev_status ev__tagged_check(ev__tagged *t, ev_status s)
@@ -227,7 +310,7 @@ ev_status ev__tagged_start(ev__tagged *t, const char *tag, const char *v, size_t
     if (s != EV_OK)
         return s;
     memcpy(t->tag, copy, sizeof copy);
-    t->field_line = t->lines.line_no;
+    t->field_line = t->line_no;
     ev_buf_clear(&t->value);
     return ev__tagged_check(t, ev_buf_append(&t->value, v, n));
 }
@@ -254,10 +337,9 @@ ev_status ev__tagged_emit(ev__tagged *t)
         return s;
     t->in_record = false;
     if (t->opts->keep_raw && t->raw.len) {
-        char *raw = ev_arena_strndup(t->rec->arena, t->raw.ptr, t->raw.len);
-        if (raw == NULL)
-            return ev__tagged_fail(t, EV_ENOMEM, "out of memory");
-        t->rec->raw = raw;
+        /* Borrowed like the record itself: the buffer is only reused when
+         * the next record begins, after the sink has returned. */
+        t->rec->raw = t->raw.ptr;
         t->rec->raw_len = t->raw.len;
     }
     return ev__emit(t->sink, t->stats, t->r, t->rec, t->err);

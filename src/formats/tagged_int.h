@@ -46,7 +46,15 @@ struct ev__tagged {
     const ev_parse_sink *sink;
     ev_parse_stats *stats;
     ev_error *err;
-    ev__lines lines;
+    /* Lines straight from the reader's chunks: a line inside one chunk is
+     * a view into it (no copy); only a line spanning chunks is assembled in
+     * `carry`. The current line is (line, line_len), numbered line_no. */
+    const char *chunk;
+    size_t chunk_len, chunk_pos;
+    ev_buf carry;
+    bool eof, cr_pending;
+    const char *line;
+    size_t line_len, line_no;
     ev_record *rec;
     bool in_record;
     ev_buf raw;       /* lines of the current record, "\n"-terminated */
@@ -61,7 +69,7 @@ ev_status ev__tagged_init(ev__tagged *t, ev__reader *r, const ev_parse_options *
                           const ev_parse_sink *sink, ev_parse_stats *stats, ev_error *err,
                           ev_format format, ev__field_fn field, void *fmt);
 void ev__tagged_release(ev__tagged *t);
-/* Next line into t->lines.line; *got false at end of input. */
+/* Next line into (t->line, t->line_len); *got false at end of input. */
 ev_status ev__tagged_next(ev__tagged *t, bool *got);
 /* Start a new record at the current line (the record is cleared). */
 void ev__tagged_begin(ev__tagged *t);

@@ -293,7 +293,7 @@ static ev_status tag_line(ev__tagged *t, wos_state *st, const ev__tagline *tl)
 static ev_status wos_line(ev__tagged *t, wos_state *st)
 {
     ev__tagline tl;
-    ev__tag_wos(t->lines.line.ptr ? t->lines.line.ptr : "", t->lines.line.len, &tl);
+    ev__tag_wos(t->line, t->line_len, &tl);
     ev_status s;
     switch (tl.kind) {
     case EV__LINE_TAG:

@@ -386,6 +386,65 @@ static void raw_text_is_the_records_lines(void **state)
     collected_release(&c);
 }
 
+/* Files are read in 256 KiB chunks: a CRLF or lone-CR line end split
+ * between two chunks, and lines spanning chunks, must not change a record.
+ * The Scopus export is rewritten with CRLF and with CR line ends, with a
+ * header line sized so that a '\r' is the last byte of the first chunk,
+ * and read from a temporary file; every record must equal the original's. */
+static void chunk_boundaries_do_not_change_records(void **state)
+{
+    (void)state;
+    size_t n;
+    char *lf = slurp(RIS "citesource__scopus_255.ris", &n);
+    collected want = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_fixture(RIS "citesource__scopus_255.ris", &want, NULL, &err), EV_OK);
+    static const char *const ends[] = {"\r\n", "\r"};
+    for (size_t v = 0; v < 2; v++) {
+        ev_buf text;
+        ev_buf_init(&text, 0);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(lf[i] == '\n' ? ev_buf_puts(&text, ends[v])
+                                             : ev_buf_putc(&text, lf[i]),
+                             EV_OK);
+        size_t j = 262100; /* the last '\r' at or before this offset */
+        while (text.ptr[j] != '\r')
+            j--;
+        size_t pad = 262143 - j; /* header line length, its end included */
+        ev_buf file;
+        ev_buf_init(&file, 0);
+        assert_int_equal(ev_buf_puts(&file, "Provider: "), EV_OK);
+        for (size_t k = strlen("Provider: ") + strlen(ends[v]); k < pad; k++)
+            assert_int_equal(ev_buf_putc(&file, 'x'), EV_OK);
+        assert_int_equal(ev_buf_puts(&file, ends[v]), EV_OK);
+        assert_int_equal(ev_buf_append(&file, text.ptr, text.len), EV_OK);
+        assert_int_equal(file.ptr[262143], '\r');
+        char path[] = "/tmp/ev_test_ris_XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, file.ptr, file.len), (ssize_t)file.len);
+        close(fd);
+        collected got = {0};
+        assert_int_equal(parse_path(path, EV_FORMAT_RIS, &got, NULL, &err), EV_OK);
+        unlink(path);
+        assert_int_equal(got.n, want.n);
+        for (size_t i = 0; i < want.n; i++) {
+            char why[256] = "";
+            if (!ev_record_equal(want.recs[i], got.recs[i], why, sizeof why))
+                fail_msg("line ends %zu, record %zu: %s", v, i, why);
+            /* raw lines are "\n"-terminated whatever the file used */
+            assert_int_equal(got.recs[i]->raw_len, want.recs[i]->raw_len);
+            assert_memory_equal(got.recs[i]->raw, want.recs[i]->raw, want.recs[i]->raw_len);
+            assert_int_equal(got.recs[i]->source_line, want.recs[i]->source_line + 1);
+        }
+        collected_release(&got);
+        ev_buf_release(&file);
+        ev_buf_release(&text);
+    }
+    ev_free(lf);
+    collected_release(&want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +465,7 @@ int main(void)
         cmocka_unit_test(empty_binary_and_huge_input_are_refused),
         cmocka_unit_test(windows_1252_ris_is_converted),
         cmocka_unit_test(raw_text_is_the_records_lines),
+        cmocka_unit_test(chunk_boundaries_do_not_change_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
