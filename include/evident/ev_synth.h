@@ -125,7 +125,9 @@ typedef struct ev_synth_control {
 typedef struct ev_synth_options {
     ev_synth_measure measure;
     ev_synth_vtype vtype;
-    double add;      /* continuity correction, default 0.5 */
+    double add;      /* continuity correction; NAN (default) = metafor's default for the
+                        measure: 1/2, but 0 for AS, IRSD, PAS and PFT. An explicit value
+                        is applied to every measure, as in metafor */
     ev_synth_to to;  /* default EV_TO_ONLY0 */
     bool drop00;     /* drop double-zero tables, default false */
     ev_synth_method method; /* default REML */
@@ -135,8 +137,8 @@ typedef struct ev_synth_options {
     ev_synth_control control;
 } ev_synth_options;
 
-/* Fill `opt` with metafor's defaults (measure GEN, REML, z, 95, add 0.5,
- * to only0, no drop00, default control). */
+/* Fill `opt` with metafor's defaults (measure GEN, REML, z, 95, add NAN =
+ * the measure's default, to only0, no drop00, default control). */
 EV_EXTERN void ev_synth_options_init(ev_synth_options *opt);
 
 /* Names <-> enums, as metafor spells them ("REML", "knha", "only0", "LS",

@@ -62,6 +62,18 @@ static ev_status check_le(ctx *c, const double *a, const char *an, const double 
     return EV_OK;
 }
 
+/* The correction to add: the caller's value, or metafor's default, which
+ * is 0 for the measures whose transforms handle zero cells (escalc sets add
+ * to 0 for AS, IRSD, PAS and PFT unless the user gives one). */
+static double add_value(const ctx *c)
+{
+    ev_synth_measure m = c->o->measure;
+    if (!isnan(c->o->add))
+        return c->o->add;
+    return (m == EV_MEASURE_AS || m == EV_MEASURE_IRSD || m == EV_MEASURE_PAS ||
+            m == EV_MEASURE_PFT) ? 0.0 : 0.5;
+}
+
 /* metafor's continuity correction over `ncell` working columns; `zero`
  * marks the studies with a zero cell. */
 static void correct(ctx *c, size_t ncell, const bool *zero, double add)
@@ -179,8 +191,7 @@ static ev_status do_tables(ctx *c)
             c->es->dropped[i] = true;
         zero[i] = w0[i] == 0 || w1[i] == 0 || w2[i] == 0 || w3[i] == 0;
     }
-    double add = c->o->measure == EV_MEASURE_AS ? 0.0 : c->o->add;
-    correct(c, 4, zero, add);
+    correct(c, 4, zero, add_value(c));
     double pm[2] = {mean_prop(c, 0, 1), mean_prop(c, 2, 3)};
     for (size_t i = 0; st == EV_OK && i < k; i++)
         st = table_one(c, i, pm);
@@ -208,8 +219,7 @@ static ev_status do_rates(ctx *c)
             c->es->dropped[i] = true;
         zero[i] = d->x1i[i] == 0 || d->x2i[i] == 0;
     }
-    double add = c->o->measure == EV_MEASURE_IRSD ? 0.0 : c->o->add;
-    correct(c, 2, zero, add);
+    correct(c, 2, zero, add_value(c));
     for (size_t i = 0; i < k; i++) {
         double x1 = c->w[0][i], x2 = c->w[1][i], t1 = d->t1i[i], t2 = d->t2i[i];
         double *yi = &c->es->yi[i], *vi = &c->es->vi[i];
@@ -408,8 +418,7 @@ static ev_status do_props(ctx *c)
     if (!(vt == EV_VTYPE_LS || (av && m != EV_MEASURE_PAS && m != EV_MEASURE_PFT) ||
           (ub && m == EV_MEASURE_PR)))
         return vtype_bad(c);
-    double add = (m == EV_MEASURE_PAS || m == EV_MEASURE_PFT) ? 0.0 : c->o->add;
-    correct(c, 2, zero, add);
+    correct(c, 2, zero, add_value(c));
     double pm = mean_prop(c, 0, 1);
     for (size_t i = 0; i < k; i++) {
         double x = c->w[0][i], n = c->w[0][i] + c->w[1][i], p = x / n;

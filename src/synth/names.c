@@ -29,7 +29,7 @@ void ev_synth_options_init(ev_synth_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->measure = EV_MEASURE_GEN;
     opt->vtype = EV_VTYPE_LS;
-    opt->add = 0.5;
+    opt->add = NAN; /* the measure's default, see ev__synth_add */
     opt->to = EV_TO_ONLY0;
     opt->drop00 = false;
     opt->method = EV_METHOD_REML;

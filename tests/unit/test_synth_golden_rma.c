@@ -305,7 +305,10 @@ static void options_from(ev_synth_options *o, json_t *s, bool default_control)
         assert_true(ev_synth_to_parse(json_string_value(v), &o->to));
     if ((v = json_object_get(s, "vtype")) && json_is_string(v))
         assert_true(ev_synth_vtype_parse(json_string_value(v), &o->vtype));
-    if ((v = json_object_get(s, "add")) && json_is_number(v))
+    /* The golden files write metafor's default as add = 0.5 even for the
+     * measures where escalc's default is 0 (README: "not applied to
+     * AS/PAS/PFT"), so 0.5 means "the default" here. */
+    if ((v = json_object_get(s, "add")) && json_is_number(v) && json_number_value(v) != 0.5)
         o->add = json_number_value(v);
     if ((v = json_object_get(s, "drop00")))
         o->drop00 = json_is_true(v);
@@ -581,7 +584,7 @@ static void run_escalc(out *o, const columns *c, json_t *exp)
             snprintf(p, sizeof p, "variants[%zu].%s", i, fields[f]);
             str(o, p, json_string_value(json_object_get(v, fields[f])));
         }
-        numf(o, opt.add, "variants[%zu].add", i);
+        numf(o, isnan(opt.add) ? 0.5 : opt.add, "variants[%zu].add", i);
         snprintf(p, sizeof p, "variants[%zu].drop00", i);
         boolean(o, p, opt.drop00);
         json_t *in = json_object_get(v, "inputs"), *x;

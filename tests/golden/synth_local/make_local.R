@@ -25,9 +25,12 @@ write_case <- function(id, kind, desc, dsname, input, settings, calls, expected)
 escalc_case <- function(id, desc, dsname, input, variants) {
   out <- lapply(variants, function(v) {
     w <- character(0)
-    args <- c(list(measure = v$measure, data = input, vtype = v$vtype, add = v$add,
+    # like the public set's generator: add is passed only when it is not the
+    # default 1/2 (so AS, IRSD, PAS, PFT get escalc's own default of 0)
+    args <- c(list(measure = v$measure, data = input, vtype = v$vtype,
                    to = v$to, drop00 = v$drop00), lapply(v$inputs, as.name))
-    names(args)[7:length(args)] <- v$inputs
+    names(args)[6:length(args)] <- v$inputs
+    if (v$add != 0.5) args$add <- v$add
     es <- withCallingHandlers(do.call(escalc, args),
             warning = function(m) { w <<- c(w, conditionMessage(m)); invokeRestart("muffleWarning") })
     c(v, list(yi = num(es$yi), vi = num(es$vi), warnings = I(w)))
@@ -216,3 +219,27 @@ rma_case("local_debruin_plo_eb", "PLO, EB", "dat.debruin2009", deb, "PLO", "EB",
          esargs = c("xi", "ni"))
 rma_case("local_debruin_pft_dl_t", "PFT, DL, t test", "dat.debruin2009", deb, "PFT", "DL",
          test = "t", control = NULL, esargs = c("xi", "ni"))
+
+d <- dat.curtis1998[1:30, c("id", "m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i")]
+names(d)[1] <- "study"; d$study <- as.character(d$study)
+escalc_case("local_curtis_escalc_rom", "ROM with vtypes HO and AV, CVR, VR",
+  "dat.curtis1998", d,
+  list(v("ROM", c("m1i","sd1i","n1i","m2i","sd2i","n2i"), "HO"),
+       v("ROM", c("m1i","sd1i","n1i","m2i","sd2i","n2i"), "AV"),
+       v("SMDH", c("m1i","sd1i","n1i","m2i","sd2i","n2i")),
+       v("SMD", c("m1i","sd1i","n1i","m2i","sd2i","n2i"), "LS2")))
+
+d <- dat.hart1999[, c("study", "x1i", "t1i", "x2i", "t2i")]
+d$x2i[2] <- 0; d$x1i[2] <- 0  # a double-zero study
+escalc_case("local_hart_escalc_rates_zero", "person-time measures with a double zero: to all/if0all, drop00",
+  "dat.hart1999", d,
+  list(v("IRR", c("x1i","t1i","x2i","t2i"), to = "all"), v("IRR", c("x1i","t1i","x2i","t2i"), drop00 = TRUE),
+       v("IRD", c("x1i","t1i","x2i","t2i"), to = "if0all"), v("IRSD", c("x1i","t1i","x2i","t2i")),
+       v("IRR", c("x1i","t1i","x2i","t2i"), add = 0)))
+
+d <- dat.nielweise2007[, c("study", "ai", "n1i", "ci", "n2i")]
+escalc_case("local_nielweise_escalc_peto_as", "PETO with drop00, AS (default add 0, and add 1), OR with to=none",
+  "dat.nielweise2007", d,
+  list(v("PETO", c("ai","n1i","ci","n2i"), drop00 = TRUE), v("AS", c("ai","n1i","ci","n2i")),
+       v("AS", c("ai","n1i","ci","n2i"), add = 1),
+       v("OR", c("ai","n1i","ci","n2i"), to = "none")))
