@@ -4,7 +4,8 @@
  * Exact blocks on DOI and PMID, then sorted neighbourhoods (Hernández &
  * Stolfo 1995, "The merge/purge problem for large databases", SIGMOD) on
  * four keys: the normalised title (near and truncated titles sort
- * together), the title reversed (a typo in the first word), first author +
+ * together; a bracketed other-language title is sorted in as well), the
+ * title reversed (a typo in the first word), first author +
  * year + first page, and year + volume + first page (titles translated
  * differently). Each record meets its `window` successors under each key,
  * so the work is O(n log n + n * window), whatever the data.
@@ -84,11 +85,12 @@ static ev_status make_key(ev_arena *a, const ev__dd_rec *r, int which, const cha
     switch (which) {
     case 0: *out = r->doi; return EV_OK;
     case 1: *out = r->pmid; return EV_OK;
-    case 2: *out = r->title; return EV_OK;
+    case 2: *out = r->t.s; return EV_OK;
     case 3:
-        if (r->title && (*out = reversed(a, r->title, r->title_len)) == NULL)
+        if (r->t.s && (*out = reversed(a, r->t.s, r->t.len)) == NULL)
             return EV_ENOMEM;
         return EV_OK;
+    case 6: *out = r->alt.s; return EV_OK; /* sorted among the titles */
     case 4:
         if (!r->first_author || !r->year || !r->page)
             return EV_OK;
@@ -104,18 +106,27 @@ static ev_status make_key(ev_arena *a, const ev__dd_rec *r, int which, const cha
     return *out ? EV_OK : EV_ENOMEM;
 }
 
+static ev_status push_key(ev_arena *a, const ev__dd_rec *r, int which, key *keys, size_t *n,
+                          uint32_t idx)
+{
+    const char *k = NULL;
+    ev_status st = make_key(a, r, which, &k);
+    if (st == EV_OK && k)
+        keys[(*n)++] = (key){k, idx};
+    return st;
+}
+
 static ev_status one_key(ev_dedup *d, ev_arena *a, key *keys, int which)
 {
     size_t n = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        const char *k = NULL;
-        ev_status st = make_key(a, &d->recs[i], which, &k);
-        if (st != EV_OK)
-            return st;
-        if (k)
-            keys[n++] = (key){k, (uint32_t)i};
+    ev_status st = EV_OK;
+    for (size_t i = 0; i < d->n && st == EV_OK; i++) {
+        st = push_key(a, &d->recs[i], which, keys, &n, (uint32_t)i);
+        /* a bracketed other-language title sorts among the titles too */
+        if (st == EV_OK && which == 2)
+            st = push_key(a, &d->recs[i], 6, keys, &n, (uint32_t)i);
     }
-    return neighbourhood(d, keys, n, which < 2);
+    return st == EV_OK ? neighbourhood(d, keys, n, which < 2) : st;
 }
 
 static int cmp_pair(const void *x, const void *y)
@@ -146,7 +157,7 @@ ev_status ev_dedup_find_pairs(ev_dedup *d, ev_progress_fn progress, void *payloa
     d->candidates = 0;
     if (d->n > UINT32_MAX)
         return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "too many records to deduplicate");
-    key *keys = d->n ? ev_calloc(d->n, sizeof *keys) : NULL;
+    key *keys = d->n ? ev_calloc(d->n, 2 * sizeof *keys) : NULL;
     ev_arena *a = ev_arena_new();
     ev_status st = (d->n && keys == NULL) || a == NULL ? EV_ENOMEM : EV_OK;
     for (int k = 0; k < N_KEYS && st == EV_OK; k++) {

@@ -14,11 +14,18 @@
 /* Titles are compared on at most this many tokens. */
 #define EV__DD_MAX_TOKENS 64
 
-typedef struct ev__dd_rec {
-    const char *title; /* normalised (folded, no marks/markup/punct, US spelling) */
-    uint32_t title_len;
+/* A normalised title (folded, no marks/markup/punctuation, US spelling)
+ * and its sorted unique word hashes. s is NULL when there is none. */
+typedef struct ev__dd_title {
+    const char *s;
+    uint32_t len;
     uint16_t n_tokens;
-    uint32_t *tokens; /* sorted unique token hashes (title) */
+    const uint32_t *tokens;
+} ev__dd_title;
+
+typedef struct ev__dd_rec {
+    ev__dd_title t;   /* the title */
+    ev__dd_title alt; /* a bracketed title in another language, if any */
     const char *doi;  /* normalised, NULL if none */
     const char *pmid;
     const char *journal; /* normalised, stopwords removed */
@@ -48,8 +55,10 @@ struct ev_dedup {
 
 /* normalise.c */
 ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *out);
-/* Normalised title text into `out` (exposed for tests and blocking). */
+/* Normalised title text into `out` (exposed for tests and blocking), and
+ * the bracketed alternative-language title (nothing when there is none). */
 ev_status ev__dedup_title(ev_buf *out, const char *title);
+ev_status ev__dedup_title_alt(ev_buf *out, const char *title);
 /* Canonical spelling of one folded token (British -> American), in place;
  * returns the new length. */
 size_t ev__dedup_spelling(char *tok, size_t n);

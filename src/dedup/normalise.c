@@ -109,38 +109,52 @@ static size_t note_start(const char *t, size_t n)
     return n;
 }
 
-/* Drop a bracketed language tag at the end ("... [Chinese]", "[Article in
- * German]"), appended notes, and the brackets MEDLINE puts round translated
- * titles. */
-static void title_span(const char *t, size_t *start, size_t *len)
+static size_t count_words(const char *t, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += !isspace((unsigned char)t[i]) && (i == 0 || isspace((unsigned char)t[i - 1]));
+    return w;
+}
+
+/* Split a title into its main part and, when it ends with a bracketed
+ * title in another language ("Crowdwork: applying a relational inequality
+ * theory [Arbeiten in der Crowd: ...]"), that alternative. A short trailing
+ * bracket is a language tag ("[Chinese]", "[Article in German]") and is
+ * dropped; appended notes are cut; the brackets MEDLINE puts round a whole
+ * translated title are removed. */
+static void title_spans(const char *t, size_t *start, size_t *len, size_t *alt, size_t *alt_len)
 {
     size_t s = 0, n = note_start(t, strlen(t));
+    *alt = *alt_len = 0;
     while (n > 0 && (isspace((unsigned char)t[n - 1]) || t[n - 1] == '.'))
         n--;
     if (n > 2 && t[0] == '[' && t[n - 1] == ']' && memchr(t + 1, '[', n - 2) == NULL) {
         s = 1;
         n--;
     } else if (n > 2 && t[n - 1] == ']') {
-        const char *open = NULL;
-        for (size_t i = n - 1; i > 0; i--)
-            if (t[i - 1] == '[') {
-                open = t + i - 1;
-                break;
-            }
-        if (open && open > t + 8 && (size_t)(t + n - open) < 48)
-            n = (size_t)(open - t);
+        size_t open = 0;
+        for (size_t i = n - 1; i > 0 && !open; i--)
+            open = t[i - 1] == '[' ? i - 1 : 0;
+        bool tag = count_words(t + open + 1, n - open - 2) < 4 ||
+                   ev_strncasecmp(t + open + 1, "article in", 10) == 0;
+        if (open > 8 && !tag) {
+            *alt = open + 1;
+            *alt_len = n - open - 2;
+        }
+        if (open > 8 && (!tag || n - open < 48))
+            n = open;
     }
     *start = s;
     *len = n - s;
 }
 
-ev_status ev__dedup_title(ev_buf *out, const char *title)
+/* Normalise t[0..n) as a title: folded, then spelling per word. */
+static ev_status title_text(ev_buf *out, const char *t, size_t n)
 {
-    size_t s, n;
-    title_span(title, &s, &n);
     ev_buf norm;
     ev_buf_init(&norm, 0);
-    ev_status st = ev_text_normalise(&norm, title + s, n, EV_NORM_DEFAULT);
+    ev_status st = ev_text_normalise(&norm, t, n, EV_NORM_DEFAULT);
     size_t pos = 0;
     ev_str tok;
     const char *text = ev_buf_cstr(&norm);
@@ -157,6 +171,20 @@ ev_status ev__dedup_title(ev_buf *out, const char *title)
     }
     ev_buf_release(&norm);
     return st;
+}
+
+ev_status ev__dedup_title(ev_buf *out, const char *title)
+{
+    size_t s, n, as, an;
+    title_spans(title, &s, &n, &as, &an);
+    return title_text(out, title + s, n);
+}
+
+ev_status ev__dedup_title_alt(ev_buf *out, const char *title)
+{
+    size_t s, n, as, an;
+    title_spans(title, &s, &n, &as, &an);
+    return an ? title_text(out, title + as, an) : EV_OK;
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -210,6 +238,19 @@ static uint32_t *arena_words(ev_dedup *d, const uint32_t *v, size_t n)
     return w;
 }
 
+/* A normalised title and its sorted token hashes, copied into the arena. */
+static ev_status keep_title(ev_dedup *d, const ev_buf *b, ev__dd_title *t)
+{
+    uint32_t v[EV__DD_MAX_TOKENS];
+    if (b->len == 0)
+        return EV_OK;
+    t->s = arena_buf(d, b);
+    t->len = (uint32_t)b->len;
+    t->n_tokens = (uint16_t)sort_unique(v, hash_tokens(b->ptr, b->len, v, EV__DD_MAX_TOKENS, 1));
+    t->tokens = arena_words(d, v, t->n_tokens);
+    return t->s && t->tokens ? EV_OK : EV_ENOMEM;
+}
+
 static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
 {
     if (is_placeholder(rec->title))
@@ -217,15 +258,13 @@ static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     ev_buf b;
     ev_buf_init(&b, 0);
     ev_status st = ev__dedup_title(&b, rec->title);
-    if (st == EV_OK && b.len) {
-        uint32_t v[EV__DD_MAX_TOKENS];
-        o->title = arena_buf(d, &b);
-        o->title_len = (uint32_t)b.len;
-        o->n_tokens = (uint16_t)sort_unique(v, hash_tokens(b.ptr, b.len, v, EV__DD_MAX_TOKENS, 1));
-        o->tokens = arena_words(d, v, o->n_tokens);
-        if (o->title == NULL || o->tokens == NULL)
-            st = EV_ENOMEM;
-    }
+    if (st == EV_OK)
+        st = keep_title(d, &b, &o->t);
+    ev_buf_clear(&b);
+    if (st == EV_OK)
+        st = ev__dedup_title_alt(&b, rec->title);
+    if (st == EV_OK && o->t.s)
+        st = keep_title(d, &b, &o->alt);
     ev_buf_release(&b);
     return st;
 }
@@ -427,7 +466,7 @@ static ev_status norm_page(ev_dedup *d, const char *s, const char **out)
 
 static unsigned completeness(const ev_record *rec, const ev__dd_rec *o)
 {
-    return (o->title != NULL) + (o->doi != NULL) * 2 + (o->pmid != NULL) * 2 +
+    return (o->t.s != NULL) + (o->doi != NULL) * 2 + (o->pmid != NULL) * 2 +
            (o->n_authors > 0) + (o->year != 0) + (o->journal != NULL) + (o->volume != NULL) +
            (o->issue != NULL) + (o->page != NULL) + (rec->n_abstract > 0) * 2;
 }
@@ -458,7 +497,7 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     if (st != EV_OK)
         return st;
     o->year = rec->pub_date.year ? rec->pub_date.year : rec->epub_date.year;
-    o->kind = ev__dedup_kind(rec, o->title, o->journal);
+    o->kind = ev__dedup_kind(rec, o->t.s, o->journal);
     o->completeness = (uint8_t)completeness(rec, o);
     return EV_OK;
 }

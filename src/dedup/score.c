@@ -104,25 +104,23 @@ static size_t common_sorted(const uint32_t *a, size_t na, const uint32_t *b, siz
 /* One title is the other cut short at a word boundary (export limits, a
  * subtitle only one source kept): 2 for a long prefix, 1 for a shorter
  * prefix or suffix ("MEDICAL PROGRESS Atypical ..."), else 0. */
-static int contained(const ev__dd_rec *a, const ev__dd_rec *b)
+static int contained(const ev__dd_title *a, const ev__dd_title *b)
 {
-    const ev__dd_rec *s = a->title_len <= b->title_len ? a : b;
-    const ev__dd_rec *l = s == a ? b : a;
-    size_t off = l->title_len - s->title_len;
+    const ev__dd_title *s = a->len <= b->len ? a : b;
+    const ev__dd_title *l = s == a ? b : a;
+    size_t off = l->len - s->len;
     if (s->n_tokens < 3 || off == 0)
         return 0;
-    if (memcmp(s->title, l->title, s->title_len) == 0 && l->title[s->title_len] == ' ')
-        return s->n_tokens >= 6 && s->title_len >= 40 ? 2 : 1;
-    if (memcmp(s->title, l->title + off, s->title_len) == 0 && l->title[off - 1] == ' ')
+    if (memcmp(s->s, l->s, s->len) == 0 && l->s[s->len] == ' ')
+        return s->n_tokens >= 6 && s->len >= 40 ? 2 : 1;
+    if (memcmp(s->s, l->s + off, s->len) == 0 && l->s[off - 1] == ' ')
         return 1;
     return 0;
 }
 
-double ev__dedup_title_sim(const ev__dd_rec *a, const ev__dd_rec *b)
+static double title_pair_sim(const ev__dd_title *a, const ev__dd_title *b)
 {
-    if (a->title == NULL || b->title == NULL)
-        return -1.0;
-    if (a->title_len == b->title_len && memcmp(a->title, b->title, a->title_len) == 0)
+    if (a->len == b->len && memcmp(a->s, b->s, a->len) == 0)
         return 1.0;
     int c_kind = contained(a, b);
     if (c_kind)
@@ -133,14 +131,32 @@ double ev__dedup_title_sim(const ev__dd_rec *a, const ev__dd_rec *b)
      * words: below that the edit distance cannot reach 0.8, skip it. */
     if (dice < 0.6)
         return dice * 0.8;
-    size_t la = a->title_len > 1000 ? 1000 : a->title_len;
-    size_t lb = b->title_len > 1000 ? 1000 : b->title_len;
+    size_t la = a->len > 1000 ? 1000 : a->len;
+    size_t lb = b->len > 1000 ? 1000 : b->len;
     size_t maxlen = la > lb ? la : lb;
     size_t maxd = maxlen / 5;
-    size_t d = ev__dedup_levenshtein(a->title, la, b->title, lb, maxd);
+    size_t d = ev__dedup_levenshtein(a->s, la, b->s, lb, maxd);
     if (d > maxd)
         return dice < 0.79 ? dice : 0.79;
     return 1.0 - (double)d / (double)maxlen;
+}
+
+/* The best of title vs title and either's bracketed other-language title
+ * vs the other's title. */
+double ev__dedup_title_sim(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    if (a->t.s == NULL || b->t.s == NULL)
+        return -1.0;
+    double best = title_pair_sim(&a->t, &b->t);
+    if (best < 1.0 && a->alt.s) {
+        double x = title_pair_sim(&a->alt, &b->t);
+        best = x > best ? x : best;
+    }
+    if (best < 1.0 && b->alt.s) {
+        double x = title_pair_sim(&a->t, &b->alt);
+        best = x > best ? x : best;
+    }
+    return best;
 }
 
 /* Letters of abbreviation `ab` in order within `full`, first letters equal
@@ -223,7 +239,7 @@ static double score_title(double sim, const ev__dd_rec *a, const ev__dd_rec *b, 
         return 0;
     }
     /* A short title ("Editorial", "Reply") says little even when equal. */
-    size_t tokens = a->n_tokens < b->n_tokens ? a->n_tokens : b->n_tokens;
+    size_t tokens = a->t.n_tokens < b->t.n_tokens ? a->t.n_tokens : b->t.n_tokens;
     double info = tokens >= 10 ? 1.15 : tokens >= 6 ? 1.0 : tokens >= 4 ? 0.7 : 0.35;
     if (tokens < 4)
         *r |= EV_DEDUP_R_TITLE_GENERIC;

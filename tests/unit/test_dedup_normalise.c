@@ -44,6 +44,25 @@ static void title_drops_language_tags_translation_brackets_and_notes(void **stat
              "eculizumab for atypical hemolytic uremic syndrome");
 }
 
+static void bracketed_other_language_title_is_an_alternative(void **state)
+{
+    (void)state;
+    const char *t = "Crowdwork: Applying a relational inequality theory [Arbeiten in der "
+                    "Crowd:Perspektiven der Theorie relationaler Ungleichheiten]";
+    title_is(t, "crowdwork applying a relational inequality theory");
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev__dedup_title_alt(&b, t), EV_OK);
+    assert_string_equal(ev_buf_cstr(&b),
+                        "arbeiten in der crowd perspektiven der theorie relationaler "
+                        "ungleichheiten");
+    ev_buf_clear(&b);
+    assert_int_equal(ev__dedup_title_alt(&b, "Indications for living donation. [Spanish]"),
+                     EV_OK);
+    assert_int_equal(b.len, 0); /* a language tag, not a title */
+    ev_buf_release(&b);
+}
+
 static void first_page(const char *in, const char *want)
 {
     char out[32];
@@ -177,6 +196,7 @@ int main(void)
         cmocka_unit_test(title_folds_case_punctuation_markup_and_diacritics),
         cmocka_unit_test(title_maps_british_to_american_spelling),
         cmocka_unit_test(title_drops_language_tags_translation_brackets_and_notes),
+        cmocka_unit_test(bracketed_other_language_title_is_an_alternative),
         cmocka_unit_test(first_page_ignores_range_style_prefixes_and_zeros),
         cmocka_unit_test(last_page_expands_abbreviated_ends),
         cmocka_unit_test(journal_abbreviations_match_full_names),

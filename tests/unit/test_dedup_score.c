@@ -44,6 +44,26 @@ static void truncated_title_still_merges(void **state)
     assert_int_equal(p.verdict, EV_DEDUP_SAME);
 }
 
+static void title_in_two_languages_matches_either(void **state)
+{
+    (void)state;
+    /* digital_work_wagner2021 id_2000018 / id_3006779 */
+    t_rec a = {.title = "Crowdwork: Applying a relational inequality theory [Arbeiten in der "
+                        "Crowd:Perspektiven der Theorie relationaler Ungleichheiten in "
+                        "Arbeitsorganisationen]",
+               .authors = "Abendroth, A.-K.; Reimann, M.", .journal = "Industrielle Beziehungen",
+               .volume = "27", .issue = "2", .pages = "160--178", .year = 2020};
+    t_rec b = a;
+    b.title = "Arbeiten in der Crowd: Perspektiven der Theorie relationaler Ungleichheiten in "
+              "Arbeitsorganisationen **";
+    b.doi = "10.3224/indbez.v27i2.04";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.title_sim > 0.99);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+    ev_dedup_pair q = t_score(&b, &a);
+    assert_int_equal(q.verdict, EV_DEDUP_SAME);
+}
+
 static void year_one_apart_is_tolerated_but_far_years_are_not(void **state)
 {
     (void)state;
@@ -255,6 +275,7 @@ int main(void)
         cmocka_unit_test(identical_records_merge),
         cmocka_unit_test(variants_of_one_record_merge),
         cmocka_unit_test(truncated_title_still_merges),
+        cmocka_unit_test(title_in_two_languages_matches_either),
         cmocka_unit_test(year_one_apart_is_tolerated_but_far_years_are_not),
         cmocka_unit_test(doi_conflict_is_related_never_merged),
         cmocka_unit_test(doi_written_as_url_or_encoded_is_the_same_doi),
