@@ -54,9 +54,13 @@ static int src_next(bib_src *s, ev_error *err)
     }
     if (s->capture && s->st == EV_OK) {
         char ch = (char)c;
-        if (ev_buf_append(s->capture, &ch, 1) != EV_OK)
-            s->st = ev_error_set(err, EV_ENOMEM, ev__reader_name(s->r), s->line, 0,
-                                 "entry too large or out of memory");
+        ev_status st = ev_buf_append(s->capture, &ch, 1);
+        if (st != EV_OK) {
+            s->st = ev_error_set(err, st, ev__reader_name(s->r), s->line, 0,
+                                 st == EV_ENOMEM ? "out of memory" : "entry too large");
+            s->eof = true; /* stop reading: the parse fails */
+            s->n = s->pos;
+        }
     }
     return c;
 }
@@ -129,13 +133,19 @@ static void skip_ws(bib_parser *p)
         next(p);
 }
 
+/* An ev_buf append failure: out of memory, or past the buffer's cap. */
+static ev_status buf_failed(bib_parser *p, ev_status st, const char *what)
+{
+    if (st == EV_ENOMEM)
+        return nomem(p);
+    return ev_error_set(p->err, st, p->name, p->src.line, p->src.col, "%s too large", what);
+}
+
 static ev_status put_text(bib_parser *p, int c)
 {
     char ch = (char)c;
-    if (ev_buf_append(&p->text, &ch, 1) != EV_OK)
-        return ev_error_set(p->err, EV_EINPUT, p->name, p->src.line, p->src.col,
-                            "field value too large");
-    return EV_OK;
+    ev_status st = ev_buf_append(&p->text, &ch, 1);
+    return st == EV_OK ? EV_OK : buf_failed(p, st, "field value");
 }
 
 /* ---- macros -------------------------------------------------------------------- */
@@ -230,12 +240,11 @@ static ev_status take_run(bib_parser *p, const char *run, size_t k)
 {
     p->src.pos += k;
     p->src.col += k;
-    if (ev_buf_append(&p->text, run, k) != EV_OK)
-        return ev_error_set(p->err, EV_EINPUT, p->name, p->src.line, p->src.col,
-                            "field value too large");
-    if (p->src.capture && ev_buf_append(p->src.capture, run, k) != EV_OK)
-        return ev_error_set(p->err, EV_ENOMEM, p->name, p->src.line, 0,
-                            "entry too large or out of memory");
+    ev_status st = ev_buf_append(&p->text, run, k);
+    if (st != EV_OK)
+        return buf_failed(p, st, "field value");
+    if (p->src.capture && (st = ev_buf_append(p->src.capture, run, k)) != EV_OK)
+        return buf_failed(p, st, "entry");
     return EV_OK;
 }
 
@@ -292,8 +301,9 @@ static ev_status read_word(bib_parser *p, const char *field)
     int c;
     while ((c = peek(p)) >= 0 && !isspace(c) && strchr("#,{}()=\"", c) == NULL) {
         char ch = (char)next(p);
-        if (ev_buf_append(&p->tmp, &ch, 1) != EV_OK)
-            return nomem(p);
+        ev_status st = ev_buf_append(&p->tmp, &ch, 1);
+        if (st != EV_OK)
+            return buf_failed(p, st, "macro name");
     }
     if (p->tmp.len == 0)
         return fail(p, line, col, "expected a value for field '%s'", field);
@@ -304,8 +314,9 @@ static ev_status read_word(bib_parser *p, const char *field)
         ev__warn(p->sink, p->stats, p->name, line, "undefined macro '%s' in field '%s'", w, field);
         v = w;
     }
-    if (ev_buf_puts(&p->text, v) != EV_OK)
-        return nomem(p);
+    ev_status st = ev_buf_puts(&p->text, v);
+    if (st != EV_OK)
+        return buf_failed(p, st, "field value");
     return EV_OK;
 }
 
@@ -337,17 +348,19 @@ static ev_status read_value(bib_parser *p, const char *field)
 
 /* Identifier-ish run: entry type, field name, macro name. Stops at '=',
  * delimiters and white space. */
-static void read_name(bib_parser *p, ev_buf *out)
+static ev_status read_name(bib_parser *p, ev_buf *out)
 {
     int c;
     ev_buf_clear(out);
     while ((c = peek(p)) >= 0 && strchr("=,{}()\"#", c) == NULL) {
         char ch = (char)next(p);
-        if (ev_buf_append(out, &ch, 1) != EV_OK)
-            break;
+        ev_status st = ev_buf_append(out, &ch, 1);
+        if (st != EV_OK)
+            return buf_failed(p, st, "field name");
     }
     while (out->len && isspace((unsigned char)out->ptr[out->len - 1]))
         out->ptr[--out->len] = '\0';
+    return EV_OK;
 }
 
 static ev_status push_field(bib_parser *p, size_t name_off, size_t name_len, size_t val_off,
@@ -373,8 +386,9 @@ static ev_status read_field(bib_parser *p, bool is_string)
     size_t name_off = p->text.len;
     ev_buf nm;
     ev_buf_init(&nm, 4096);
-    read_name(p, &nm);
-    ev_status s = EV_OK;
+    ev_status s = read_name(p, &nm);
+    if (s != EV_OK)
+        goto done;
     if (nm.len > 1 && nm.ptr[0] == '@' && p->n_fields > 0 && !is_string) {
         /* "@..." where a field name was expected: a value closed too late
          * (missing '}', the entry's own '}' closed it) or too early. */
@@ -394,8 +408,8 @@ static ev_status read_field(bib_parser *p, bool is_string)
         goto done;
     }
     next(p);
-    if (ev_buf_append(&p->text, nm.ptr, nm.len) != EV_OK) {
-        s = nomem(p);
+    if ((s = ev_buf_append(&p->text, nm.ptr, nm.len)) != EV_OK) {
+        s = buf_failed(p, s, "entry");
         goto done;
     }
     size_t val_off = p->text.len;
@@ -421,8 +435,9 @@ static ev_status read_key(bib_parser *p, int close, bool *keyless)
     int c;
     while ((c = peek(p)) >= 0 && c != ',' && c != close && c != '=' && c != '{' && c != '}') {
         char ch = (char)next(p);
-        if (ev_buf_append(&p->key, &ch, 1) != EV_OK)
-            return fail(p, p->entry_line, p->entry_col, "citation key longer than 64 KiB");
+        ev_status st = ev_buf_append(&p->key, &ch, 1);
+        if (st != EV_OK)
+            return buf_failed(p, st, "citation key");
     }
     while (p->key.len && isspace((unsigned char)p->key.ptr[p->key.len - 1]))
         p->key.ptr[--p->key.len] = '\0';
@@ -948,8 +963,8 @@ static ev_status read_entry(bib_parser *p, int close)
     if (keyless) {
         /* The word we read is the first field's name, not a key. */
         size_t line = p->src.line, name_off = p->text.len, name_len = p->key.len;
-        if (ev_buf_append(&p->text, p->key.ptr, p->key.len) != EV_OK)
-            return nomem(p);
+        if ((s = ev_buf_append(&p->text, p->key.ptr, p->key.len)) != EV_OK)
+            return buf_failed(p, s, "entry");
         ev_buf_clear(&p->key);
         next(p); /* '=' */
         size_t val_off = p->text.len;

@@ -680,11 +680,18 @@ static ev_status end_cell(csv_parser *p)
     return EV_OK;
 }
 
+/* An ev_buf append failure: out of memory, or past the buffer's cap. */
+static ev_status buf_failed(csv_parser *p, ev_status st)
+{
+    if (st == EV_ENOMEM)
+        return nomem(p);
+    return ev_error_set(p->err, st, p->name, p->line, p->col, "row too large");
+}
+
 static ev_status put(csv_parser *p, char c)
 {
-    if (ev_buf_append(&p->text, &c, 1) != EV_OK)
-        return ev_error_set(p->err, EV_EINPUT, p->name, p->line, p->col, "row too large");
-    return EV_OK;
+    ev_status st = ev_buf_append(&p->text, &c, 1);
+    return st == EV_OK ? EV_OK : buf_failed(p, st);
 }
 
 /* One byte through the RFC 4180 state machine. Line breaks: LF, CRLF, CR. */
@@ -776,11 +783,10 @@ static ev_status put_run(csv_parser *p, const char *d, size_t k)
 {
     p->after_cr = false;
     p->col += k;
-    if (ev_buf_append(&p->text, d, k) != EV_OK)
-        return ev_error_set(p->err, EV_EINPUT, p->name, p->line, p->col, "row too large");
-    if (p->opts->keep_raw && ev_buf_append(&p->raw, d, k) != EV_OK)
-        return nomem(p);
-    return EV_OK;
+    ev_status st = ev_buf_append(&p->text, d, k);
+    if (st == EV_OK && p->opts->keep_raw)
+        st = ev_buf_append(&p->raw, d, k);
+    return st == EV_OK ? EV_OK : buf_failed(p, st);
 }
 
 /* ---- delimiter detection and driver --------------------------------------------- */

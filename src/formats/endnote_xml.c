@@ -369,10 +369,13 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     en_parser *p = ud;
     if (!p->in_record || p->depth == 0 || p->skip_depth)
         return;
-    if (ev_buf_append(&p->text, s, (size_t)len) != EV_OK) {
-        ev_error_set(p->err, EV_EINPUT, p->name, (size_t)XML_GetCurrentLineNumber(p->xp), 0,
+    ev_status st = ev_buf_append(&p->text, s, (size_t)len);
+    if (st == EV_ENOMEM) {
+        nomem(p);
+    } else if (st != EV_OK) {
+        ev_error_set(p->err, st, p->name, (size_t)XML_GetCurrentLineNumber(p->xp), 0,
                      "field too large");
-        stop(p, EV_EINPUT);
+        stop(p, st);
     }
 }
 

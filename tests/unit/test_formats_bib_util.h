@@ -107,4 +107,38 @@ static inline char *big_input(const char *prefix, size_t n, const char *suffix, 
     return s;
 }
 
+static inline ev_status count_only(ev_record *rec, void *payload)
+{
+    (void)rec;
+    (*(size_t *)payload)++;
+    return EV_OK;
+}
+
+/* Fail the 1st, 2nd, ... allocation of a parse of `path` until one run
+ * succeeds: every run must end in EV_OK or EV_ENOMEM (never a crash or a
+ * wrong status) and leave no allocation behind. Returns the runs made. */
+static inline size_t oom_sweep(const char *path, ev_format f, size_t expect_records)
+{
+    size_t runs = 0;
+    for (size_t n = 1;; n++) {
+        size_t count = 0;
+        ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
+        opts.format = f;
+        ev_parse_sink sink = {count_only, NULL, NULL, NULL, &count};
+        ev_error err = EV_ERROR_INIT;
+        long live = ev_alloc_live();
+        ev_alloc_fail_after(n, true);
+        ev_status s = ev_parse_file(path, &opts, &sink, NULL, &err);
+        ev_alloc_fail_after(0, false);
+        runs++;
+        assert_int_equal(ev_alloc_live(), live);
+        if (s == EV_OK) {
+            assert_int_equal(count, expect_records);
+            return runs;
+        }
+        if (s != EV_ENOMEM)
+            fail_msg("allocation %zu failed: status %d (%s)", n, s, err.message);
+    }
+}
+
 #endif

@@ -383,6 +383,12 @@ static void ten_megabyte_field(void **state)
     release(&c);
 }
 
+static void allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    assert_true(oom_sweep(FIX "colrev__web_of_science_bib.bib", EV_FORMAT_BIBTEX, 2) > 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +411,7 @@ int main(void)
         cmocka_unit_test(extra_closing_brace_is_an_error),
         cmocka_unit_test(empty_and_binary_input_refused),
         cmocka_unit_test(ten_megabyte_field),
+        cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -433,6 +433,12 @@ static void header_of_empty_cells(void **state)
     release(&c);
 }
 
+static void allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    assert_true(oom_sweep(FIX "colrev__pubmed-chatbot.csv", EV_FORMAT_CSV, 6) > 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +459,7 @@ int main(void)
         cmocka_unit_test(header_of_empty_cells),
         cmocka_unit_test(two_comma_separated_names),
         cmocka_unit_test(excel_sep_line_and_wos_tab_columns),
+        cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

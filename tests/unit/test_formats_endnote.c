@@ -216,6 +216,12 @@ static void empty_binary_and_ten_megabyte_field(void **state)
     release(&c);
 }
 
+static void allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    assert_true(oom_sweep(FIX "jabref__EndnoteXmlImporterTestArticle.xml", EV_FORMAT_ENDNOTE_XML, 1) > 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +234,7 @@ int main(void)
         cmocka_unit_test(entity_expansion_refused),
         cmocka_unit_test(malformed_xml_names_line_and_column),
         cmocka_unit_test(empty_binary_and_ten_megabyte_field),
+        cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
