@@ -142,6 +142,8 @@ typedef struct mx {
     /* per-record context */
     size_t author;   /* index + 1 of the author being read, 0 = none */
     size_t mesh;     /* index + 1 of the heading being read */
+    char *pool;      /* string pool: free bytes of the current block */
+    size_t pool_left;
     bool editors;    /* AuthorList Type="editors" */
     bool orcid;      /* Identifier Source="ORCID" */
     bool have_pmid;
@@ -222,6 +224,34 @@ static uint8_t element_id(const mx *p, const char *name, size_t len)
     return E_UNKNOWN;
 }
 
+/* ---- a per-record string pool ----------------------------------------------------- */
+
+/* Strings are carved from 8 KiB arena blocks: one arena call (and one
+ * zeroing) per block instead of one per field, a measurable share of the
+ * parse (docs/internals/formats-medline-xml.md). The blocks belong to the
+ * record's arena like everything else and go with ev_record_clear. */
+#define POOL_BLOCK 8192u
+
+static char *pool_strndup(mx *p, const char *s, size_t n)
+{
+    if (n >= POOL_BLOCK / 4)
+        return ev_arena_strndup(p->rec->arena, s, n);
+    if (p->pool_left < n + 1) {
+        p->pool = ev_arena_alloc(p->rec->arena, POOL_BLOCK);
+        if (p->pool == NULL) {
+            p->pool_left = 0;
+            return NULL;
+        }
+        p->pool_left = POOL_BLOCK;
+    }
+    char *d = p->pool;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    p->pool += n + 1;
+    p->pool_left -= n + 1;
+    return d;
+}
+
 /* ---- text helpers ---------------------------------------------------------------- */
 
 static bool is_space(char c)
@@ -253,7 +283,7 @@ static bool needs_collapse(const char *s, size_t n)
 /* Copy s[0..n) into the arena with white space runs collapsed to one space
  * and both ends trimmed (pretty-printed files wrap text across lines).
  * *out = NULL when nothing is left. */
-static ev_status flat_copy(ev_record *rec, const char **out, const char *s, size_t n)
+static ev_status flat_copy(mx *p, const char **out, const char *s, size_t n)
 {
     while (n && is_space(*s)) {
         s++;
@@ -264,7 +294,7 @@ static ev_status flat_copy(ev_record *rec, const char **out, const char *s, size
     *out = NULL;
     if (n == 0)
         return EV_OK;
-    char *d = ev_arena_strndup(rec->arena, s, n);
+    char *d = pool_strndup(p, s, n);
     if (d == NULL)
         return EV_ENOMEM;
     *out = d;
@@ -284,11 +314,11 @@ static ev_status flat_copy(ev_record *rec, const char **out, const char *s, size
     return EV_OK;
 }
 
-static ev_status push_flat(ev_record *rec, const char ***list, size_t *n, const char *s,
-                           size_t len)
+static ev_status push_flat(mx *p, const char ***list, size_t *n, const char *s, size_t len)
 {
+    ev_record *rec = p->rec;
     const char *v;
-    if (flat_copy(rec, &v, s, len) != EV_OK)
+    if (flat_copy(p, &v, s, len) != EV_OK)
         return EV_ENOMEM;
     if (v == NULL)
         return EV_OK;
@@ -302,11 +332,12 @@ static ev_status push_flat(ev_record *rec, const char ***list, size_t *n, const 
 
 /* Key/value pair whose key is static (element names) or already in the
  * arena; the value is flattened. */
-static ev_status push_kv(ev_record *rec, ev_kv **list, size_t *n, const char *key,
-                         const char *s, size_t len)
+static ev_status push_kv(mx *p, ev_kv **list, size_t *n, const char *key, const char *s,
+                         size_t len)
 {
+    ev_record *rec = p->rec;
     const char *v;
-    if (flat_copy(rec, &v, s, len) != EV_OK)
+    if (flat_copy(p, &v, s, len) != EV_OK)
         return EV_ENOMEM;
     if (v == NULL)
         return EV_OK;
@@ -320,9 +351,9 @@ static ev_status push_kv(ev_record *rec, ev_kv **list, size_t *n, const char *ke
     return EV_OK;
 }
 
-static ev_status push_extra(ev_record *rec, const char *key, const char *s)
+static ev_status push_extra(mx *p, const char *key, const char *s)
 {
-    return s ? push_kv(rec, &rec->extra, &rec->n_extra, key, s, strlen(s)) : EV_OK;
+    return s ? push_kv(p, &p->rec->extra, &p->rec->n_extra, key, s, strlen(s)) : EV_OK;
 }
 
 /* strcmp() == 0, inlined: attribute names and values are a few bytes. */
@@ -355,7 +386,7 @@ static const char *attr_copy(mx *p, const char **atts, const char *name)
     const char *v = attr(atts, name);
     if (v == NULL || *v == '\0')
         return NULL;
-    const char *c = ev_arena_strdup(p->rec->arena, v);
+    const char *c = pool_strndup(p, v, strlen(v));
     if (c == NULL)
         mx_oom(p);
     return c;
@@ -463,6 +494,8 @@ static void record_begin(mx *p)
     p->rec_depth = p->depth;
     p->capture = true;
     p->author = p->mesh = 0;
+    p->pool = NULL;
+    p->pool_left = 0;
     p->editors = p->orcid = p->have_pmid = p->invalid_id = p->kw_major = false;
     p->id_type = p->kw_owner = p->label = p->category = p->ref_type = NULL;
     p->ref_source = p->ref_pmid = p->chem_rn = p->article_affiliation = NULL;
@@ -508,11 +541,11 @@ static void record_end(mx *p)
     p->capture = false;
     if (p->article_affiliation) { /* pre-2014 records: the first author's */
         if (rec->n_authors > 0 && rec->authors[0].n_affiliations == 0)
-            TRY(p, push_flat(rec, &rec->authors[0].affiliations,
+            TRY(p, push_flat(p, &rec->authors[0].affiliations,
                              &rec->authors[0].n_affiliations, p->article_affiliation,
                              strlen(p->article_affiliation)));
         else
-            TRY(p, push_extra(rec, "Affiliation", p->article_affiliation));
+            TRY(p, push_extra(p, "Affiliation", p->article_affiliation));
     }
     if (rec->title == NULL && rec->book_title != NULL)
         rec->title = rec->book_title;
@@ -613,7 +646,7 @@ static void date_from_parts(mx *p, ev_date *out, bool history)
         *b++ = ':';
         b = put_num(b, d->minute, 2);
     }
-    out->raw = ev_arena_strndup(p->rec->arena, buf, (size_t)(b - buf));
+    out->raw = pool_strndup(p, buf, (size_t)(b - buf));
     if (out->raw == NULL)
         mx_oom(p);
 }
@@ -663,7 +696,7 @@ static void history_date(mx *p)
         return;
     ev_buf_clear(&p->scratch);
     TRY(p, ev_buf_printf(&p->scratch, "%s [%s]", tmp.raw, st));
-    TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "PubMedPubDate", p->scratch.ptr,
+    TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "PubMedPubDate", p->scratch.ptr,
                    p->scratch.len));
 }
 
@@ -680,7 +713,7 @@ static void date_end(mx *p, uint8_t id)
     case E_DateRevised: date_from_parts(p, &rec->date_revised, false); break;
     case E_DateCreated:
         date_from_parts(p, &tmp, false);
-        TRY(p, push_extra(rec, "DateCreated", tmp.raw));
+        TRY(p, push_extra(p, "DateCreated", tmp.raw));
         break;
     case E_ArticleDate:
         if (rec->epub_date.year == 0)
@@ -699,13 +732,13 @@ static void date_part(mx *p, uint8_t id, const char *s, size_t n)
     case E_Month: /* keep the text only when it is no month PubMed knows */
         d->month = month_value(s, n);
         if (d->month == 0)
-            TRY(p, flat_copy(p->rec, &d->month_text, s, n));
+            TRY(p, flat_copy(p, &d->month_text, s, n));
         break;
     case E_Day: d->day = small_int(s, n); break;
     case E_Hour: d->hour = small_int(s, n); break;
     case E_Minute: d->minute = small_int(s, n); break;
-    case E_Season: TRY(p, flat_copy(p->rec, &d->season, s, n)); break;
-    case E_MedlineDate: TRY(p, flat_copy(p->rec, &d->medline, s, n)); break;
+    case E_Season: TRY(p, flat_copy(p, &d->season, s, n)); break;
+    case E_MedlineDate: TRY(p, flat_copy(p, &d->medline, s, n)); break;
     default: break;
     }
 }
@@ -726,7 +759,7 @@ static void article_id(mx *p, const char *s, size_t n)
             mx_oom(p);
             return;
         }
-        TRY(p, push_kv(rec, &rec->other_ids, &rec->n_other_ids, key, s, n));
+        TRY(p, push_kv(p, &rec->other_ids, &rec->n_other_ids, key, s, n));
         return;
     }
     if (strcmp(type, "doi") == 0) {
@@ -736,34 +769,34 @@ static void article_id(mx *p, const char *s, size_t n)
             return;
         }
     } else if (strcmp(type, "pii") == 0 && rec->pii == NULL) {
-        TRY(p, flat_copy(rec, &rec->pii, s, n));
+        TRY(p, flat_copy(p, &rec->pii, s, n));
         return;
     } else if (strcmp(type, "pmc") == 0 && rec->pmcid == NULL) {
-        TRY(p, flat_copy(rec, &rec->pmcid, s, n));
+        TRY(p, flat_copy(p, &rec->pmcid, s, n));
         return;
     } else if (strcmp(type, "pubmed") == 0 && rec->pmid != NULL) {
         return; /* the record's own PMID again */
     } else if (strcmp(type, "pii") == 0 || strcmp(type, "pmc") == 0) {
         const char *v = NULL;
-        TRY(p, flat_copy(rec, &v, s, n));
+        TRY(p, flat_copy(p, &v, s, n));
         if (v && strcmp(v, strcmp(type, "pii") == 0 ? rec->pii : rec->pmcid) == 0)
             return; /* same id from ELocationID and ArticleIdList */
     }
-    TRY(p, push_kv(rec, &rec->other_ids, &rec->n_other_ids, type, s, n));
+    TRY(p, push_kv(p, &rec->other_ids, &rec->n_other_ids, type, s, n));
 }
 
 static void pmid_end(mx *p, const char *s, size_t n)
 {
     ev_record *rec = p->rec;
     if (p->open[E_CommentsCorrections]) {
-        TRY(p, flat_copy(rec, &p->ref_pmid, s, n));
+        TRY(p, flat_copy(p, &p->ref_pmid, s, n));
         return;
     }
     if (p->have_pmid) { /* a second PMID: keep it, never replace the key */
-        TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "PMID", s, n));
+        TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "PMID", s, n));
         return;
     }
-    TRY(p, flat_copy(rec, &rec->pmid, s, n));
+    TRY(p, flat_copy(p, &rec->pmid, s, n));
     rec->source_record_id = rec->pmid;
     p->have_pmid = rec->pmid != NULL;
 }
@@ -819,7 +852,7 @@ static void author_end(mx *p)
         TRY(p, ev_buf_printf(&p->scratch, "%s%s%s", a->family ? a->family : "",
                              a->given ? ", " : "", a->given ? a->given : ""));
     p->rec->n_authors--;
-    TRY(p, push_kv(p->rec, &p->rec->extra, &p->rec->n_extra, "Editor", p->scratch.ptr,
+    TRY(p, push_kv(p, &p->rec->extra, &p->rec->n_extra, "Editor", p->scratch.ptr,
                    p->scratch.len));
 }
 
@@ -837,22 +870,22 @@ static void name_part(mx *p, uint8_t id, const char *s, size_t n)
     if (a == NULL || p->open[E_Investigator] || p->open[E_PersonalNameSubject]) {
         int slot = id == E_LastName ? 0 : id == E_ForeName ? 1 : id == E_Suffix ? 2 : -1;
         if (slot >= 0)
-            TRY(p, flat_copy(rec, &p->person[slot], s, n));
+            TRY(p, flat_copy(p, &p->person[slot], s, n));
         return;
     }
     switch (id) {
-    case E_LastName: TRY(p, flat_copy(rec, &a->family, s, n)); break;
-    case E_ForeName: TRY(p, flat_copy(rec, &a->given, s, n)); break;
-    case E_Initials: TRY(p, flat_copy(rec, &a->initials, s, n)); break;
-    case E_Suffix: TRY(p, flat_copy(rec, &a->suffix, s, n)); break;
-    case E_CollectiveName: TRY(p, flat_copy(rec, &a->collective, s, n)); break;
+    case E_LastName: TRY(p, flat_copy(p, &a->family, s, n)); break;
+    case E_ForeName: TRY(p, flat_copy(p, &a->given, s, n)); break;
+    case E_Initials: TRY(p, flat_copy(p, &a->initials, s, n)); break;
+    case E_Suffix: TRY(p, flat_copy(p, &a->suffix, s, n)); break;
+    case E_CollectiveName: TRY(p, flat_copy(p, &a->collective, s, n)); break;
     case E_Identifier:
         if (p->orcid && a->orcid == NULL) {
             const char *v = NULL;
-            TRY(p, flat_copy(rec, &v, s, n));
+            TRY(p, flat_copy(p, &v, s, n));
             a->orcid = v ? strip_orcid(v) : NULL;
         } else {
-            TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "Identifier", s, n));
+            TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "Identifier", s, n));
         }
         break;
     default: break;
@@ -866,7 +899,7 @@ static void person_end(mx *p, const char *key)
     const char *const *n = p->person;
     TRY(p, ev_buf_printf(&p->scratch, "%s%s%s%s%s", n[0] ? n[0] : "", n[1] ? ", " : "",
                          n[1] ? n[1] : "", n[2] ? " " : "", n[2] ? n[2] : ""));
-    TRY(p, push_kv(p->rec, &p->rec->extra, &p->rec->n_extra, key, p->scratch.ptr,
+    TRY(p, push_kv(p, &p->rec->extra, &p->rec->n_extra, key, p->scratch.ptr,
                    p->scratch.len));
     p->person[0] = p->person[1] = p->person[2] = NULL;
 }
@@ -876,13 +909,13 @@ static void affiliation_end(mx *p, const char *s, size_t n)
     ev_record *rec = p->rec;
     ev_author *a = cur_author(p);
     if (p->open[E_Investigator])
-        TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "InvestigatorAffiliation", s, n));
+        TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "InvestigatorAffiliation", s, n));
     else if (a != NULL)
-        TRY(p, push_flat(rec, &a->affiliations, &a->n_affiliations, s, n));
+        TRY(p, push_flat(p, &a->affiliations, &a->n_affiliations, s, n));
     else if (p->article_affiliation == NULL)
-        TRY(p, flat_copy(rec, &p->article_affiliation, s, n));
+        TRY(p, flat_copy(p, &p->article_affiliation, s, n));
     else
-        TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "Affiliation", s, n));
+        TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "Affiliation", s, n));
 }
 
 /* ---- MeSH, keywords, abstract ---------------------------------------------------------- */
@@ -916,15 +949,15 @@ static void mesh_end(mx *p, uint8_t id, const char *s, size_t n)
         return;
     ev_mesh_heading *h = &p->rec->mesh[p->mesh - 1];
     if (id == E_DescriptorName)
-        TRY(p, flat_copy(p->rec, &h->name, s, n));
+        TRY(p, flat_copy(p, &h->name, s, n));
     else if (h->n_qualifiers > 0)
-        TRY(p, flat_copy(p->rec, &h->qualifiers[h->n_qualifiers - 1].name, s, n));
+        TRY(p, flat_copy(p, &h->qualifiers[h->n_qualifiers - 1].name, s, n));
 }
 
 static void keyword_end(mx *p, const char *s, size_t n)
 {
     const char *v;
-    TRY(p, flat_copy(p->rec, &v, s, n));
+    TRY(p, flat_copy(p, &v, s, n));
     if (v == NULL)
         return;
     ev_keyword *k;
@@ -945,12 +978,12 @@ static void abstract_text_end(mx *p, const char *s, size_t n)
         if (p->label)
             TRY(p, ev_buf_printf(&p->scratch, "%s: ", p->label));
         TRY(p, ev_buf_append(&p->scratch, s, n));
-        TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "OtherAbstract", p->scratch.ptr,
+        TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "OtherAbstract", p->scratch.ptr,
                        p->scratch.len));
         return;
     }
     const char *v;
-    TRY(p, flat_copy(rec, &v, s, n));
+    TRY(p, flat_copy(p, &v, s, n));
     if (v == NULL && p->label == NULL)
         return;
     ev_abstract_section *sec;
@@ -974,7 +1007,7 @@ static void grant_end(mx *p)
         p->grant_parts[i] = NULL;
     }
     if (p->scratch.len > 3)
-        TRY(p, push_flat(p->rec, &p->rec->grants, &p->rec->n_grants, p->scratch.ptr,
+        TRY(p, push_flat(p, &p->rec->grants, &p->rec->n_grants, p->scratch.ptr,
                          p->scratch.len));
 }
 
@@ -985,7 +1018,7 @@ static void chemical_end(mx *p)
     if (p->chem_rn != NULL) {
         ev_buf_clear(&p->scratch);
         TRY(p, ev_buf_printf(&p->scratch, "%s (%s)", p->chem_rn, name));
-        TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "RegistryNumber", p->scratch.ptr,
+        TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "RegistryNumber", p->scratch.ptr,
                        p->scratch.len));
     }
     p->chem_rn = NULL;
@@ -996,7 +1029,7 @@ static void comment_end(mx *p)
     ev_record *rec = p->rec;
     const char *v = p->ref_pmid ? p->ref_pmid : p->ref_source;
     if (v != NULL)
-        TRY(p, push_kv(rec, &rec->links, &rec->n_links, p->ref_type ? p->ref_type : "Comment",
+        TRY(p, push_kv(p, &rec->links, &rec->n_links, p->ref_type ? p->ref_type : "Comment",
                        v, strlen(v)));
     p->ref_type = p->ref_source = p->ref_pmid = NULL;
 }
@@ -1022,14 +1055,14 @@ static void record_start_tag(mx *p, uint8_t id, const char **atts)
     case E_MedlineCitation:
         rec->status = attr_copy(p, atts, "Status");
         rec->owner = attr_copy(p, atts, "Owner");
-        TRY(p, push_extra(rec, "IndexingMethod", attr(atts, "IndexingMethod")));
+        TRY(p, push_extra(p, "IndexingMethod", attr(atts, "IndexingMethod")));
         break;
     case E_PMID:
         if (!p->have_pmid && !p->open[E_CommentsCorrections] && attr(atts, "Version") &&
             !attr_is(atts, "Version", "1"))
-            TRY(p, push_extra(rec, "PMIDVersion", attr(atts, "Version")));
+            TRY(p, push_extra(p, "PMIDVersion", attr(atts, "Version")));
         break;
-    case E_Article: TRY(p, push_extra(rec, "PubModel", attr(atts, "PubModel"))); break;
+    case E_Article: TRY(p, push_extra(p, "PubModel", attr(atts, "PubModel"))); break;
     case E_ISSN: case E_ArticleId:
         p->id_type = attr_copy(p, atts, id == E_ISSN ? "IssnType" : "IdType");
         p->invalid_id = false;
@@ -1053,8 +1086,8 @@ static void record_start_tag(mx *p, uint8_t id, const char **atts)
         p->category = attr_copy(p, atts, "NlmCategory");
         break;
     case E_OtherAbstract:
-        TRY(p, push_extra(rec, "OtherAbstractType", attr(atts, "Type")));
-        TRY(p, push_extra(rec, "OtherAbstractLanguage", attr(atts, "Language")));
+        TRY(p, push_extra(p, "OtherAbstractType", attr(atts, "Type")));
+        TRY(p, push_extra(p, "OtherAbstractLanguage", attr(atts, "Language")));
         break;
     case E_DescriptorName: case E_QualifierName: mesh_begin(p, id, atts); break;
     case E_KeywordList: /* the DTD's default owner */
@@ -1127,18 +1160,18 @@ static void journal_end(mx *p, uint8_t id, const char *s, size_t n)
 {
     ev_record *rec = p->rec;
     switch (id) {
-    case E_Title: TRY(p, flat_copy(rec, &rec->journal, s, n)); break;
-    case E_ISOAbbreviation: TRY(p, flat_copy(rec, &rec->journal_abbrev, s, n)); break;
-    case E_MedlineTA: TRY(p, flat_copy(rec, &rec->medline_ta, s, n)); break;
-    case E_NlmUniqueID: TRY(p, flat_copy(rec, &rec->nlm_id, s, n)); break;
-    case E_ISSNLinking: TRY(p, flat_copy(rec, &rec->issn_linking, s, n)); break;
-    case E_Volume: TRY(p, flat_copy(rec, &rec->volume, s, n)); break;
-    case E_Issue: TRY(p, flat_copy(rec, &rec->issue, s, n)); break;
+    case E_Title: TRY(p, flat_copy(p, &rec->journal, s, n)); break;
+    case E_ISOAbbreviation: TRY(p, flat_copy(p, &rec->journal_abbrev, s, n)); break;
+    case E_MedlineTA: TRY(p, flat_copy(p, &rec->medline_ta, s, n)); break;
+    case E_NlmUniqueID: TRY(p, flat_copy(p, &rec->nlm_id, s, n)); break;
+    case E_ISSNLinking: TRY(p, flat_copy(p, &rec->issn_linking, s, n)); break;
+    case E_Volume: TRY(p, flat_copy(p, &rec->volume, s, n)); break;
+    case E_Issue: TRY(p, flat_copy(p, &rec->issue, s, n)); break;
     case E_ISSN:
         if (p->id_type && strcmp(p->id_type, "Electronic") == 0)
-            TRY(p, flat_copy(rec, &rec->issn_electronic, s, n));
+            TRY(p, flat_copy(p, &rec->issn_electronic, s, n));
         else
-            TRY(p, flat_copy(rec, &rec->issn_print, s, n));
+            TRY(p, flat_copy(p, &rec->issn_print, s, n));
         break;
     default: break;
     }
@@ -1149,15 +1182,15 @@ static void title_end(mx *p, uint8_t id, const char *s, size_t n)
     ev_record *rec = p->rec;
     const char **field = id == E_ArticleTitle ? &rec->title : &rec->vernacular_title;
     if (*field != NULL) { /* a second title: keep it */
-        TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, element_names[id], s, n));
+        TRY(p, push_kv(p, &rec->extra, &rec->n_extra, element_names[id], s, n));
         p->markup_on = false;
         return;
     }
-    TRY(p, flat_copy(rec, field, s, n));
+    TRY(p, flat_copy(p, field, s, n));
     if (p->markup_on && id == E_ArticleTitle)
         TRY(p, ev_record_set(rec, &rec->title_markup, p->markup.ptr, p->markup.len));
     else if (p->markup_on)
-        TRY(p, push_kv(rec, &rec->extra, &rec->n_extra, "VernacularTitleMarkup",
+        TRY(p, push_kv(p, &rec->extra, &rec->n_extra, "VernacularTitleMarkup",
                        p->markup.ptr, p->markup.len));
     p->markup_on = false;
 }
@@ -1175,29 +1208,29 @@ static bool leaf_end(mx *p, uint8_t id, const char *s, size_t n)
         break;
     case E_Country:
         if (p->open[E_Grant])
-            TRYB(p, flat_copy(rec, &p->grant_parts[3], s, n));
+            TRYB(p, flat_copy(p, &p->grant_parts[3], s, n));
         else
-            TRYB(p, flat_copy(rec, &rec->country, s, n));
+            TRYB(p, flat_copy(p, &rec->country, s, n));
         break;
-    case E_GrantID: TRYB(p, flat_copy(rec, &p->grant_parts[0], s, n)); break;
-    case E_Acronym: TRYB(p, flat_copy(rec, &p->grant_parts[1], s, n)); break;
-    case E_Agency: TRYB(p, flat_copy(rec, &p->grant_parts[2], s, n)); break;
+    case E_GrantID: TRYB(p, flat_copy(p, &p->grant_parts[0], s, n)); break;
+    case E_Acronym: TRYB(p, flat_copy(p, &p->grant_parts[1], s, n)); break;
+    case E_Agency: TRYB(p, flat_copy(p, &p->grant_parts[2], s, n)); break;
     case E_ArticleTitle: case E_VernacularTitle: title_end(p, id, s, n); break;
-    case E_BookTitle: TRYB(p, flat_copy(rec, &rec->book_title, s, n)); break;
-    case E_PublisherName: TRYB(p, flat_copy(rec, &rec->publisher, s, n)); break;
-    case E_MedlinePgn: TRYB(p, flat_copy(rec, &rec->pages, s, n)); break;
-    case E_StartPage: TRYB(p, flat_copy(rec, &p->page_first, s, n)); break;
-    case E_EndPage: TRYB(p, flat_copy(rec, &p->page_last, s, n)); break;
+    case E_BookTitle: TRYB(p, flat_copy(p, &rec->book_title, s, n)); break;
+    case E_PublisherName: TRYB(p, flat_copy(p, &rec->publisher, s, n)); break;
+    case E_MedlinePgn: TRYB(p, flat_copy(p, &rec->pages, s, n)); break;
+    case E_StartPage: TRYB(p, flat_copy(p, &p->page_first, s, n)); break;
+    case E_EndPage: TRYB(p, flat_copy(p, &p->page_last, s, n)); break;
     case E_ELocationID: case E_ArticleId: article_id(p, s, n); break;
-    case E_Language: TRYB(p, push_flat(rec, &rec->languages, &rec->n_languages, s, n)); break;
+    case E_Language: TRYB(p, push_flat(p, &rec->languages, &rec->n_languages, s, n)); break;
     case E_PublicationType:
-        TRYB(p, push_flat(rec, &rec->publication_types, &rec->n_publication_types, s, n));
+        TRYB(p, push_flat(p, &rec->publication_types, &rec->n_publication_types, s, n));
         break;
     case E_NameOfSubstance: case E_SupplMeshName:
-        TRYB(p, push_flat(rec, &rec->substances, &rec->n_substances, s, n));
+        TRYB(p, push_flat(p, &rec->substances, &rec->n_substances, s, n));
         break;
-    case E_RegistryNumber: TRYB(p, flat_copy(rec, &p->chem_rn, s, n)); break;
-    case E_PublicationStatus: TRYB(p, flat_copy(rec, &rec->publication_status, s, n)); break;
+    case E_RegistryNumber: TRYB(p, flat_copy(p, &p->chem_rn, s, n)); break;
+    case E_PublicationStatus: TRYB(p, flat_copy(p, &rec->publication_status, s, n)); break;
     case E_Year: case E_Month: case E_Day: case E_Hour: case E_Minute: case E_Season:
     case E_MedlineDate:
         date_part(p, id, s, n);
@@ -1220,18 +1253,18 @@ static bool context_end(mx *p, uint8_t id, const char *s, size_t n)
     case E_AbstractText: abstract_text_end(p, s, n); break;
     case E_CopyrightInformation:
         if (p->open[E_OtherAbstract] || rec->copyright != NULL)
-            TRYB(p, push_kv(rec, &rec->extra, &rec->n_extra, "OtherCopyright", s, n));
+            TRYB(p, push_kv(p, &rec->extra, &rec->n_extra, "OtherCopyright", s, n));
         else
-            TRYB(p, flat_copy(rec, &rec->copyright, s, n));
+            TRYB(p, flat_copy(p, &rec->copyright, s, n));
         break;
     case E_DescriptorName: case E_QualifierName: mesh_end(p, id, s, n); break;
     case E_Keyword: keyword_end(p, s, n); break;
-    case E_RefSource: TRYB(p, flat_copy(rec, &p->ref_source, s, n)); break;
+    case E_RefSource: TRYB(p, flat_copy(p, &p->ref_source, s, n)); break;
     case E_CoiStatement:
-        TRYB(p, push_kv(rec, &rec->extra, &rec->n_extra, "CoiStatement", s, n));
+        TRYB(p, push_kv(p, &rec->extra, &rec->n_extra, "CoiStatement", s, n));
         break;
     case E_Citation:
-        TRYB(p, push_kv(rec, &rec->extra, &rec->n_extra, "Reference", s, n));
+        TRYB(p, push_kv(p, &rec->extra, &rec->n_extra, "Reference", s, n));
         break;
     default: return leaf_end(p, id, s, n);
     }
@@ -1246,7 +1279,7 @@ static void pages_end(mx *p)
         ev_buf_clear(&p->scratch);
         TRY(p, ev_buf_printf(&p->scratch, "%s%s%s", p->page_first, p->page_last ? "-" : "",
                              p->page_last ? p->page_last : ""));
-        TRY(p, flat_copy(rec, &rec->pages, p->scratch.ptr, p->scratch.len));
+        TRY(p, flat_copy(p, &rec->pages, p->scratch.ptr, p->scratch.len));
     }
     p->page_first = p->page_last = NULL;
 }
@@ -1283,7 +1316,7 @@ static void unknown_end(mx *p, uint8_t id, const char *name, const char *s, size
     const char *key = id ? element_names[id] : NULL;
     if (key == NULL) {
         const char *v = NULL;
-        TRY(p, flat_copy(p->rec, &v, s, n));
+        TRY(p, flat_copy(p, &v, s, n));
         if (v == NULL)
             return;
         if ((key = ev_arena_strdup(p->rec->arena, name)) == NULL) {
@@ -1291,7 +1324,7 @@ static void unknown_end(mx *p, uint8_t id, const char *name, const char *s, size
             return;
         }
     }
-    TRY(p, push_kv(p->rec, &p->rec->extra, &p->rec->n_extra, key, s, n));
+    TRY(p, push_kv(p, &p->rec->extra, &p->rec->n_extra, key, s, n));
 }
 
 static void on_end(void *ud, const char *name, size_t len)
