@@ -4,68 +4,49 @@
  *
  * Writing is a direct emitter into an ev_buf rather than a jansson tree: it
  * runs once per record on the import hot path (the store keeps this JSON),
- * and building a tree costs an allocation per value. Reading goes through
- * jansson. Field names are the ev_record member names; absent values (NULL
- * strings, empty arrays, false, 0) are omitted.
+ * and building a tree costs an allocation per value. Reading is in
+ * record_json_read.c. Field names are the ev_record member names; absent
+ * values (NULL strings, empty arrays, false, 0) are omitted.
  */
-#include "evident/ev_record.h"
+#include "record_json_int.h"
 
-#include <jansson.h>
 #include <sodium.h>
 
 /* ---- field tables shared by writer, reader and equality ------------------- */
 
-typedef struct str_field {
-    const char *name;
-    size_t off;
-} str_field;
-
-#define SF(f) {#f, offsetof(ev_record, f)}
-static const str_field str_fields[] = {
-    SF(source_record_id), SF(type), SF(pmid), SF(pmcid), SF(doi), SF(pii), SF(title),
-    SF(title_markup), SF(vernacular_title), SF(book_title), SF(copyright), SF(journal),
-    SF(journal_abbrev), SF(medline_ta), SF(issn_print), SF(issn_electronic), SF(issn_linking),
-    SF(nlm_id), SF(country), SF(publisher), SF(volume), SF(issue), SF(pages),
-    SF(article_number), SF(status), SF(owner), SF(publication_status), SF(url), SF(notes),
+#define F(f) {#f, offsetof(ev_record, f), 0}
+const ev__rj_field ev__rj_strings[] = {
+    F(source_record_id), F(type), F(pmid), F(pmcid), F(doi), F(pii), F(title),
+    F(title_markup), F(vernacular_title), F(book_title), F(copyright), F(journal),
+    F(journal_abbrev), F(medline_ta), F(issn_print), F(issn_electronic), F(issn_linking),
+    F(nlm_id), F(country), F(publisher), F(volume), F(issue), F(pages),
+    F(article_number), F(status), F(owner), F(publication_status), F(url), F(notes),
 };
-#undef SF
-
-typedef struct bool_field {
-    const char *name;
-    size_t off;
-} bool_field;
-
-#define BF(f) {#f, offsetof(ev_record, f)}
-static const bool_field bool_fields[] = {
-    BF(authors_incomplete), BF(retracted), BF(is_retraction_notice), BF(has_erratum),
+const ev__rj_field ev__rj_bools[] = {
+    F(authors_incomplete), F(retracted), F(is_retraction_notice), F(has_erratum),
 };
-#undef BF
-
-#define DF(f) {#f, offsetof(ev_record, f)}
-static const str_field date_fields[] = {
-    DF(pub_date), DF(epub_date), DF(date_entrez), DF(date_create),
-    DF(date_mesh), DF(date_completed), DF(date_revised),
+const ev__rj_field ev__rj_dates[] = {
+    F(pub_date), F(epub_date), F(date_entrez), F(date_create),
+    F(date_mesh), F(date_completed), F(date_revised),
 };
-#undef DF
-
-/* String lists: the array pointer and its count. */
-typedef struct list_field {
-    const char *name;
-    size_t off, count_off;
-} list_field;
-
-#define LF(f) {#f, offsetof(ev_record, f), offsetof(ev_record, n_##f)}
-static const list_field list_fields[] = {
-    LF(languages), LF(publication_types), LF(substances), LF(grants),
+#undef F
+#define L(f) {#f, offsetof(ev_record, f), offsetof(ev_record, n_##f)}
+const ev__rj_field ev__rj_str_lists[] = {
+    L(languages), L(publication_types), L(substances), L(grants),
 };
-static const list_field kv_fields[] = {
-    LF(other_ids), LF(links), LF(extra),
+const ev__rj_field ev__rj_kv_lists[] = {
+    L(other_ids), L(links), L(extra),
 };
-#undef LF
+#undef L
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-#define AT(rec, off, type) ((type *)(void *)((char *)(rec) + (off)))
-#define CAT(rec, off, type) ((type const *)(const void *)((const char *)(rec) + (off)))
+const size_t ev__rj_n_strings = N_OF(ev__rj_strings);
+const size_t ev__rj_n_bools = N_OF(ev__rj_bools);
+const size_t ev__rj_n_dates = N_OF(ev__rj_dates);
+const size_t ev__rj_n_str_lists = N_OF(ev__rj_str_lists);
+const size_t ev__rj_n_kv_lists = N_OF(ev__rj_kv_lists);
+
+#define CAT EV__RJ_CAT
 
 /* ---- writer ----------------------------------------------------------------- */
 
@@ -391,22 +372,22 @@ ev_status ev_record_to_json(ev_buf *out, const ev_record *rec)
     open_obj(&w, NULL);
     put_str(&w, "format", ev_format_name(rec->format));
     put_int(&w, "source_line", (long long)rec->source_line);
-    for (size_t i = 0; i < N_OF(str_fields); i++)
-        put_str(&w, str_fields[i].name, *CAT(rec, str_fields[i].off, const char *));
-    for (size_t i = 0; i < N_OF(bool_fields); i++)
-        put_true(&w, bool_fields[i].name, *CAT(rec, bool_fields[i].off, bool));
-    for (size_t i = 0; i < N_OF(date_fields); i++)
-        put_date(&w, date_fields[i].name, CAT(rec, date_fields[i].off, ev_date));
+    for (size_t i = 0; i < N_OF(ev__rj_strings); i++)
+        put_str(&w, ev__rj_strings[i].name, *CAT(rec, ev__rj_strings[i].off, const char *));
+    for (size_t i = 0; i < N_OF(ev__rj_bools); i++)
+        put_true(&w, ev__rj_bools[i].name, *CAT(rec, ev__rj_bools[i].off, bool));
+    for (size_t i = 0; i < N_OF(ev__rj_dates); i++)
+        put_date(&w, ev__rj_dates[i].name, CAT(rec, ev__rj_dates[i].off, ev_date));
     put_abstract(&w, rec);
     put_authors(&w, rec);
     put_mesh(&w, rec);
     put_keywords(&w, rec);
-    for (size_t i = 0; i < N_OF(list_fields); i++)
-        put_str_list(&w, list_fields[i].name, *CAT(rec, list_fields[i].off, const char *const *),
-                     *CAT(rec, list_fields[i].count_off, size_t));
-    for (size_t i = 0; i < N_OF(kv_fields); i++)
-        put_kv_list(&w, kv_fields[i].name, *CAT(rec, kv_fields[i].off, const ev_kv *),
-                    *CAT(rec, kv_fields[i].count_off, size_t));
+    for (size_t i = 0; i < N_OF(ev__rj_str_lists); i++)
+        put_str_list(&w, ev__rj_str_lists[i].name, *CAT(rec, ev__rj_str_lists[i].off, const char *const *),
+                     *CAT(rec, ev__rj_str_lists[i].count_off, size_t));
+    for (size_t i = 0; i < N_OF(ev__rj_kv_lists); i++)
+        put_kv_list(&w, ev__rj_kv_lists[i].name, *CAT(rec, ev__rj_kv_lists[i].off, const ev_kv *),
+                    *CAT(rec, ev__rj_kv_lists[i].count_off, size_t));
     put_raw(&w, rec);
     close_obj(&w);
     if (w.st != EV_OK && out->ptr) { /* leave the buffer as it was */
@@ -414,317 +395,6 @@ ev_status ev_record_to_json(ev_buf *out, const ev_record *rec)
         out->ptr[start] = '\0';
     }
     return w.st;
-}
-
-/* ---- reader ----------------------------------------------------------------- */
-
-typedef struct reader {
-    ev_record *rec;
-    ev_error *err;
-    ev_status st;
-} reader;
-
-static void bad(reader *r, const char *what, const char *key)
-{
-    if (r->st == EV_OK)
-        r->st = ev_error_set(r->err, EV_EINPUT, NULL, 0, 0, "record json: '%s' %s", key, what);
-}
-
-/* Copy a JSON string into the arena: exact bytes (no trimming), "" -> NULL. */
-static const char *get_str(reader *r, json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v)) {
-        bad(r, "is not a string", key);
-        return NULL;
-    }
-    size_t n = json_string_length(v);
-    if (n == 0)
-        return NULL;
-    char *p = ev_arena_strndup(r->rec->arena, json_string_value(v), n);
-    if (p == NULL && r->st == EV_OK)
-        r->st = ev_error_set(r->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-    return p;
-}
-
-static bool get_bool(reader *r, json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL || json_is_null(v))
-        return false;
-    if (!json_is_boolean(v)) {
-        bad(r, "is not true or false", key);
-        return false;
-    }
-    return json_is_true(v);
-}
-
-static long long get_int(reader *r, json_t *obj, const char *key, long long max)
-{
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL || json_is_null(v))
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max) {
-        bad(r, "is not a valid number", key);
-        return 0;
-    }
-    return json_integer_value(v);
-}
-
-/* The array under `key` (NULL when absent), or a type error. Counts the
- * elements into *n and allocates `size`-byte zeroed elements. */
-static void *get_array(reader *r, json_t *obj, const char *key, size_t size, size_t *n,
-                       json_t **arr)
-{
-    *n = 0;
-    *arr = json_object_get(obj, key);
-    if (*arr == NULL || json_is_null(*arr))
-        return NULL;
-    if (!json_is_array(*arr)) {
-        bad(r, "is not an array", key);
-        return NULL;
-    }
-    size_t len = json_array_size(*arr);
-    if (len == 0)
-        return NULL;
-    if (len > SIZE_MAX / size) {
-        bad(r, "is too long", key);
-        return NULL;
-    }
-    void *p = ev_arena_alloc(r->rec->arena, len * size);
-    if (p == NULL) {
-        if (r->st == EV_OK)
-            r->st = ev_error_set(r->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    *n = len;
-    return p;
-}
-
-/* Element i of an array of objects, or a type error. */
-static json_t *obj_at(reader *r, json_t *arr, size_t i, const char *key)
-{
-    json_t *o = json_array_get(arr, i);
-    if (!json_is_object(o)) {
-        bad(r, "holds a value that is not an object", key);
-        return NULL;
-    }
-    return o;
-}
-
-static void get_str_list(reader *r, json_t *obj, const char *key, const char ***out, size_t *n)
-{
-    json_t *arr;
-    const char **v = get_array(r, obj, key, sizeof *v, n, &arr);
-    *out = v;
-    for (size_t i = 0; i < *n && r->st == EV_OK; i++) {
-        json_t *e = json_array_get(arr, i);
-        if (!json_is_string(e)) {
-            bad(r, "holds a value that is not a string", key);
-            break;
-        }
-        v[i] = ev_arena_strndup(r->rec->arena, json_string_value(e), json_string_length(e));
-        if (v[i] == NULL)
-            r->st = ev_error_set(r->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-}
-
-static void get_kv_list(reader *r, json_t *obj, const char *key, ev_kv **out, size_t *n)
-{
-    json_t *arr;
-    ev_kv *v = get_array(r, obj, key, sizeof *v, n, &arr);
-    *out = v;
-    for (size_t i = 0; i < *n && r->st == EV_OK; i++) {
-        json_t *o = obj_at(r, arr, i, key);
-        if (o == NULL)
-            break;
-        v[i].key = get_str(r, o, "key");
-        v[i].value = get_str(r, o, "value");
-    }
-}
-
-static void get_date(reader *r, json_t *obj, const char *key, ev_date *d)
-{
-    json_t *o = json_object_get(obj, key);
-    if (o == NULL || json_is_null(o))
-        return;
-    if (!json_is_object(o)) {
-        bad(r, "is not an object", key);
-        return;
-    }
-    d->year = (int)get_int(r, o, "year", 9999);
-    d->month = (int)get_int(r, o, "month", 12);
-    d->day = (int)get_int(r, o, "day", 31);
-    d->season = get_str(r, o, "season");
-    d->raw = get_str(r, o, "raw");
-}
-
-static void get_authors(reader *r, json_t *obj)
-{
-    json_t *arr;
-    ev_record *rec = r->rec;
-    rec->authors = get_array(r, obj, "authors", sizeof *rec->authors, &rec->n_authors, &arr);
-    for (size_t i = 0; i < rec->n_authors && r->st == EV_OK; i++) {
-        json_t *o = obj_at(r, arr, i, "authors");
-        if (o == NULL)
-            break;
-        ev_author *a = &rec->authors[i];
-        a->family = get_str(r, o, "family");
-        a->given = get_str(r, o, "given");
-        a->initials = get_str(r, o, "initials");
-        a->suffix = get_str(r, o, "suffix");
-        a->collective = get_str(r, o, "collective");
-        a->orcid = get_str(r, o, "orcid");
-        get_str_list(r, o, "affiliations", &a->affiliations, &a->n_affiliations);
-        a->invalid = get_bool(r, o, "invalid");
-    }
-}
-
-static void get_abstract(reader *r, json_t *obj)
-{
-    json_t *arr;
-    ev_record *rec = r->rec;
-    rec->abstract = get_array(r, obj, "abstract", sizeof *rec->abstract, &rec->n_abstract, &arr);
-    for (size_t i = 0; i < rec->n_abstract && r->st == EV_OK; i++) {
-        json_t *o = obj_at(r, arr, i, "abstract");
-        if (o == NULL)
-            break;
-        rec->abstract[i].label = get_str(r, o, "label");
-        rec->abstract[i].category = get_str(r, o, "category");
-        rec->abstract[i].text = get_str(r, o, "text");
-    }
-}
-
-static void get_qualifiers(reader *r, json_t *o, ev_mesh_heading *h)
-{
-    json_t *arr;
-    h->qualifiers = get_array(r, o, "qualifiers", sizeof *h->qualifiers, &h->n_qualifiers, &arr);
-    for (size_t j = 0; j < h->n_qualifiers && r->st == EV_OK; j++) {
-        json_t *q = obj_at(r, arr, j, "qualifiers");
-        if (q == NULL)
-            break;
-        h->qualifiers[j].ui = get_str(r, q, "ui");
-        h->qualifiers[j].name = get_str(r, q, "name");
-        h->qualifiers[j].major = get_bool(r, q, "major");
-    }
-}
-
-static void get_mesh(reader *r, json_t *obj)
-{
-    json_t *arr;
-    ev_record *rec = r->rec;
-    rec->mesh = get_array(r, obj, "mesh", sizeof *rec->mesh, &rec->n_mesh, &arr);
-    for (size_t i = 0; i < rec->n_mesh && r->st == EV_OK; i++) {
-        json_t *o = obj_at(r, arr, i, "mesh");
-        if (o == NULL)
-            break;
-        ev_mesh_heading *h = &rec->mesh[i];
-        h->ui = get_str(r, o, "ui");
-        h->name = get_str(r, o, "name");
-        h->major = get_bool(r, o, "major");
-        h->geographic = get_bool(r, o, "geographic");
-        get_qualifiers(r, o, h);
-    }
-}
-
-static void get_keywords(reader *r, json_t *obj)
-{
-    json_t *arr;
-    ev_record *rec = r->rec;
-    rec->keywords = get_array(r, obj, "keywords", sizeof *rec->keywords, &rec->n_keywords, &arr);
-    for (size_t i = 0; i < rec->n_keywords && r->st == EV_OK; i++) {
-        json_t *o = obj_at(r, arr, i, "keywords");
-        if (o == NULL)
-            break;
-        rec->keywords[i].text = get_str(r, o, "text");
-        rec->keywords[i].owner = get_str(r, o, "owner");
-        rec->keywords[i].major = get_bool(r, o, "major");
-    }
-}
-
-static void get_raw(reader *r, json_t *obj)
-{
-    json_t *v = json_object_get(obj, "raw");
-    ev_record *rec = r->rec;
-    if (v && json_is_string(v)) {
-        rec->raw_len = json_string_length(v);
-        rec->raw = ev_arena_strndup(rec->arena, json_string_value(v), rec->raw_len);
-        if (rec->raw == NULL && r->st == EV_OK)
-            r->st = ev_error_set(r->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-        return;
-    }
-    if (v && !json_is_null(v)) {
-        bad(r, "is not a string", "raw");
-        return;
-    }
-    const char *b64 = get_str(r, obj, "raw_base64");
-    if (b64 == NULL)
-        return;
-    size_t cap = strlen(b64) / 4 * 3 + 3;
-    unsigned char *bin = ev_arena_alloc(rec->arena, cap + 1);
-    size_t len = 0;
-    if (bin == NULL || sodium_base642bin(bin, cap, b64, strlen(b64), NULL, &len, NULL,
-                                         sodium_base64_VARIANT_ORIGINAL) != 0) {
-        bad(r, "is not valid base64", "raw_base64");
-        return;
-    }
-    bin[len] = '\0';
-    rec->raw = (const char *)bin;
-    rec->raw_len = len;
-}
-
-static void read_record(reader *r, json_t *root)
-{
-    ev_record *rec = r->rec;
-    const char *fmt = get_str(r, root, "format");
-    rec->format = ev_format_from_name(fmt);
-    rec->source_line = (size_t)get_int(r, root, "source_line", LLONG_MAX);
-    for (size_t i = 0; i < N_OF(str_fields); i++)
-        *AT(rec, str_fields[i].off, const char *) = get_str(r, root, str_fields[i].name);
-    for (size_t i = 0; i < N_OF(bool_fields); i++)
-        *AT(rec, bool_fields[i].off, bool) = get_bool(r, root, bool_fields[i].name);
-    for (size_t i = 0; i < N_OF(date_fields); i++)
-        get_date(r, root, date_fields[i].name, AT(rec, date_fields[i].off, ev_date));
-    get_abstract(r, root);
-    get_authors(r, root);
-    get_mesh(r, root);
-    get_keywords(r, root);
-    for (size_t i = 0; i < N_OF(list_fields); i++)
-        get_str_list(r, root, list_fields[i].name, AT(rec, list_fields[i].off, const char **),
-                     AT(rec, list_fields[i].count_off, size_t));
-    for (size_t i = 0; i < N_OF(kv_fields); i++)
-        get_kv_list(r, root, kv_fields[i].name, AT(rec, kv_fields[i].off, ev_kv *),
-                    AT(rec, kv_fields[i].count_off, size_t));
-    get_raw(r, root);
-}
-
-ev_status ev_record_from_json(ev_record **out, const char *json, size_t n, ev_error *err)
-{
-    *out = NULL;
-    json_error_t jerr;
-    json_t *root = json_loadb(json, n, JSON_ALLOW_NUL, &jerr);
-    if (root == NULL)
-        return ev_error_set(err, EV_EINPUT, NULL, (size_t)(jerr.line > 0 ? jerr.line : 0),
-                            (size_t)(jerr.column > 0 ? jerr.column : 0), "record json: %s",
-                            jerr.text);
-    if (!json_is_object(root)) {
-        json_decref(root);
-        return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "record json: not an object");
-    }
-    reader r = {ev_record_new(), err, EV_OK};
-    if (r.rec == NULL)
-        r.st = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-    else
-        read_record(&r, root);
-    json_decref(root);
-    if (r.st != EV_OK) {
-        ev_record_free(r.rec);
-        return r.st;
-    }
-    *out = r.rec;
-    return EV_OK;
 }
 
 /* ---- equality --------------------------------------------------------------- */
@@ -847,29 +517,29 @@ bool ev_record_equal(const ev_record *a, const ev_record *b, char *why, size_t w
     cmp c = {why, why_size, false};
     if (a->format != b->format)
         return differ(&c, "format", 0, NULL);
-    for (size_t i = 0; i < N_OF(str_fields); i++)
-        if (!same_str(*CAT(a, str_fields[i].off, const char *),
-                      *CAT(b, str_fields[i].off, const char *)))
-            return differ(&c, str_fields[i].name, 0, NULL);
-    for (size_t i = 0; i < N_OF(bool_fields); i++)
-        if (*CAT(a, bool_fields[i].off, bool) != *CAT(b, bool_fields[i].off, bool))
-            return differ(&c, bool_fields[i].name, 0, NULL);
-    for (size_t i = 0; i < N_OF(date_fields); i++)
-        if (!same_date(CAT(a, date_fields[i].off, ev_date), CAT(b, date_fields[i].off, ev_date)))
-            return differ(&c, date_fields[i].name, 0, NULL);
+    for (size_t i = 0; i < N_OF(ev__rj_strings); i++)
+        if (!same_str(*CAT(a, ev__rj_strings[i].off, const char *),
+                      *CAT(b, ev__rj_strings[i].off, const char *)))
+            return differ(&c, ev__rj_strings[i].name, 0, NULL);
+    for (size_t i = 0; i < N_OF(ev__rj_bools); i++)
+        if (*CAT(a, ev__rj_bools[i].off, bool) != *CAT(b, ev__rj_bools[i].off, bool))
+            return differ(&c, ev__rj_bools[i].name, 0, NULL);
+    for (size_t i = 0; i < N_OF(ev__rj_dates); i++)
+        if (!same_date(CAT(a, ev__rj_dates[i].off, ev_date), CAT(b, ev__rj_dates[i].off, ev_date)))
+            return differ(&c, ev__rj_dates[i].name, 0, NULL);
     if (!eq_structs(&c, a, b))
         return false;
-    for (size_t i = 0; i < N_OF(list_fields); i++)
-        if (!eq_str_list(&c, list_fields[i].name, *CAT(a, list_fields[i].off, const char *const *),
-                         *CAT(a, list_fields[i].count_off, size_t),
-                         *CAT(b, list_fields[i].off, const char *const *),
-                         *CAT(b, list_fields[i].count_off, size_t)))
+    for (size_t i = 0; i < N_OF(ev__rj_str_lists); i++)
+        if (!eq_str_list(&c, ev__rj_str_lists[i].name, *CAT(a, ev__rj_str_lists[i].off, const char *const *),
+                         *CAT(a, ev__rj_str_lists[i].count_off, size_t),
+                         *CAT(b, ev__rj_str_lists[i].off, const char *const *),
+                         *CAT(b, ev__rj_str_lists[i].count_off, size_t)))
             return false;
-    for (size_t i = 0; i < N_OF(kv_fields); i++)
-        if (!eq_kv_list(&c, kv_fields[i].name, *CAT(a, kv_fields[i].off, const ev_kv *),
-                        *CAT(a, kv_fields[i].count_off, size_t),
-                        *CAT(b, kv_fields[i].off, const ev_kv *),
-                        *CAT(b, kv_fields[i].count_off, size_t)))
+    for (size_t i = 0; i < N_OF(ev__rj_kv_lists); i++)
+        if (!eq_kv_list(&c, ev__rj_kv_lists[i].name, *CAT(a, ev__rj_kv_lists[i].off, const ev_kv *),
+                        *CAT(a, ev__rj_kv_lists[i].count_off, size_t),
+                        *CAT(b, ev__rj_kv_lists[i].off, const ev_kv *),
+                        *CAT(b, ev__rj_kv_lists[i].count_off, size_t)))
             return false;
     if (why && why_size)
         why[0] = '\0';
