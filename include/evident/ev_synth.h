@@ -372,8 +372,8 @@ EV_EXTERN ev_status ev_rma_confint_compute_ctl(ev_rma_confint *out, const ev_rma
 
 /* ---- low-level helpers for the other synth files ---------------------------- */
 
-/* Two-sided p-value and critical value for the fit's reference distribution
- * (normal for z, t(df) otherwise) at fit->opt.level. */
+/* The critical value of the fit's reference distribution (normal for z,
+ * t(k - p) otherwise) at fit->opt.level: CI = estimate +/- crit * se. */
 EV_EXTERN double ev_rma_crit(const ev_rma *fit);
 
 /* ==== synthextra section =====================================================

@@ -106,14 +106,15 @@ ev_status ev_rma_predict(ev_rma_pred *out, const ev_rma *fit, const double *newm
                             "predicting from a model with moderators needs their values");
     if (p == 1 && nnew == 0)
         nnew = 1;
-    double xrow[64];
-    if (p > 64)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "too many coefficients to predict");
+    double *xrow = ev_calloc(p, sizeof(double));
+    if (!xrow)
+        return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < nnew; i++) {
         xrow[0] = 1.0;
         for (size_t j = 1; j < p; j++)
             xrow[j] = newmods[i * (p - 1) + j - 1];
         predict_one(&out[i], fit, xrow, transf, hm_n);
     }
+    ev_free(xrow);
     return EV_OK;
 }

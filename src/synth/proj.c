@@ -192,8 +192,7 @@ ev_status ev__proj_at_tau2(ev__proj *pj, const double *vi, double tau2, double *
     return ev__proj_set(pj, wbuf);
 }
 
-void ev__loglik(const ev__proj *pj, const double *vi, double tau2, double *ll_ml,
-                double *ll_reml)
+void ev__loglik(ev__proj *pj, const double *vi, double tau2, double *ll_ml, double *ll_reml)
 {
     /* metafor rma.uni: ll.ML = -k/2 log(2 pi) - 1/2 sum log(vi + tau2) - RSS/2,
      * ll.REML adds 1/2 log|X'X| - 1/2 log|X'WX| and uses k - p (REMLf = TRUE;
@@ -204,15 +203,12 @@ void ev__loglik(const ev__proj *pj, const double *vi, double tau2, double *ll_ml
         slog += log(vi[i] + tau2);
     double rss = ev__proj_ypy(pj);
     *ll_ml = -0.5 * (double)k * log(2.0 * M_PI) - 0.5 * slog - 0.5 * rss;
-    double xx[64];
-    double ldxx = 0.0;
-    if (p * p <= 64) {
-        xtwx(xx, pj->x, NULL, k, p);
-        gsl_matrix_view M = gsl_matrix_view_array(xx, p, p);
-        if (gsl_linalg_cholesky_decomp1(&M.matrix) == GSL_SUCCESS)
-            for (size_t r = 0; r < p; r++)
-                ldxx += 2.0 * log(xx[r * p + r]);
-    }
+    double *xx = pj->m1, ldxx = 0.0; /* scratch: tr2 is not in use here */
+    xtwx(xx, pj->x, NULL, k, p);
+    gsl_matrix_view M = gsl_matrix_view_array(xx, p, p);
+    if (gsl_linalg_cholesky_decomp1(&M.matrix) == GSL_SUCCESS)
+        for (size_t r = 0; r < p; r++)
+            ldxx += 2.0 * log(xx[r * p + r]);
     *ll_reml = -0.5 * (double)(k - p) * log(2.0 * M_PI) + 0.5 * ldxx - 0.5 * slog -
                0.5 * ev__proj_logdet(pj) - 0.5 * rss;
 }

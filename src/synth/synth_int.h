@@ -84,8 +84,7 @@ ev_status ev__tau2_estimate(ev__proj *pj, const ev__tau2_in *in, double *tau2, d
 ev_status ev__proj_at_tau2(ev__proj *pj, const double *vi, double tau2, double *wbuf);
 
 /* Log-likelihoods of rma.uni at tau2 (pj set at that tau2). */
-void ev__loglik(const ev__proj *pj, const double *vi, double tau2, double *ll_ml,
-                double *ll_reml);
+void ev__loglik(ev__proj *pj, const double *vi, double tau2, double *ll_ml, double *ll_reml);
 
 /* Critical value and two-sided p-value for the test distribution. */
 double ev__crit(ev_synth_test test, double level, double df);
