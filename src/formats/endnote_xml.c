@@ -229,7 +229,13 @@ static ev_status field(en_parser *p, const char *el, const char *s, size_t n)
     if (strcmp(el, "ref-type") == 0 || strcmp(el, "database") == 0 ||
         strcmp(el, "source-app") == 0)
         return EV_OK; /* type comes from the name attribute; provenance only */
-    const char *key = strcmp(el, "url") == 0 ? up : el; /* pdf-urls, web-urls */
+    /* Unknown: the element name, with its parent when nested
+     * ("alt-periodical/full-title", "pdf-urls/url", "foreign-keys/key"). */
+    char key[80];
+    if (p->depth >= 2)
+        snprintf(key, sizeof key, "%s/%s", up, el);
+    else
+        snprintf(key, sizeof key, "%s", el);
     return ev_record_push_kv(rec, &rec->extra, &rec->n_extra, key, s, n);
 }
 

@@ -46,6 +46,8 @@ static void endnote_styled_record_every_field(void **state)
     assert_string_equal(r->doi, "10.1038/bjc.2014.606");
     assert_string_equal(r->pmid, "25647015"); /* accession-num */
     assert_non_null(strstr(extra(r, "auth-address"), "Queen Mary University of London"));
+    assert_string_equal(extra(r, "pdf-urls/url"), "file://localhost/Users/user/Documents/"
+                                                  "Bookends/Attachments/Ahmad%20et%20al%202015.pdf");
     assert_non_null(r->raw);
     assert_true(strncmp(r->raw, "<record>", 8) == 0);
     assert_true(strncmp(r->raw + r->raw_len - 9, "</record>", 9) == 0);
