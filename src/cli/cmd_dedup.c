@@ -16,7 +16,7 @@ static const char help[] =
     "\n"
     "SYNOPSIS\n"
     "    evident dedup REVIEW [--dry-run] [--json] [--quiet] [THRESHOLDS]\n"
-    "    evident dedup REVIEW --pending [--json]\n"
+    "    evident dedup REVIEW --pending | --related [--json]\n"
     "    evident dedup REVIEW --cluster CLUSTER [--json]\n"
     "    evident dedup REVIEW decide PAIR same|different [--actor NAME]\n"
     "    evident dedup REVIEW undo CLUSTER [--actor NAME]\n"
@@ -37,7 +37,9 @@ static const char help[] =
     "    were removed (what PRISMA reports).\n"
     "\n"
     "    --pending shows each uncertain pair side by side, differing fields\n"
-    "    marked (in colour on a terminal). 'decide PAIR same' merges the pair,\n"
+    "    marked (in colour on a terminal); --related lists the same way the\n"
+    "    pairs flagged related (an erratum and its paper, a preprint and the\n"
+    "    published version, different DOIs under one title). 'decide PAIR same' merges the pair,\n"
     "    'decide PAIR different' keeps it apart. 'undo CLUSTER' (the id of the\n"
     "    cluster's kept record) splits a cluster back into its records.\n"
     "    --cluster CLUSTER shows the cluster's merged record: the kept record's\n"
@@ -81,7 +83,7 @@ static const char help[] =
     "    PMIDs); 4 the review cannot be opened or written; 5 internal error.\n";
 
 typedef struct opts {
-    bool dry_run, json, quiet, pending;
+    bool dry_run, json, quiet, pending, related;
     const char *evaluate, *truth, *actor, *cluster;
     ev_dedup_config cfg;
 } opts;
@@ -94,7 +96,8 @@ enum {
     OPT_TRUTH,
     OPT_EVALUATE,
     OPT_DRY,
-    OPT_CLUSTER
+    OPT_CLUSTER,
+    OPT_RELATED
 };
 
 static int parse_number(const char *arg, double lo, double hi, double *out)
@@ -114,6 +117,7 @@ static int set_option(opts *o, int c, const char *arg)
     case OPT_TRUTH: o->truth = arg; return 0;
     case OPT_EVALUATE: o->evaluate = arg; return 0;
     case OPT_CLUSTER: o->cluster = arg; return 0;
+    case OPT_RELATED: o->related = true; return 0;
     case OPT_AUTO:
         if (!parse_number(arg, -1000, 1000, &o->cfg.auto_merge))
             return ev_cli_usage("dedup", "--auto-merge needs a number, not '%s'", arg);
@@ -144,6 +148,7 @@ static int parse_opts(int argc, char **argv, opts *o)
         {"truth", required_argument, NULL, OPT_TRUTH},
         {"evaluate", required_argument, NULL, OPT_EVALUATE},
         {"cluster", required_argument, NULL, OPT_CLUSTER},
+        {"related", no_argument, NULL, OPT_RELATED},
         {NULL, 0, NULL, 0}};
     *o = (opts){.truth = "duplicate_group_id", .cfg = EV_DEDUP_CONFIG_INIT};
     o->actor = getenv("USER") ? getenv("USER") : "user";
@@ -407,7 +412,7 @@ static size_t column_width(void)
     return (size_t)(cols - 16) / 2;
 }
 
-static int show_pending(const char *path, const opts *o)
+static int show_pairs(const char *path, const opts *o)
 {
     ev_store *s = NULL;
     int rc = ev_cli_open_review(&s, path, 0);
@@ -417,11 +422,12 @@ static int show_pending(const char *path, const opts *o)
     ev_error err = EV_ERROR_INIT;
     if (o->json)
         putchar('[');
-    ev_status st = ev_dedup_review_pairs(s, "pending", show_pair, &c, &err);
+    ev_status st = ev_dedup_review_pairs(s, o->related ? "related" : "pending", show_pair, &c,
+                                         &err);
     if (o->json)
         printf("]\n");
     else if (st == EV_OK && c.count == 0)
-        printf("no pairs wait for a decision\n");
+        printf(o->related ? "no related pairs\n" : "no pairs wait for a decision\n");
     ev_store_free(s);
     return st == EV_OK ? EV_EXIT_OK : ev_cli_fail(&err, NULL);
 }
@@ -649,7 +655,7 @@ static int run(int argc, char **argv)
     if (nargs == 1 && o.cluster)
         return show_cluster(args[0], &o);
     if (nargs == 1)
-        return o.pending ? show_pending(args[0], &o) : run_dedup(args[0], &o);
+        return o.pending || o.related ? show_pairs(args[0], &o) : run_dedup(args[0], &o);
     if (strcmp(args[1], "decide") == 0 && nargs == 4)
         return decide(args[0], args[2], args[3], &o);
     if (strcmp(args[1], "undo") == 0 && nargs == 3)

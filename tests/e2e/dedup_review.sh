@@ -39,6 +39,10 @@ expect 0 "$E" dedup "$R" --json
 expect 0 "$E" dedup "$R" --json
 [ "$(field related)" -ge 1 ] || fail "erratum should be flagged related: $(cat "$W/out")"
 
+# related pairs are listed, not merged
+expect 0 "$E" dedup "$R" --related --json
+grep -q 'kinds differ' "$W/out" || fail "the erratum pair should be listed as related: $(cat "$W/out")"
+
 # pending pairs, decisions, undo
 expect 0 "$E" dedup "$R" --pending --json
 expect 2 "$E" dedup "$R" decide 99999 same
