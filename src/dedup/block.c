@@ -92,9 +92,9 @@ static ev_status make_key(ev_arena *a, const ev__dd_rec *r, int which, const cha
         return EV_OK;
     case 6: *out = r->alt.s; return EV_OK; /* sorted among the titles */
     case 4:
-        if (!r->first_author || !r->year || !r->page)
+        if (!r->first_author[1] || !r->year || !r->page)
             return EV_OK;
-        snprintf(tmp, sizeof tmp, "%08x|%d|%s", (unsigned)r->first_author, r->year, r->page);
+        snprintf(tmp, sizeof tmp, "%08x|%d|%s", (unsigned)r->first_author[1], r->year, r->page);
         break;
     default:
         if (!r->year || !r->volume || !r->page)

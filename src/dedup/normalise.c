@@ -282,7 +282,7 @@ static const char *author_name(const ev_author *a)
 /* Family-name words of the first authors: whole (v) and cut to 4 bytes
  * (stems), each array EV__DD_MAX_AUTHORS long; returns how many. */
 static ev_status author_words(const ev_record *rec, uint32_t *v, uint32_t *stems, size_t *k,
-                              uint32_t *first)
+                              uint32_t first[2])
 {
     size_t n = rec->n_authors < EV__DD_MAX_AUTHORS ? rec->n_authors : EV__DD_MAX_AUTHORS;
     ev_buf b;
@@ -299,8 +299,10 @@ static ev_status author_words(const ev_record *rec, uint32_t *v, uint32_t *stems
         size_t room = EV__DD_MAX_AUTHORS - *k;
         size_t got = hash_tokens(b.ptr, b.len, v + *k, room, 2);
         hash_stems(b.ptr, b.len, stems + *k, room, 2, 4);
-        if (got && *first == 0)
-            *first = v[*k];
+        if (got && first[0] == 0) { /* first and last word: "van Kessel" ~ "Kessel" */
+            first[0] = v[*k];
+            first[1] = v[*k + got - 1];
+        }
         *k += got;
     }
     ev_buf_release(&b);
@@ -313,7 +315,7 @@ static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     size_t k = 0;
     if (rec->n_authors == 0)
         return EV_OK;
-    ev_status st = author_words(rec, v, stems, &k, &o->first_author);
+    ev_status st = author_words(rec, v, stems, &k, o->first_author);
     if (st != EV_OK)
         return st;
     o->n_authors = (uint16_t)sort_unique(v, k);
@@ -464,6 +466,14 @@ static ev_status norm_page(ev_dedup *d, const char *s, const char **out)
     return *out ? EV_OK : EV_ENOMEM;
 }
 
+static bool has_digit(const char *s)
+{
+    for (; s && *s; s++)
+        if (isdigit((unsigned char)*s))
+            return true;
+    return false;
+}
+
 static unsigned completeness(const ev_record *rec, const ev__dd_rec *o)
 {
     return (o->t.s != NULL) + (o->doi != NULL) * 2 + (o->pmid != NULL) * 2 +
@@ -483,8 +493,8 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
         st = norm_authors(d, rec, o);
     if (st == EV_OK)
         st = norm_journal(d, journal, &o->journal);
-    if (st == EV_OK)
-        st = norm_short(d, rec->volume, &o->volume);
+    if (st == EV_OK) /* "Jul", "Suppl": not a volume number */
+        st = norm_short(d, has_digit(rec->volume) ? rec->volume : NULL, &o->volume);
     if (st == EV_OK)
         st = norm_short(d, rec->issue, &o->issue);
     if (st == EV_OK)

@@ -259,12 +259,24 @@ static double score_title(double sim, const ev__dd_rec *a, const ev__dd_rec *b, 
     return W_TITLE_DIFF;
 }
 
+/* First authors agree on their first or last family word, either way
+ * round: particles ("van Kessel" / "Kessel", "Le Quintrec" / "Quintrec")
+ * and double surnames ("Garcia Lopez" / "Garcia"). */
+static bool same_first_author(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (a->first_author[i] && a->first_author[i] == b->first_author[j])
+                return true;
+    return false;
+}
+
 static double score_authors(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 {
     double ov = ev__dedup_author_overlap(a, b);
     if (ov < 0)
         return 0;
-    if (ov >= 0.8 && a->first_author == b->first_author) {
+    if (ov >= 0.8 && same_first_author(a, b)) {
         *r |= EV_DEDUP_R_AUTHORS_SAME;
         return W_AUTH_SAME;
     }

@@ -269,6 +269,25 @@ static void cut_or_respelt_author_names_still_count(void **state)
     assert_true(p.reasons & EV_DEDUP_R_AUTHORS_DIFFERENT);
 }
 
+static void name_particles_and_month_volumes_do_not_split_a_pair(void **state)
+{
+    (void)state;
+    /* sra_stroke id_0000573 / id_0000929 */
+    t_rec a = {.title = "Visual scanning training for neglect after stroke with and without a "
+                        "computerized lane tracking dual task",
+               .authors = "van Kessel, M. E.; Geurts, A. C.; Brouwer, W. H.; Fasotti, L.",
+               .journal = "Frontiers in Human Neuroscience", .volume = "7", .pages = "358",
+               .year = 2013};
+    t_rec b = a;
+    b.authors = "Kessel, M. E.; Geurts, A. C. H.; Brouwer, W. H.; Fasotti, L.";
+    b.volume = "(Jul)";
+    b.pages = NULL;
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_AUTHORS_SAME);
+    assert_false(p.reasons & EV_DEDUP_R_VOLUME_DIFFERENT);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +312,7 @@ int main(void)
         cmocka_unit_test(different_papers_by_the_same_authors_are_different),
         cmocka_unit_test(initials_and_full_names_agree),
         cmocka_unit_test(cut_or_respelt_author_names_still_count),
+        cmocka_unit_test(name_particles_and_month_volumes_do_not_split_a_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
