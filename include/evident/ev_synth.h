@@ -287,13 +287,17 @@ typedef struct ev_rma {
 
 /* Fit rma.uni to yi/vi (length k, borrowed) with design `X` (NULL = intercept
  * only; X->k must equal k). Studies with NAN yi/vi or a missing moderator
- * are omitted with metafor's warning. *out receives a new fit (free with
- * ev_rma_free).
- * Returns EV_OK; EV_EINPUT for no usable study, vi < 0 (message names the
- * study row, 1-based, and "vi"), k < p, a rank-deficient design, or
- * non-convergence (message names the estimator: "fisher scoring for REML did
- * not converge after N iterations (try stepadj 0.5 or a larger maxiter)");
- * EV_EUSAGE for bad options (level outside (0,100), ...); EV_ENOMEM. */
+ * are omitted with metafor's warning; moderators that are linear
+ * combinations of earlier ones are dropped with metafor's warning
+ * ("Redundant predictors dropped from the model."; see fit->coef_names).
+ * *out receives a new fit (free with ev_rma_free).
+ * Returns EV_OK; EV_EINPUT for no usable study, vi <= 0 or an infinite
+ * yi/vi (message "study N: ..." names the 1-based row and the column, and
+ * err->line is N), too few studies for the coefficients, or non-convergence
+ * (message names the estimator: "REML estimation of tau2 did not converge:
+ * fisher scoring stopped after N iterations (try control stepadj 0.5 or a
+ * larger maxiter)"); EV_EUSAGE for bad options (level outside (0,100),
+ * non-positive control values, ...); EV_ENOMEM. */
 EV_EXTERN ev_status ev_rma_fit(ev_rma **out, const double *yi, const double *vi, size_t k,
                                const ev_synth_design *X, const ev_synth_options *opt,
                                ev_error *err) EV_WARN_UNUSED;

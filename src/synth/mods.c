@@ -194,3 +194,57 @@ void ev_synth_design_free(ev_synth_design *d)
     ev_free(d->row_ok);
     ev_free(d);
 }
+
+/* Columns of X (over the rows in `rows`) that are linear combinations of
+ * earlier columns, as lm(yi ~ X - 1) reports them: R's dqrdc2 leaves a
+ * column out when its norm after orthogonalisation on the columns kept
+ * before it falls below 1e-7 of its original norm. Modified Gram-Schmidt
+ * gives the same decision. `keep` receives p flags, *nkept their count.
+ * With no rows every column is kept (the fit reports the real problem). */
+ev_status ev__design_independent(const ev_synth_design *X, const bool *rows, bool *keep,
+                                 size_t *nkept)
+{
+    size_t k = X->k, p = X->p, n = 0, kept = 0;
+    for (size_t i = 0; i < k; i++)
+        n += rows[i];
+    for (size_t j = 0; j < p; j++)
+        keep[j] = true;
+    *nkept = p;
+    if (n == 0)
+        return EV_OK;
+    double *q = ev_calloc(n * p, sizeof(double)); /* kept orthonormal columns */
+    double *v = ev_calloc(n, sizeof(double));
+    if (!q || !v) {
+        ev_free(q);
+        ev_free(v);
+        return EV_ENOMEM;
+    }
+    for (size_t j = 0; j < p; j++) {
+        double norm0 = 0.0, norm = 0.0;
+        for (size_t i = 0, r = 0; i < k; i++)
+            if (rows[i]) {
+                v[r] = X->x[i * p + j];
+                norm0 += v[r] * v[r];
+                r++;
+            }
+        for (size_t c = 0; c < kept; c++) {
+            double dot = 0.0;
+            for (size_t r = 0; r < n; r++)
+                dot += q[c * n + r] * v[r];
+            for (size_t r = 0; r < n; r++)
+                v[r] -= dot * q[c * n + r];
+        }
+        for (size_t r = 0; r < n; r++)
+            norm += v[r] * v[r];
+        keep[j] = norm0 > 0.0 && sqrt(norm) >= 1e-7 * sqrt(norm0);
+        if (!keep[j])
+            continue;
+        for (size_t r = 0; r < n; r++)
+            q[kept * n + r] = v[r] / sqrt(norm);
+        kept++;
+    }
+    ev_free(q);
+    ev_free(v);
+    *nkept = kept;
+    return EV_OK;
+}

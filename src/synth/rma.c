@@ -374,6 +374,64 @@ static ev_status names(ev_rma *f, const ev_synth_design *X)
     return EV_OK;
 }
 
+#define W_REDUNDANT "Redundant predictors dropped from the model."
+
+static ev_status fit_design(ev_rma **out, const double *yi, const double *vi, size_t k,
+                            const ev_synth_design *X, const ev_synth_options *opt,
+                            ev_error *err);
+
+/* metafor drops moderators that are linear combinations of earlier ones
+ * (over the studies with data) with a warning, then fits the rest. */
+static ev_status fit_reduced(ev_rma **out, const double *yi, const double *vi, size_t k,
+                             const ev_synth_design *X, const ev_synth_options *opt,
+                             bool *redundant, ev_error *err)
+{
+    bool *rows = ev_calloc(k, sizeof(bool)), *keep = ev_calloc(X->p, sizeof(bool));
+    double *x = ev_calloc(k * X->p, sizeof(double));
+    const char **names = ev_calloc(X->p, sizeof(char *));
+    ev_synth_design *X2 = NULL;
+    ev_status st = EV_ENOMEM;
+    *redundant = false;
+    if (!rows || !keep || !x || !names)
+        goto done;
+    for (size_t i = 0; i < k; i++)
+        rows[i] = !isnan(yi[i]) && !isnan(vi[i]) && X->row_ok[i];
+    size_t p2;
+    if ((st = ev__design_independent(X, rows, keep, &p2)) != EV_OK || p2 == X->p)
+        goto done;
+    if (p2 == 0) {
+        st = ev_error_set(err, EV_EINPUT, NULL, 0, 0, "every moderator column is zero");
+        goto done;
+    }
+    *redundant = true;
+    for (size_t j = 0, c = 0; j < X->p; j++)
+        if (keep[j]) {
+            names[c] = X->colnames[j];
+            for (size_t i = 0; i < k; i++)
+                x[i * p2 + c] = X->x[i * X->p + j];
+            c++;
+        }
+    st = ev_synth_design_from_matrix(&X2, k, p2, x, names, err);
+    if (st == EV_OK) {
+        memcpy(X2->row_ok, X->row_ok, k * sizeof(bool));
+        st = fit_design(out, yi, vi, k, X2, opt, err);
+    }
+    if (st == EV_OK && ev__warn_add(&(*out)->warnings, &(*out)->n_warnings, W_REDUNDANT))
+        st = EV_ENOMEM;
+done:
+    if (st == EV_ENOMEM) {
+        ev_rma_free(*out);
+        *out = NULL;
+        ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    ev_synth_design_free(X2);
+    ev_free(rows);
+    ev_free(keep);
+    ev_free(x);
+    ev_free(names);
+    return st;
+}
+
 ev_status ev_rma_fit(ev_rma **out, const double *yi, const double *vi, size_t k,
                      const ev_synth_design *X, const ev_synth_options *opt, ev_error *err)
 {
@@ -386,6 +444,20 @@ ev_status ev_rma_fit(ev_rma **out, const double *yi, const double *vi, size_t k,
                             "the design has %zu rows for %zu studies", X->k, k);
     if (k == 0)
         return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "no studies to fit");
+    if (X && X->p > 1) {
+        bool redundant;
+        st = fit_reduced(out, yi, vi, k, X, opt, &redundant, err);
+        if (st != EV_OK || redundant)
+            return st;
+    }
+    return fit_design(out, yi, vi, k, X, opt, err);
+}
+
+static ev_status fit_design(ev_rma **out, const double *yi, const double *vi, size_t k,
+                            const ev_synth_design *X, const ev_synth_options *opt,
+                            ev_error *err)
+{
+    ev_status st;
     ev_rma *f = rma_alloc(k, X ? X->p : 1);
     if (!f || names(f, X) != EV_OK) {
         ev_rma_free(f);

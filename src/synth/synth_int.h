@@ -86,6 +86,11 @@ ev_status ev__proj_at_tau2(ev__proj *pj, const double *vi, double tau2, double *
 /* Log-likelihoods of rma.uni at tau2 (pj set at that tau2). */
 void ev__loglik(ev__proj *pj, const double *vi, double tau2, double *ll_ml, double *ll_reml);
 
+/* Flag the columns of X that are linearly independent of the columns
+ * before them over `rows` (mods.c). EV_ENOMEM or EV_OK. */
+ev_status ev__design_independent(const ev_synth_design *X, const bool *rows, bool *keep,
+                                 size_t *nkept);
+
 /* Critical value and two-sided p-value for the test distribution. */
 double ev__crit(ev_synth_test test, double level, double df);
 double ev__pval(ev_synth_test test, double stat, double df);

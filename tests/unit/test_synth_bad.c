@@ -214,18 +214,42 @@ static void nonconvergence_names_the_estimator(void **state)
     ev_rma_free(f);
 }
 
-static void rank_deficient_design_is_rejected(void **state)
+static void redundant_moderator_is_dropped_with_warning(void **state)
 {
     (void)state;
-    double yi[] = {0.1, 0.2, 0.3, 0.5}, vi[] = {0.1, 0.2, 0.1, 0.2};
-    double x[] = {1, 2, 4, 1, 3, 6, 1, 4, 8, 1, 5, 10}; /* col 3 = 2 * col 2 */
+    /* as metafor: a column that is a linear combination of earlier ones is
+     * dropped ("Redundant predictors dropped from the model.") */
+    double yi[] = {0.1, 0.2, 0.3, 0.5, 0.4}, vi[] = {0.1, 0.2, 0.1, 0.2, 0.15};
+    double x[] = {1, 2, 4, 1, 3, 6, 1, 4, 8, 1, 5, 10, 1, 7, 14}; /* col 3 = 2 * col 2 */
+    const char *names[] = {"intrcpt", "a", "b"};
     ev_synth_design *X = NULL;
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(ev_synth_design_from_matrix(&X, 4, 3, x, NULL, &err), EV_OK);
+    assert_int_equal(ev_synth_design_from_matrix(&X, 5, 3, x, names, &err), EV_OK);
     ev_synth_options o = opts(EV_MEASURE_GEN, EV_METHOD_REML);
     ev_rma *f = NULL;
-    assert_int_equal(ev_rma_fit(&f, yi, vi, 4, X, &o, &err), EV_EINPUT);
+    assert_int_equal(ev_rma_fit(&f, yi, vi, 5, X, &o, &err), EV_OK);
+    assert_int_equal(f->p, 2);
+    assert_string_equal(f->coef_names[1], "a");
+    assert_int_equal(f->n_warnings, 1);
+    assert_string_equal(f->warnings[0], "Redundant predictors dropped from the model.");
+    assert_fit_finite(f);
+    ev_rma_free(f);
+    ev_synth_design_free(X);
+}
+
+static void too_many_coefficients_are_rejected(void **state)
+{
+    (void)state;
+    double yi[] = {0.1, 0.2, 0.3}, vi[] = {0.1, 0.2, 0.1};
+    double x[] = {1, 1, 0, 1, 2, 1, 1, 4, 5};
+    ev_synth_design *X = NULL;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_synth_design_from_matrix(&X, 3, 3, x, NULL, &err), EV_OK);
+    ev_synth_options o = opts(EV_MEASURE_GEN, EV_METHOD_REML);
+    ev_rma *f = NULL;
+    assert_int_equal(ev_rma_fit(&f, yi, vi, 3, X, &o, &err), EV_EINPUT);
     assert_null(f);
+    assert_non_null(strstr(err.message, "too few"));
     ev_synth_design_free(X);
 }
 
@@ -297,7 +321,8 @@ int main(void)
         cmocka_unit_test(missing_values_omit_the_study_with_a_warning),
         cmocka_unit_test(all_studies_dropped_by_zero_rule),
         cmocka_unit_test(nonconvergence_names_the_estimator),
-        cmocka_unit_test(rank_deficient_design_is_rejected),
+        cmocka_unit_test(redundant_moderator_is_dropped_with_warning),
+        cmocka_unit_test(too_many_coefficients_are_rejected),
         cmocka_unit_test(single_level_factor_is_rejected),
         cmocka_unit_test(bad_options_are_usage_errors),
         cmocka_unit_test(allocation_failures_leak_nothing),

@@ -136,10 +136,10 @@ rma_case <- function(id, desc, dsname, input, measure, method, test = "z", mods 
   if (!is.null(mods)) {
     X <- mm()
     colnames(X)[1] <- "intrcpt"
-    exp$model$coefficients$names <- I(colnames(X))
+    exp$model$coefficients$names <- I(names(coef(fit)))
     exp$model_matrix <- list(colnames = I(colnames(X)), rows = unname(X))
     p <- predict(fit, newmods = newmods)
-    exp$predict <- c(list(newmods = unname(newmods), newmods_colnames = I(colnames(X)[-1])),
+    exp$predict <- c(list(newmods = unname(newmods), newmods_colnames = I(names(coef(fit))[-1])),
                      pred_block(p, ee, tdf))
   } else {
     exp$predict <- pred_block(predict(fit), ee, tdf)
@@ -243,3 +243,9 @@ escalc_case("local_nielweise_escalc_peto_as", "PETO with drop00, AS (default add
   list(v("PETO", c("ai","n1i","ci","n2i"), drop00 = TRUE), v("AS", c("ai","n1i","ci","n2i")),
        v("AS", c("ai","n1i","ci","n2i"), add = 1),
        v("OR", c("ai","n1i","ci","n2i"), to = "none")))
+
+bcg2 <- bcg; bcg2$ablat2 <- 2 * bcg2$ablat + 1
+rma_case("local_bcg_rr_reml_redundant", "a moderator that is a linear combination of the others is dropped with a warning",
+         "dat.bcg", bcg2, "RR", "REML", mods = ~ ablat + ablat2,
+         terms = list(numterm("ablat"), numterm("ablat2")),
+         newmods = matrix(c(20, 40), ncol = 1), esargs = ab)
