@@ -108,6 +108,19 @@ EV_EXTERN ev_status ev_search_index_add(ev_search_index *ix, ev_id id,
 EV_EXTERN ev_status ev_search_index_from_store(ev_search_index **out, ev_store *s,
                                                const ev_mesh *mesh, ev_progress_fn progress,
                                                void *payload, ev_error *err) EV_WARN_UNUSED;
+/* Like ev_search_index_from_store, but first tries the index cached in the
+ * review (tables search_index, search_index_info): it is used when nothing
+ * changed since it was saved (same last import, live record count, last
+ * record id, last audit entry of other modules, and the same vocabulary:
+ * `mesh_id` names it, e.g. its path; may be NULL). Otherwise the index is
+ * built and, when `save_cache` is true and the review is writable, saved
+ * for next time (a failure to save is not an error). *out_cached (may be
+ * NULL) says whether the cache was used. Same statuses as
+ * ev_search_index_from_store. */
+EV_EXTERN ev_status ev_search_index_open(ev_search_index **out, ev_store *s, const ev_mesh *mesh,
+                                         const char *mesh_id, bool save_cache,
+                                         ev_progress_fn progress, void *payload,
+                                         bool *out_cached, ev_error *err) EV_WARN_UNUSED;
 /* Searchable documents (distinct keys) and how many have no MeSH. */
 EV_EXTERN size_t ev_search_index_docs(const ev_search_index *ix);
 EV_EXTERN size_t ev_search_index_docs_without_mesh(const ev_search_index *ix);

@@ -340,9 +340,11 @@ static int run(int argc, char **argv)
     if (code != EV_EXIT_OK)
         return code;
     ev_store *st = NULL;
+    /* writable when possible: the search index is cached in the review */
     bool write = o.save_as || o.set_mesh;
-    if ((code = ev_cli_open_review(&st, o.review, write ? 0 : EV_STORE_READONLY)) != 0)
-        return code;
+    if (write || ev_store_open(&st, o.review, 0, NULL) != EV_OK)
+        if ((code = ev_cli_open_review(&st, o.review, write ? 0 : EV_STORE_READONLY)) != 0)
+            return code;
     ev_mesh *mesh = NULL;
     char *mesh_path = NULL;
     ev_search_index *ix = NULL;
@@ -353,7 +355,8 @@ static int run(int argc, char **argv)
         ev_cli_progress bar;
         ev_cli_progress_init(&bar, "indexing", "records", o.quiet);
         ev_error err = EV_ERROR_INIT;
-        ev_status rc = ev_search_index_from_store(&ix, st, mesh, ev_cli_progress_cb, &bar, &err);
+        ev_status rc = ev_search_index_open(&ix, st, mesh, mesh_path, true, ev_cli_progress_cb,
+                                            &bar, NULL, &err);
         ev_cli_progress_end(&bar);
         code = rc == EV_OK ? run_all(st, ix, &o, mesh_path) : ev_cli_fail(&err, NULL);
     }

@@ -197,6 +197,10 @@ enum {
  * fast path with the same result. */
 ev_status ev__sq_norm(ev_buf *out, const char *s, size_t n) EV_WARN_UNUSED;
 
+/* Migration steps of module "search" (persist.c). */
+extern const char *const ev__sq_schema[];
+extern const size_t ev__sq_schema_steps;
+
 /* Sort the key tables before searching (idempotent). */
 ev_status ev__sq_index_prepare(ev_search_index *ix) EV_WARN_UNUSED;
 

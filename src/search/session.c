@@ -256,15 +256,6 @@ ev_status ev_search_run_strategy(ev_search_session *s, const char *name, const c
 
 /* ---- saving a run ------------------------------------------------------------ */
 
-static const char *const schema[] = {
-    "CREATE TABLE search_runs(id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
-    " strategy TEXT NOT NULL, run_at TEXT NOT NULL, records INTEGER NOT NULL,"
-    " final_count INTEGER NOT NULL);"
-    "CREATE TABLE search_lines(run_id INTEGER NOT NULL REFERENCES search_runs(id)"
-    " ON DELETE CASCADE, line INTEGER NOT NULL, query TEXT NOT NULL,"
-    " canonical TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(run_id, line));",
-};
-
 static ev_status save_lines(ev_store *st, const ev_search_session *s, ev_id run, ev_error *err)
 {
     ev_stmt *ins = NULL;
@@ -315,7 +306,7 @@ ev_status ev_search_save(ev_store *st, const ev_search_session *s, const char *s
 {
     if (s->n == 0 || source == NULL || !*source)
         return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "nothing to save: no searches run");
-    ev_status rc = ev_store_ensure_schema(st, "search", schema, 1, err);
+    ev_status rc = ev_store_ensure_schema(st, "search", ev__sq_schema, ev__sq_schema_steps, err);
     if (rc == EV_OK)
         rc = ev_store_begin(st, err);
     if (rc != EV_OK)
