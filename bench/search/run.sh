@@ -51,6 +51,18 @@ fi
 mesh="$root/data/mesh/mesh2024.tsv"
 "$WORK/bench_search" "$review" "$mesh" "$here/queries.tsv" \
   "$root/tests/fixtures/search/seed_strategy.txt" "$RUNS" >"$WORK/evident-$N.tsv"
-exec $PY "$here/peers.py" --review "$review" --mesh "$mesh" --queries "$here/queries.tsv" \
+$PY "$here/peers.py" --review "$review" --mesh "$mesh" --queries "$here/queries.tsv" \
   --strategy "$root/tests/fixtures/search/seed_strategy.txt" --evident "$WORK/evident-$N.tsv" \
   --xapian "$WORK/xapian-$N-$SEED" --runs "$RUNS"
+
+# The command end to end (a new process each time): the first run builds the
+# index and caches it in the review, the second loads the cache.
+cp "$review" "$WORK/cli.evident"
+for run in "build + cache" "cached"; do
+  t0=$(date +%s.%N)
+  "$build/evident" search "$WORK/cli.evident" --strategy \
+    "$root/tests/fixtures/search/seed_strategy.txt" --quiet >/dev/null
+  t1=$(date +%s.%N)
+  echo "# evident search --strategy, $run: $(echo "$t1 - $t0" | bc) s wall"
+done
+rm -f "$WORK/cli.evident" "$WORK/cli.evident-wal" "$WORK/cli.evident-shm"
