@@ -430,8 +430,11 @@ static json_t *run_case(const gcase *c, ev_error *err)
         st = strcmp(c->kind, "rma_mh") == 0
                  ? ev_rma_mh_fit(&f, &d, &c->opt, corr ? json_is_true(corr) : true, err)
                  : ev_rma_peto_fit(&f, &d, &c->opt, err);
-        if (st == EV_OK)
-            json_object_update(act, mh_json(f));
+        if (st == EV_OK) {
+            json_t *m = mh_json(f);
+            json_object_update(act, m);
+            json_decref(m);
+        }
         ev_rma_mh_free(f);
     } else if (strcmp(c->kind, "subgroup") == 0) {
         st = run_subgroup(act, c, err);
