@@ -32,14 +32,21 @@ enum {
     EV_STORE_READONLY = 1u << 0, /* open for reading only */
 };
 
-/* Create a new review file at `path` with a title. EV_EREFUSED if the file
- * exists, EV_EIO if it cannot be created. *out belongs to the caller (free
- * with ev_store_free). */
+/* Create a new review file at `path` with a title (NULL = ""): WAL mode,
+ * application_id set, the store's schema at its current version, an "init"
+ * audit row. EV_EREFUSED if the file exists (never overwritten), EV_EIO if it
+ * cannot be created (nothing is left behind), EV_ENOMEM. *out belongs to the
+ * caller (free with ev_store_free). */
 EV_EXTERN ev_status ev_store_create(ev_store **out, const char *path, const char *title,
                                     ev_error *err) EV_WARN_UNUSED;
-/* Open an existing review, migrating its core schema forward. EV_ENOTFOUND if
- * there is no file, EV_EINPUT if it is not a review, EV_ENEWER if a newer
- * evident wrote it, EV_EBUSY if locked, EV_EIO otherwise. */
+/* Open an existing review, migrating the store's own schema forward (other
+ * modules migrate theirs with ev_store_ensure_schema). `flags`:
+ * EV_STORE_READONLY or 0. EV_ENOTFOUND if there is no file, EV_EINPUT if it
+ * is not an evident review (text, empty, another SQLite database), EV_ENEWER
+ * if a newer evident wrote it ("upgrade evident"), EV_EBUSY if another
+ * writer holds it past the 5 s busy timeout, EV_EIO otherwise (including a
+ * read-only open of a file that needs a migration). *out belongs to the
+ * caller (ev_store_free). */
 EV_EXTERN ev_status ev_store_open(ev_store **out, const char *path, unsigned flags,
                                   ev_error *err) EV_WARN_UNUSED;
 /* Close and free. NULL is a no-op. An open transaction is rolled back. */
@@ -47,8 +54,11 @@ EV_EXTERN void ev_store_free(ev_store *s);
 /* Borrowed path of the review file. */
 EV_EXTERN const char *ev_store_path(const ev_store *s);
 
-/* Review metadata (title, created, ...). ev_store_meta_get gives *out = NULL
- * when the key is unset; the string belongs to the caller (ev_free). */
+/* Review metadata: "title", "created" (UTC ISO 8601), "created_by" (evident
+ * version); other modules use keys prefixed with their name. ev_store_meta_get
+ * gives *out = NULL when the key is unset; the string belongs to the caller
+ * (ev_free). ev_store_meta_set inserts or replaces (NULL value stores NULL),
+ * inside the caller's transaction if one is open. EV_EIO/EV_EBUSY/EV_ENOMEM. */
 EV_EXTERN ev_status ev_store_meta_get(ev_store *s, const char *key, char **out,
                                       ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN ev_status ev_store_meta_set(ev_store *s, const char *key, const char *value,
@@ -57,8 +67,10 @@ EV_EXTERN ev_status ev_store_meta_set(ev_store *s, const char *key, const char *
 /* ---- transactions ---------------------------------------------------------- */
 
 /* Nestable: the outermost begin/commit is the real transaction (BEGIN
- * IMMEDIATE), inner ones are savepoints. A rollback undoes to the matching
- * begin. */
+ * IMMEDIATE, so a second writer waits up to 5 s, then EV_EBUSY), inner ones
+ * are savepoints. A rollback undoes to the matching begin. A failed commit
+ * rolls back what it would have committed (the level is closed either way).
+ * ev_store_commit without a begin is EV_EINTERNAL. */
 EV_EXTERN ev_status ev_store_begin(ev_store *s, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN ev_status ev_store_commit(ev_store *s, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_store_rollback(ev_store *s);
@@ -77,16 +89,24 @@ EV_EXTERN ev_status ev_store_ensure_schema(ev_store *s, const char *module,
 
 typedef struct ev_stmt ev_stmt;
 
-/* Prepare one SQL statement. *out belongs to the caller (ev_stmt_free). */
+/* Prepare one SQL statement (bound parameters only: never SQL built from
+ * input). A statement that does not compile is EV_EINTERNAL (a bug in the
+ * caller's SQL); the message is SQLite's. *out belongs to the caller
+ * (ev_stmt_free, before ev_store_free). The records, records_fts and
+ * record_imports tables may be read directly: docs/internals/store.md. */
 EV_EXTERN ev_status ev_stmt_prepare(ev_store *s, ev_stmt **out, const char *sql,
                                     ev_error *err) EV_WARN_UNUSED;
-/* Bind parameter `i` (1-based). Text is copied. NULL text binds NULL. */
+/* Bind parameter `i` (1-based). Text and blobs are copied. NULL text binds
+ * NULL. EV_EUSAGE for an index out of range, EV_EINPUT for a value over
+ * INT_MAX bytes, EV_ENOMEM. */
 EV_EXTERN ev_status ev_stmt_bind_int(ev_stmt *st, int i, int64_t v) EV_WARN_UNUSED;
 EV_EXTERN ev_status ev_stmt_bind_double(ev_stmt *st, int i, double v) EV_WARN_UNUSED;
 EV_EXTERN ev_status ev_stmt_bind_text(ev_stmt *st, int i, const char *v, size_t n) EV_WARN_UNUSED;
 EV_EXTERN ev_status ev_stmt_bind_blob(ev_stmt *st, int i, const void *v, size_t n) EV_WARN_UNUSED;
 EV_EXTERN ev_status ev_stmt_bind_null(ev_stmt *st, int i) EV_WARN_UNUSED;
-/* Run one step: *row is true when a row is available. */
+/* Run one step: *row is true when a row is available, false when done.
+ * Errors: EV_EREFUSED (a constraint such as UNIQUE failed), EV_EBUSY,
+ * EV_EIO, EV_ENOMEM, EV_EINTERNAL; reset the statement before reusing it. */
 EV_EXTERN ev_status ev_stmt_step(ev_stmt *st, bool *row, ev_error *err) EV_WARN_UNUSED;
 /* Column getters for the current row (0-based). Text/blob are borrowed until
  * the next step/reset/free; ev_stmt_text returns NULL for SQL NULL. */
@@ -99,7 +119,9 @@ EV_EXTERN bool ev_stmt_is_null(ev_stmt *st, int col);
 /* Reset for re-execution; bindings are kept. */
 EV_EXTERN void ev_stmt_reset(ev_stmt *st);
 EV_EXTERN void ev_stmt_free(ev_stmt *st);
-/* Run SQL with no parameters and no result rows (DDL in migrations). */
+/* Run SQL with no parameters (DDL in migrations; several statements may be
+ * separated by ';'). Rows a statement returns are discarded. Same statuses
+ * as ev_stmt_step. */
 EV_EXTERN ev_status ev_store_exec(ev_store *s, const char *sql, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN int64_t ev_store_last_insert_id(ev_store *s);
 EV_EXTERN int64_t ev_store_changes(ev_store *s);
@@ -118,9 +140,11 @@ typedef struct ev_import_info {
 
 typedef struct ev_import ev_import;
 
-/* Start an import: opens the transaction. EV_EREFUSED when a file with the
- * same SHA-256 was imported before and !info->force. *out belongs to the
- * caller until commit/abort. */
+/* Start an import: opens the transaction (a savepoint if the caller has one
+ * open) and writes the imports row. EV_EREFUSED when a file with the same
+ * SHA-256 was imported before and !info->force (the message names the
+ * earlier import); EV_EUSAGE on a read-only store; EV_EBUSY. *out belongs to
+ * the caller until ev_store_import_commit or ev_store_import_abort. */
 EV_EXTERN ev_status ev_store_import_begin(ev_store *s, ev_import **out,
                                           const ev_import_info *info,
                                           ev_error *err) EV_WARN_UNUSED;
@@ -135,7 +159,8 @@ EV_EXTERN ev_status ev_store_import_add(ev_import *imp, const ev_record *rec, ev
                                         ev_error *err) EV_WARN_UNUSED;
 /* Apply a DeleteCitation PMID to the PubMed record holding it: the record
  * is kept as a tombstone (deleted = 1), removed from the full-text index and
- * from every listing. Unknown PMIDs are ignored. */
+ * from every listing. Unknown PMIDs and records already deleted are ignored.
+ * Errors as ev_store_import_add. */
 EV_EXTERN ev_status ev_store_import_delete(ev_import *imp, const char *pmid,
                                            ev_error *err) EV_WARN_UNUSED;
 /* Record the counts and commit. Frees imp whatever the outcome (on failure
@@ -168,8 +193,10 @@ EV_EXTERN ev_status ev_store_import_file(ev_store *s, const char *path, const ev
                                          ev_progress_fn progress, void *payload,
                                          ev_import_summary *out, ev_error *err) EV_WARN_UNUSED;
 
-/* One row of the imports table (caller frees the array with
- * ev_store_imports_free). */
+/* One row of the imports table, in import order. Strings are NULL when
+ * unknown. ev_store_imports_list gives a caller-owned array (*out may be NULL
+ * when *n is 0), freed with ev_store_imports_free (NULL is a no-op).
+ * EV_EIO/EV_ENOMEM. */
 typedef struct ev_import_row {
     ev_id id;
     char *source, *searched, *strategy, *file_name, *sha256, *format, *imported_at;
@@ -182,19 +209,23 @@ EV_EXTERN void ev_store_imports_free(ev_import_row *rows, size_t n);
 
 /* ---- records ------------------------------------------------------------- */
 
-/* Load a record. *out belongs to the caller (ev_record_free). EV_ENOTFOUND if
- * no live record has that id. */
+/* Load a record: its fields from the stored record JSON, and `raw` when the
+ * store keeps it (tagged text formats; not XML: docs/internals/store.md).
+ * *out belongs to the caller (ev_record_free). EV_ENOTFOUND if no live record
+ * has that id (tombstones included); EV_EIO if the stored JSON is damaged. */
 EV_EXTERN ev_status ev_store_record_get(ev_store *s, ev_id id, ev_record **out,
                                         ev_error *err) EV_WARN_UNUSED;
 
-/* Visit every live record in id order. The record is borrowed for the call.
- * A non-EV_OK return from `fn` stops the walk and is returned. */
+/* Visit every live record in id order. The record is borrowed for the call
+ * (one at a time: memory stays flat). `fn` may write to the review through
+ * this store (same connection). A non-EV_OK return from `fn` stops the walk
+ * and is returned (fn fills `err` itself if it wants a message). */
 typedef ev_status (*ev_record_visit_fn)(ev_id id, const ev_record *rec, void *payload);
 EV_EXTERN ev_status ev_store_records_foreach(ev_store *s, ev_record_visit_fn fn, void *payload,
                                              ev_error *err) EV_WARN_UNUSED;
 
-/* Import (source) each live record came from: ev_store_record_import gives
- * the import id of the record's first import. */
+/* The import (source) a record came from first: min(import id) over its
+ * imports. EV_ENOTFOUND if the record is in no import. */
 EV_EXTERN ev_status ev_store_record_import(ev_store *s, ev_id id, ev_id *out,
                                            ev_error *err) EV_WARN_UNUSED;
 
@@ -211,6 +242,7 @@ typedef struct ev_store_stats {
     int year_min, year_max; /* 0 when no record has a year */
 } ev_store_stats;
 
+/* Counts over the live records and the imports table (one query). */
 EV_EXTERN ev_status ev_store_stats_get(ev_store *s, ev_store_stats *out,
                                        ev_error *err) EV_WARN_UNUSED;
 
