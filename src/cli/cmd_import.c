@@ -383,6 +383,7 @@ static const char *hint_for(ev_status st, const import_args *a)
         return access(a->review, F_OK) != 0 ? "create the review first with 'evident init'"
                                             : NULL;
     case EV_ECANCEL: return "interrupted: the review is unchanged";
+    case EV_EBUSY: return "another evident is writing to it; try again when that has finished";
     case EV_EINPUT:
         return a->dry_run ? NULL : "nothing was imported: the review is unchanged";
     default: return NULL;
