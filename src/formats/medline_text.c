@@ -272,11 +272,15 @@ static bool link_field(ev__tagged *t, const char *tag, const char *v, size_t n, 
 
 /* ---- the field table ------------------------------------------------------------- */
 
-/* "2002/09/17 10:00" -> the date part only. */
+/* "2002/09/17 10:00": the date is parsed from the part before the time;
+ * the raw text keeps the time, as the XML reader's does. */
 static bool dated(ev_record *rec, ev_date *d, const char *v, size_t n)
 {
     const char *sp = memchr(v, ' ', n);
-    return ev_record_parse_date(rec, d, v, sp ? (size_t)(sp - v) : n);
+    bool ok = ev_record_parse_date(rec, d, v, sp ? (size_t)(sp - v) : n);
+    if (sp && ev_record_set(rec, &d->raw, v, n) != EV_OK)
+        d->raw = NULL; /* out of memory: the parsed parts still stand */
+    return ok;
 }
 
 /* IS "1467-5463 (Print)". */

@@ -429,6 +429,37 @@ static void windows_1252_nbib_is_converted(void **state)
     collected_release(&c);
 }
 
+/* The same citation read from PubMed XML and from MEDLINE text gives the
+ * same record, apart from what the text format does not carry: MeSH unique
+ * ids and the geographic flag, the ISO abbreviation, and each format's
+ * unmapped fields (extra). */
+static void same_record_as_pubmed_xml(void **state)
+{
+    (void)state;
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_fixture(NBIB "jzsh2000__20000000.medline", &c, NULL, &err), EV_OK);
+    assert_int_equal(parse_fixture("medline-xml/jzsh2000__20000000.xml", &c, NULL, &err), EV_OK);
+    assert_int_equal(c.n, 2);
+    ev_record *text = c.recs[0], *xml = c.recs[1];
+    assert_int_equal(xml->format, EV_FORMAT_MEDLINE_XML);
+    xml->format = text->format;
+    xml->journal_abbrev = NULL;
+    xml->n_extra = text->n_extra = 0;
+    assert_int_equal(xml->n_mesh, text->n_mesh);
+    for (size_t i = 0; i < xml->n_mesh; i++) {
+        xml->mesh[i].ui = NULL;
+        xml->mesh[i].geographic = false;
+        for (size_t q = 0; q < xml->mesh[i].n_qualifiers; q++)
+            xml->mesh[i].qualifiers[q].ui = NULL;
+    }
+    char why[256] = "";
+    if (!ev_record_equal(text, xml, why, sizeof why))
+        fail_msg("MEDLINE text and XML differ: %s", why);
+    assert_string_equal(text->date_entrez.raw, "2009/12/17 06:00");
+    collected_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +478,7 @@ int main(void)
         cmocka_unit_test(ten_megabyte_field_is_refused),
         cmocka_unit_test(truncated_input),
         cmocka_unit_test(windows_1252_nbib_is_converted),
+        cmocka_unit_test(same_record_as_pubmed_xml),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
