@@ -47,9 +47,9 @@ static ev_status on_record(ev_record *rec, void *payload)
     *sum += touch(rec->pmid) + touch(rec->pmcid) + touch(rec->title) + touch(rec->title_markup) +
             touch(rec->doi) + touch(rec->journal) + touch(rec->journal_abbrev) +
             touch(rec->book_title) + touch(rec->pages) + touch(rec->volume) + touch(rec->issue) +
-            touch(rec->source_record_id) + touch(rec->type) + touch(rec->url) +
-            touch(rec->notes) + touch(rec->publisher) + touch(rec->issn_print) +
-            touch(rec->issn_electronic) + touch(rec->issn_linking) + touch(rec->article_number);
+            touch(rec->source_record_id) + touch(rec->type) + touch(rec->url) + touch(rec->notes) +
+            touch(rec->publisher) + touch(rec->issn_print) + touch(rec->issn_electronic) +
+            touch(rec->issn_linking) + touch(rec->article_number);
     *sum += touch(rec->pub_date.raw) + touch(rec->date_create.raw) + touch_lists(rec);
     for (size_t i = 0; i < rec->raw_len; i++)
         *sum += (unsigned char)rec->raw[i];

@@ -14,6 +14,7 @@ typedef struct accent_entry {
     const char *utf8;
 } accent_entry;
 
+/* clang-format off */
 static const accent_entry accents[] = {
     {'\'', 'a', "\xC3\xA1"}, {'\'', 'c', "\xC4\x87"}, {'\'', 'e', "\xC3\xA9"},
     {'\'', 'g', "\xC7\xB5"}, {'\'', 'i', "\xC3\xAD"}, {'\'', 'k', "\xE1\xB8\xB1"},
@@ -118,28 +119,46 @@ static const accent_entry accents[] = {
     {'b', 'K', "\xE1\xB8\xB4"}, {'b', 'L', "\xE1\xB8\xBA"}, {'b', 'N', "\xE1\xB9\x88"},
     {'b', 'R', "\xE1\xB9\x9E"}, {'b', 'T', "\xE1\xB9\xAE"}, {'b', 'Z', "\xE1\xBA\x94"},
 };
+/* clang-format on */
 
 /* Combining marks for accents with no precomposed letter (fallback). */
 static const char *combining_mark(char accent)
 {
     switch (accent) {
-    case '\'': return "\xCC\x81";
-    case '`': return "\xCC\x80";
-    case '^': return "\xCC\x82";
-    case '"': return "\xCC\x88";
-    case '~': return "\xCC\x83";
-    case '=': return "\xCC\x84";
-    case '.': return "\xCC\x87";
-    case 'u': return "\xCC\x86";
-    case 'v': return "\xCC\x8C";
-    case 'H': return "\xCC\x8B";
-    case 'c': return "\xCC\xA7";
-    case 'k': return "\xCC\xA8";
-    case 'r': return "\xCC\x8A";
-    case 'd': return "\xCC\xA3";
-    case 'b': return "\xCC\xB1";
-    case 't': return "\xCD\xA1";
-    default: return NULL;
+    case '\'':
+        return "\xCC\x81";
+    case '`':
+        return "\xCC\x80";
+    case '^':
+        return "\xCC\x82";
+    case '"':
+        return "\xCC\x88";
+    case '~':
+        return "\xCC\x83";
+    case '=':
+        return "\xCC\x84";
+    case '.':
+        return "\xCC\x87";
+    case 'u':
+        return "\xCC\x86";
+    case 'v':
+        return "\xCC\x8C";
+    case 'H':
+        return "\xCC\x8B";
+    case 'c':
+        return "\xCC\xA7";
+    case 'k':
+        return "\xCC\xA8";
+    case 'r':
+        return "\xCC\x8A";
+    case 'd':
+        return "\xCC\xA3";
+    case 'b':
+        return "\xCC\xB1";
+    case 't':
+        return "\xCD\xA1";
+    default:
+        return NULL;
     }
 }
 
@@ -149,6 +168,7 @@ typedef struct symbol_entry {
     const char *utf8;
 } symbol_entry;
 
+/* clang-format off */
 static const symbol_entry symbols[] = {
     {"ss", "\xC3\x9F"}, {"SS", "SS"}, {"o", "\xC3\xB8"}, {"O", "\xC3\x98"},
     {"ae", "\xC3\xA6"}, {"AE", "\xC3\x86"}, {"oe", "\xC5\x93"}, {"OE", "\xC5\x92"},
@@ -190,6 +210,7 @@ static const symbol_entry symbols[] = {
     /* spacing commands */
     {"quad", " "}, {"qquad", " "}, {"space", " "}, {"par", " "}, {"newline", " "},
 };
+/* clang-format on */
 
 /* Letter-named accents: \u{a}, \v{c}, \H{o}, \c{c}, \k{a}, \r{a}, \d, \b, \t. */
 static bool is_letter_accent(const char *name, size_t len)
@@ -278,10 +299,19 @@ static void control_symbol(latex_state *x)
         return;
     }
     switch (c) {
-    case '\\': case ' ': case ',': case ';': case ':': case '!': case '\n': case '\t':
+    case '\\':
+    case ' ':
+    case ',':
+    case ';':
+    case ':':
+    case '!':
+    case '\n':
+    case '\t':
         put_space(x);
         return;
-    case '-': case '/': case '@':
+    case '-':
+    case '/':
+    case '@':
         return; /* hyphenation point, italic correction, spacing hint */
     default:
         if ((unsigned char)c >= 0x80)

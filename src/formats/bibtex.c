@@ -17,8 +17,8 @@ typedef struct bib_src {
     size_t n, pos;
     size_t line, col; /* of the next character, 1-based (column in bytes) */
     bool eof;
-    ev_status st;     /* first read error; sticky */
-    ev_buf *capture;  /* raw entry text, when keeping it */
+    ev_status st;    /* first read error; sticky */
+    ev_buf *capture; /* raw entry text, when keeping it */
 } bib_src;
 
 static int src_peek(bib_src *s, ev_error *err)
@@ -105,8 +105,7 @@ static ev_status nomem(bib_parser *p)
     return ev_error_set(p->err, EV_ENOMEM, p->name, p->src.line, 0, "out of memory");
 }
 
-static ev_status fail(bib_parser *p, size_t line, size_t col, const char *fmt, ...)
-    EV_PRINTF(4, 5);
+static ev_status fail(bib_parser *p, size_t line, size_t col, const char *fmt, ...) EV_PRINTF(4, 5);
 static ev_status fail(bib_parser *p, size_t line, size_t col, const char *fmt, ...)
 {
     va_list ap;
@@ -194,9 +193,9 @@ static ev_status macro_set(bib_parser *p, const char *name, size_t len, const ch
 static ev_status macros_init(bib_parser *p)
 {
     static const char *const months[12][2] = {
-        {"jan", "January"}, {"feb", "February"}, {"mar", "March"},  {"apr", "April"},
-        {"may", "May"},     {"jun", "June"},     {"jul", "July"},   {"aug", "August"},
-        {"sep", "September"}, {"oct", "October"}, {"nov", "November"}, {"dec", "December"}};
+        {"jan", "January"},   {"feb", "February"}, {"mar", "March"},    {"apr", "April"},
+        {"may", "May"},       {"jun", "June"},     {"jul", "July"},     {"aug", "August"},
+        {"sep", "September"}, {"oct", "October"},  {"nov", "November"}, {"dec", "December"}};
     for (size_t i = 0; i < 12; i++) {
         ev_status s = macro_set(p, months[i][0], 3, months[i][1], strlen(months[i][1]));
         if (s != EV_OK)
@@ -396,14 +395,16 @@ static ev_status read_field(bib_parser *p, bool is_string)
         s = ev_error_set(p->err, EV_EINPUT, p->name, p->entry_line, p->entry_col,
                          "unbalanced braces in entry '%s': the braces of field '%.*s' (line "
                          "%zu) do not balance, so '%.20s' at line %zu column %zu is read as "
-                         "a field name", ev_buf_cstr(&p->key), (int)f->name_len,
-                         p->text.ptr + f->name_off, f->line, nm.ptr, line, col);
+                         "a field name",
+                         ev_buf_cstr(&p->key), (int)f->name_len, p->text.ptr + f->name_off, f->line,
+                         nm.ptr, line, col);
         goto done;
     }
     if (nm.len == 0 || peek(p) != '=') {
         s = SRC_OK(p) ? ev_error_set(p->err, EV_EINPUT, p->name, line, col,
                                      "expected 'name = value' in entry '%s' (entry starts at "
-                                     "line %zu)", ev_buf_cstr(&p->key), p->entry_line)
+                                     "line %zu)",
+                                     ev_buf_cstr(&p->key), p->entry_line)
                       : p->src.st;
         goto done;
     }
@@ -465,10 +466,10 @@ static ev_status read_fields(bib_parser *p, int close, bool is_string)
             return EV_OK;
         }
         if (c < 0)
-            return SRC_OK(p) ? ev_error_set(p->err, EV_EINPUT, p->name, p->entry_line,
-                                            p->entry_col,
+            return SRC_OK(p) ? ev_error_set(p->err, EV_EINPUT, p->name, p->entry_line, p->entry_col,
                                             "unbalanced braces: entry '%s' is never closed "
-                                            "(end of file)", ev_buf_cstr(&p->key))
+                                            "(end of file)",
+                                            ev_buf_cstr(&p->key))
                              : p->src.st;
         ev_status s = read_field(p, is_string);
         if (s != EV_OK)
@@ -509,12 +510,15 @@ static ev_status check_after_entry(bib_parser *p)
 
 /* ---- mapping an entry onto the record ------------------------------------------------ */
 
+/* clang-format off */
 typedef enum bib_kind {
     K_EXTRA, K_TITLE, K_JOURNAL, K_BOOKTITLE, K_YEAR, K_DATE, K_MONTH, K_VOLUME, K_ISSUE,
     K_PAGES, K_DOI, K_PMID, K_PMCID, K_EPRINT, K_ISSN, K_EISSN, K_ABSTRACT, K_KEYWORDS, K_URL,
     K_LANGUAGE, K_PUBLISHER, K_NOTE, K_AUTHOR, K_ISBN, K_ARTNUM, K_JABBREV, K_DOCTYPE
 } bib_kind;
+/* clang-format on */
 
+/* clang-format off */
 static const struct {
     const char *name;
     bib_kind kind;
@@ -530,6 +534,7 @@ static const struct {
     {"article-number", K_ARTNUM}, {"eid", K_ARTNUM}, {"abbrev_source_title", K_JABBREV},
     {"shortjournal", K_JABBREV}, {"journal-iso", K_JABBREV}, {"document_type", K_DOCTYPE},
 };
+/* clang-format on */
 
 static bib_kind kind_of(const char *name, size_t len)
 {
@@ -627,7 +632,7 @@ static ev_status add_author(bib_parser *p, ev_record *rec, const char *s, size_t
         return st;
     if (one_group)
         return ev_record_set(rec, &a->collective, p->tmp.ptr, p->tmp.len) == EV_OK ? EV_OK
-                                                                                  : nomem(p);
+                                                                                   : nomem(p);
     /* Split on commas outside braces: Last, [Jr,] First. */
     size_t commas[2], nc = 0, depth = 0;
     for (size_t i = 0; i < n; i++) {
@@ -700,8 +705,8 @@ static ev_status push_extra(bib_parser *p, ev_record *rec, const bib_field *f)
     snprintf(key, sizeof key, "%.*s", (int)(f->name_len < 127 ? f->name_len : 127),
              p->text.ptr + f->name_off);
     ev_status s = flat(p, p->text.ptr + f->val_off, f->val_len);
-    if (s == EV_OK && ev_record_push_kv(rec, &rec->extra, &rec->n_extra, key, p->tmp.ptr,
-                                        p->tmp.len) != EV_OK)
+    if (s == EV_OK &&
+        ev_record_push_kv(rec, &rec->extra, &rec->n_extra, key, p->tmp.ptr, p->tmp.len) != EV_OK)
         s = nomem(p);
     return s;
 }
@@ -722,16 +727,36 @@ static ev_status map_simple(bib_parser *p, ev_record *rec, bib_kind k, const bib
     const char **dst = NULL;
     *used = true;
     switch (k) {
-    case K_JOURNAL: dst = &rec->journal; break;
-    case K_BOOKTITLE: dst = &rec->book_title; break;
-    case K_VOLUME: dst = &rec->volume; break;
-    case K_ISSUE: dst = &rec->issue; break;
-    case K_URL: dst = &rec->url; break;
-    case K_PUBLISHER: dst = &rec->publisher; break;
-    case K_NOTE: dst = &rec->notes; break;
-    case K_ARTNUM: dst = &rec->article_number; break;
-    case K_JABBREV: dst = &rec->journal_abbrev; break;
-    case K_PMCID: dst = &rec->pmcid; break;
+    case K_JOURNAL:
+        dst = &rec->journal;
+        break;
+    case K_BOOKTITLE:
+        dst = &rec->book_title;
+        break;
+    case K_VOLUME:
+        dst = &rec->volume;
+        break;
+    case K_ISSUE:
+        dst = &rec->issue;
+        break;
+    case K_URL:
+        dst = &rec->url;
+        break;
+    case K_PUBLISHER:
+        dst = &rec->publisher;
+        break;
+    case K_NOTE:
+        dst = &rec->notes;
+        break;
+    case K_ARTNUM:
+        dst = &rec->article_number;
+        break;
+    case K_JABBREV:
+        dst = &rec->journal_abbrev;
+        break;
+    case K_PMCID:
+        dst = &rec->pmcid;
+        break;
     case K_PMID:
     case K_EPRINT:
         dst = strspn(t, "0123456789") == tn && tn > 0 ? &rec->pmid : NULL;
@@ -740,7 +765,8 @@ static ev_status map_simple(bib_parser *p, ev_record *rec, bib_kind k, const bib
         if (rec->doi == NULL && (rec->doi = ev_record_doi(rec, t, tn)) != NULL)
             return EV_OK;
         break;
-    default: break;
+    default:
+        break;
     }
     if (dst == NULL || *dst != NULL) {
         *used = false;
@@ -824,8 +850,8 @@ static ev_status map_field(bib_parser *p, ev_record *rec, const bib_field *f, co
     case K_TITLE:
         if (rec->title != NULL)
             break;
-        if ((s = flat(p, v, n)) == EV_OK && ev_record_set(rec, &rec->title, p->tmp.ptr,
-                                                          p->tmp.len) != EV_OK)
+        if ((s = flat(p, v, n)) == EV_OK &&
+            ev_record_set(rec, &rec->title, p->tmp.ptr, p->tmp.len) != EV_OK)
             return nomem(p);
         if (s == EV_OK && strcspn(v, "\\{}$") < n)
             s = set_markup(p, rec, v, n);
@@ -855,9 +881,9 @@ static ev_status map_field(bib_parser *p, ev_record *rec, const bib_field *f, co
         return s;
     case K_ABSTRACT: {
         ev_abstract_section *sec = NULL;
-        if ((s = flat(p, v, n)) == EV_OK && (ev_record_add_section(rec, &sec) != EV_OK ||
-                                             ev_record_set(rec, &sec->text, p->tmp.ptr,
-                                                           p->tmp.len) != EV_OK))
+        if ((s = flat(p, v, n)) == EV_OK &&
+            (ev_record_add_section(rec, &sec) != EV_OK ||
+             ev_record_set(rec, &sec->text, p->tmp.ptr, p->tmp.len) != EV_OK))
             s = nomem(p);
         return s;
     }
@@ -869,11 +895,11 @@ static ev_status map_field(bib_parser *p, ev_record *rec, const bib_field *f, co
     case K_LANGUAGE:
     case K_DOCTYPE:
         if ((s = flat(p, v, n)) == EV_OK &&
-            (k == K_LANGUAGE ? ev_record_push_str(rec, &rec->languages, &rec->n_languages,
-                                                  p->tmp.ptr, p->tmp.len)
-                             : ev_record_push_str(rec, &rec->publication_types,
-                                                  &rec->n_publication_types, p->tmp.ptr,
-                                                  p->tmp.len)) != EV_OK)
+            (k == K_LANGUAGE
+                 ? ev_record_push_str(rec, &rec->languages, &rec->n_languages, p->tmp.ptr,
+                                      p->tmp.len)
+                 : ev_record_push_str(rec, &rec->publication_types, &rec->n_publication_types,
+                                      p->tmp.ptr, p->tmp.len)) != EV_OK)
             s = nomem(p);
         return s;
     case K_ISBN:

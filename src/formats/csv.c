@@ -11,14 +11,17 @@
  */
 #include "bib_int.h"
 
+/* clang-format off */
 typedef enum csv_field {
     C_EXTRA, C_TITLE, C_AUTHORS, C_YEAR, C_DATE, C_CREATE_DATE, C_JOURNAL, C_JABBREV,
     C_VOLUME, C_ISSUE, C_PAGES, C_PSTART, C_PEND, C_DOI, C_PMID, C_PMCID, C_ABSTRACT,
     C_KEYWORDS, C_MESH, C_ISSN, C_EISSN, C_ISSN_L, C_ISBN, C_LANGUAGE, C_TYPE, C_ID, C_URL,
     C_PUBLISHER, C_NOTES, C_ARTNUM, C_BOOKTITLE, C_N_FIELDS
 } csv_field;
+/* clang-format on */
 
 /* evident's names for --csv-mapping, indexed by csv_field. */
+/* clang-format off */
 static const char *const field_names[C_N_FIELDS] = {
     [C_EXTRA] = "extra", [C_TITLE] = "title", [C_AUTHORS] = "authors", [C_YEAR] = "year",
     [C_DATE] = "date", [C_CREATE_DATE] = "create_date", [C_JOURNAL] = "journal",
@@ -30,10 +33,12 @@ static const char *const field_names[C_N_FIELDS] = {
     [C_ISBN] = "isbn", [C_LANGUAGE] = "language", [C_TYPE] = "type", [C_ID] = "id",
     [C_URL] = "url", [C_PUBLISHER] = "publisher", [C_NOTES] = "notes",
     [C_ARTNUM] = "article_number", [C_BOOKTITLE] = "book_title"};
+/* clang-format on */
 
 /* Header names of real exports, normalised (lower case, letters and digits
  * only). "source", "label", "record_id" stay unmapped on purpose: in dedup
  * and screening sets they hold labels, not bibliographic data. */
+/* clang-format off */
 static const struct {
     const char *header;
     csv_field field;
@@ -84,6 +89,7 @@ static const struct {
     {"artno", C_ARTNUM}, {"articlenumber", C_ARTNUM}, {"ar", C_ARTNUM}, {"c7", C_ARTNUM},
     {"booktitle", C_BOOKTITLE}, {"bt", C_BOOKTITLE},
 };
+/* clang-format on */
 
 typedef enum csv_state { ST_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE } csv_state;
 
@@ -100,21 +106,21 @@ typedef struct csv_parser {
     const char *name;
     char delim;
     csv_state state;
-    bool after_cr;       /* last byte was a CR ending a line */
-    size_t line, col;    /* position of the next byte */
-    size_t row_line;     /* where the current row began */
+    bool after_cr;    /* last byte was a CR ending a line */
+    size_t line, col; /* position of the next byte */
+    size_t row_line;  /* where the current row began */
     size_t quote_line, quote_col;
-    size_t end_col;      /* column of the last line break */
-    ev_buf text;         /* cells of the current row */
+    size_t end_col; /* column of the last line break */
+    ev_buf text;    /* cells of the current row */
     csv_cell *cells;
     size_t n_cells, cap_cells;
     size_t cell_col;
     ev_buf raw;
-    char **headers;      /* as written, trimmed */
+    char **headers; /* as written, trimmed */
     csv_field *map;
     size_t n_headers;
     bool have_header;
-    bool skip_line;      /* the first line is "sep=;" */
+    bool skip_line; /* the first line is "sep=;" */
     ev_record *rec;
     ev_buf tmp;
 } csv_parser;
@@ -191,8 +197,8 @@ static ev_status apply_mapping_item(csv_parser *p, const char *s, size_t n)
         fn--;
     if (eq == NULL || fn == 0)
         return ev_error_set(p->err, EV_EUSAGE, "csv mapping", 0, 0,
-                            "expected 'field=Column Name' in the CSV mapping, got '%.*s'",
-                            (int)n, s);
+                            "expected 'field=Column Name' in the CSV mapping, got '%.*s'", (int)n,
+                            s);
     csv_field field = field_by_name(f, fn);
     if (field == C_EXTRA)
         return ev_error_set(p->err, EV_EUSAGE, "csv mapping", 0, 0,
@@ -200,7 +206,8 @@ static ev_status apply_mapping_item(csv_parser *p, const char *s, size_t n)
                             "year, date, create_date, journal, journal_abbrev, volume, issue, "
                             "pages, page_start, page_end, doi, pmid, pmcid, abstract, keywords, "
                             "mesh, issn, eissn, issn_linking, isbn, language, type, id, url, "
-                            "publisher, notes, article_number, book_title)", (int)fn, f);
+                            "publisher, notes, article_number, book_title)",
+                            (int)fn, f);
     size_t col = find_column(p, eq + 1, n - (size_t)(eq + 1 - s));
     if (col == SIZE_MAX)
         return ev_error_set(p->err, EV_EUSAGE, p->name, 1, 0,
@@ -439,9 +446,9 @@ static ev_status set_pages(csv_parser *p, const char *s, size_t n, bool end)
     else if (end && rec->pages)
         return EV_OK;
     for (size_t i = 0; i < n && st == EV_OK; i++) {
-        bool dash = s[i] == '-' || (i + 2 < n && memcmp(s + i, "\xE2\x80", 2) == 0 &&
-                                    ((unsigned char)s[i + 2] == 0x93 ||
-                                     (unsigned char)s[i + 2] == 0x94));
+        bool dash =
+            s[i] == '-' || (i + 2 < n && memcmp(s + i, "\xE2\x80", 2) == 0 &&
+                            ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94));
         if (!dash) {
             st = ev_buf_append(&p->tmp, s + i, 1);
             continue;
@@ -469,8 +476,7 @@ static ev_status set_pmid(csv_parser *p, const char *s, size_t n)
         start--;
     if (start == end)
         return EV_OK;
-    return ev_record_set(p->rec, &p->rec->pmid, s + start, end - start) == EV_OK ? EV_OK
-                                                                                : nomem(p);
+    return ev_record_set(p->rec, &p->rec->pmid, s + start, end - start) == EV_OK ? EV_OK : nomem(p);
 }
 
 static ev_status set_date(csv_parser *p, const char *s, size_t n)
@@ -498,7 +504,7 @@ static ev_status set_issn(csv_parser *p, const char *s, size_t n)
         size_t j = i;
         while (j < n && !strchr(",; |", s[j]))
             j++;
-        const char **dst = rec->issn_print == NULL       ? &rec->issn_print
+        const char **dst = rec->issn_print == NULL        ? &rec->issn_print
                            : rec->issn_electronic == NULL ? &rec->issn_electronic
                                                           : NULL;
         if (j > i && dst && ev_record_set(rec, dst, s + i, j - i) != EV_OK)
@@ -525,8 +531,8 @@ static ev_status set_list(csv_parser *p, csv_field f, const char *s, size_t n)
             t++;
             tn--;
         }
-        if (tn && (ev_record_add_mesh(rec, &h) != EV_OK ||
-                   ev_record_set(rec, &h->name, t, tn) != EV_OK))
+        if (tn &&
+            (ev_record_add_mesh(rec, &h) != EV_OK || ev_record_set(rec, &h->name, t, tn) != EV_OK))
             return nomem(p);
         i = j + 1;
     }
@@ -537,22 +543,38 @@ static ev_status set_list(csv_parser *p, csv_field f, const char *s, size_t n)
 static const char **string_slot(ev_record *rec, csv_field f)
 {
     switch (f) {
-    case C_TITLE: return &rec->title;
-    case C_JOURNAL: return &rec->journal;
-    case C_JABBREV: return &rec->journal_abbrev;
-    case C_VOLUME: return &rec->volume;
-    case C_ISSUE: return &rec->issue;
-    case C_PMCID: return &rec->pmcid;
-    case C_ISSN_L: return &rec->issn_linking;
-    case C_EISSN: return &rec->issn_electronic;
-    case C_TYPE: return &rec->type;
-    case C_ID: return &rec->source_record_id;
-    case C_URL: return &rec->url;
-    case C_PUBLISHER: return &rec->publisher;
-    case C_NOTES: return &rec->notes;
-    case C_ARTNUM: return &rec->article_number;
-    case C_BOOKTITLE: return &rec->book_title;
-    default: return NULL;
+    case C_TITLE:
+        return &rec->title;
+    case C_JOURNAL:
+        return &rec->journal;
+    case C_JABBREV:
+        return &rec->journal_abbrev;
+    case C_VOLUME:
+        return &rec->volume;
+    case C_ISSUE:
+        return &rec->issue;
+    case C_PMCID:
+        return &rec->pmcid;
+    case C_ISSN_L:
+        return &rec->issn_linking;
+    case C_EISSN:
+        return &rec->issn_electronic;
+    case C_TYPE:
+        return &rec->type;
+    case C_ID:
+        return &rec->source_record_id;
+    case C_URL:
+        return &rec->url;
+    case C_PUBLISHER:
+        return &rec->publisher;
+    case C_NOTES:
+        return &rec->notes;
+    case C_ARTNUM:
+        return &rec->article_number;
+    case C_BOOKTITLE:
+        return &rec->book_title;
+    default:
+        return NULL;
     }
 }
 
@@ -565,18 +587,25 @@ static ev_status set_cell(csv_parser *p, size_t col, const char *s, size_t n)
     if (slot)
         return ev_record_set(rec, slot, s, n) == EV_OK ? EV_OK : nomem(p);
     switch (f) {
-    case C_AUTHORS: return set_authors(p, s, n);
+    case C_AUTHORS:
+        return set_authors(p, s, n);
     case C_YEAR:
-    case C_DATE: return set_date(p, s, n);
-    case C_CREATE_DATE: ev_record_parse_date(rec, &rec->date_create, s, n); return EV_OK;
+    case C_DATE:
+        return set_date(p, s, n);
+    case C_CREATE_DATE:
+        ev_record_parse_date(rec, &rec->date_create, s, n);
+        return EV_OK;
     case C_PAGES:
-    case C_PSTART: return set_pages(p, s, n, false);
-    case C_PEND: return set_pages(p, s, n, true);
+    case C_PSTART:
+        return set_pages(p, s, n, false);
+    case C_PEND:
+        return set_pages(p, s, n, true);
     case C_DOI:
         if ((rec->doi = ev_record_doi(rec, s, n)) != NULL)
             return EV_OK;
         break; /* not a DOI ("DOI 1"): keep it in extra */
-    case C_PMID: return set_pmid(p, s, n);
+    case C_PMID:
+        return set_pmid(p, s, n);
     case C_ABSTRACT: {
         ev_abstract_section *sec = NULL;
         if (ev_record_add_section(rec, &sec) != EV_OK ||
@@ -585,8 +614,10 @@ static ev_status set_cell(csv_parser *p, size_t col, const char *s, size_t n)
         return st;
     }
     case C_KEYWORDS:
-    case C_MESH: return set_list(p, f, s, n);
-    case C_ISSN: return set_issn(p, s, n);
+    case C_MESH:
+        return set_list(p, f, s, n);
+    case C_ISSN:
+        return set_issn(p, s, n);
     case C_ISBN:
         return ev_record_push_kv(rec, &rec->other_ids, &rec->n_other_ids, "isbn", s, n) == EV_OK
                    ? EV_OK
@@ -595,7 +626,8 @@ static ev_status set_cell(csv_parser *p, size_t col, const char *s, size_t n)
         return ev_record_push_str(rec, &rec->languages, &rec->n_languages, s, n) == EV_OK
                    ? EV_OK
                    : nomem(p);
-    default: break;
+    default:
+        break;
     }
     return ev_record_push_kv(rec, &rec->extra, &rec->n_extra, p->headers[col], s, n) == EV_OK
                ? EV_OK
@@ -646,8 +678,7 @@ static ev_status end_row(csv_parser *p)
     } else if (p->n_cells < p->n_headers) {
         s = ev_error_set(p->err, EV_EINPUT, p->name, p->line > p->row_line ? p->line - 1 : p->line,
                          p->line > p->row_line ? p->end_col : p->col,
-                         "row has %zu fields but the header has %zu", p->n_cells,
-                         p->n_headers);
+                         "row has %zu fields but the header has %zu", p->n_cells, p->n_headers);
     } else {
         for (size_t i = p->n_headers; i < p->n_cells && s == EV_OK; i++)
             if (p->cells[i].len) /* trailing empty cells are tolerated */
@@ -859,8 +890,15 @@ ev_status ev__parse_csv(ev__reader *r, const ev_parse_options *opts, const ev_pa
     if (s != EV_OK)
         return s;
     ev__reader_set_encoding(r, EV__ENC_UTF8_OR_1252);
-    csv_parser p = {.r = r, .opts = opts, .sink = sink, .stats = stats, .err = err,
-                    .name = ev__reader_name(r), .line = 1, .col = 1, .row_line = 1};
+    csv_parser p = {.r = r,
+                    .opts = opts,
+                    .sink = sink,
+                    .stats = stats,
+                    .err = err,
+                    .name = ev__reader_name(r),
+                    .line = 1,
+                    .col = 1,
+                    .row_line = 1};
     ev_buf_init(&p.text, 0);
     ev_buf_init(&p.raw, 0);
     ev_buf_init(&p.tmp, 0);

@@ -25,12 +25,12 @@ typedef struct en_parser {
     ev_parse_stats *stats;
     ev_error *err;
     const char *name;
-    ev_status st;           /* first failure inside a callback */
+    ev_status st; /* first failure inside a callback */
     char names[EN_MAX_DEPTH][32];
-    size_t depth;           /* elements open inside <record>, style excluded */
-    size_t skip_depth;      /* elements nested beyond EN_MAX_DEPTH */
+    size_t depth;      /* elements open inside <record>, style excluded */
+    size_t skip_depth; /* elements nested beyond EN_MAX_DEPTH */
     bool in_record;
-    ev_buf text;            /* character data of the innermost field */
+    ev_buf text; /* character data of the innermost field */
     ev_record *rec;
     ev_buf secondary_title; /* journal when there is no <periodical> */
     /* raw record text: input bytes from window_start on */
@@ -62,8 +62,8 @@ static const char *parent(const en_parser *p, size_t up)
 static bool is_issn(const char *s, size_t n)
 {
     return n == 9 && s[4] == '-' && strspn(s, "0123456789") == 4 &&
-           strspn(s + 5, "0123456789") >= 3 && (isdigit((unsigned char)s[8]) || s[8] == 'X' ||
-                                                s[8] == 'x');
+           strspn(s + 5, "0123456789") >= 3 &&
+           (isdigit((unsigned char)s[8]) || s[8] == 'X' || s[8] == 'x');
 }
 
 /* Where an ISSN goes: by its "(Print)" / "(Electronic)" / "(Linking)" tag
@@ -226,8 +226,7 @@ static ev_status field(en_parser *p, const char *el, const char *s, size_t n)
         return set_isbn(rec, s, n);
     if (strcmp(el, "language") == 0)
         return ev_record_push_str(rec, &rec->languages, &rec->n_languages, s, n);
-    if (strcmp(el, "ref-type") == 0 || strcmp(el, "database") == 0 ||
-        strcmp(el, "source-app") == 0)
+    if (strcmp(el, "ref-type") == 0 || strcmp(el, "database") == 0 || strcmp(el, "source-app") == 0)
         return EV_OK; /* type comes from the name attribute; provenance only */
     /* Unknown: the element name, with its parent when nested
      * ("alt-periodical/full-title", "pdf-urls/url", "foreign-keys/key"). */
@@ -307,7 +306,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **attr
 
 static void keep_raw(en_parser *p)
 {
-    uint64_t end = (uint64_t)XML_GetCurrentByteIndex(p->xp) + (uint64_t)XML_GetCurrentByteCount(p->xp);
+    uint64_t end =
+        (uint64_t)XML_GetCurrentByteIndex(p->xp) + (uint64_t)XML_GetCurrentByteCount(p->xp);
     if (p->record_start < p->window_start || end > p->window_start + p->window.len)
         return;
     size_t off = (size_t)(p->record_start - p->window_start);
@@ -470,8 +470,8 @@ ev_status ev__parse_endnote_xml(ev__reader *r, const ev_parse_options *opts,
                                 const ev_parse_sink *sink, ev_parse_stats *stats, ev_error *err)
 {
     ev__reader_set_encoding(r, EV__ENC_RAW);
-    en_parser p = {.r = r, .opts = opts, .sink = sink, .stats = stats, .err = err,
-                   .name = ev__reader_name(r)};
+    en_parser p = {
+        .r = r, .opts = opts, .sink = sink, .stats = stats, .err = err, .name = ev__reader_name(r)};
     ev_buf_init(&p.text, 0);
     ev_buf_init(&p.secondary_title, 0);
     ev_buf_init(&p.window, 0);

@@ -15,8 +15,8 @@
 
 typedef struct collected {
     ev_record *recs[KEEP_MAX];
-    size_t n;        /* records kept */
-    size_t total;    /* records seen */
+    size_t n;     /* records kept */
+    size_t total; /* records seen */
     size_t warnings;
     char last_warning[EV_ERROR_MSG_MAX];
 } collected;
@@ -58,7 +58,7 @@ static inline void release(collected *c)
 }
 
 static inline ev_status parse_path(const char *path, ev_format f, const char *mapping, collected *c,
-                            ev_parse_stats *st, ev_error *err)
+                                   ev_parse_stats *st, ev_error *err)
 {
     ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
     opts.format = f;
@@ -69,7 +69,7 @@ static inline ev_status parse_path(const char *path, ev_format f, const char *ma
 }
 
 static inline ev_status parse_text(const char *data, size_t n, ev_format f, collected *c,
-                            ev_parse_stats *st, ev_error *err)
+                                   ev_parse_stats *st, ev_error *err)
 {
     ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
     opts.format = f;

@@ -14,8 +14,8 @@ static void basic_entry_with_comment_macro_month_and_quotes(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     ev_parse_stats st;
-    assert_int_equal(parse_path(FIX "bibtexparser__bibtex.bib", EV_FORMAT_UNKNOWN, NULL, &c, &st,
-                                &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "bibtexparser__bibtex.bib", EV_FORMAT_UNKNOWN, NULL, &c, &st, &err), EV_OK);
     assert_int_equal(st.format, EV_FORMAT_BIBTEX);
     assert_int_equal(c.total, 1); /* the @comment is not a record */
     ev_record *r = c.recs[0];
@@ -29,7 +29,7 @@ static void basic_entry_with_comment_macro_month_and_quotes(void **state)
     assert_int_equal(r->pub_date.year, 2013);
     assert_int_equal(r->pub_date.month, 1); /* month = jan (macro) */
     assert_string_equal(r->volume, "12");
-    assert_string_equal(r->pages, "12-23"); /* "12--23" */
+    assert_string_equal(r->pages, "12-23");          /* "12--23" */
     assert_string_equal(r->journal, "Nice Journal"); /* "quoted" value */
     assert_non_null(r->raw);
     assert_true(strncmp(r->raw, "@ARTICLE{Cesar2013,", 19) == 0);
@@ -43,13 +43,15 @@ static void latex_accents_in_names_and_set_entries_skipped(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     ev_parse_stats st;
-    assert_int_equal(parse_path(FIX "jabref__BibtexImporter.examples.bib", EV_FORMAT_UNKNOWN,
-                                NULL, &c, &st, &err), EV_OK);
+    assert_int_equal(parse_path(FIX "jabref__BibtexImporter.examples.bib", EV_FORMAT_UNKNOWN, NULL,
+                                &c, &st, &err),
+                     EV_OK);
     assert_int_equal(c.total, 2);
     assert_int_equal(st.skipped, 2); /* @set{set,...} and @set{stdmodel,...} */
     ev_record *b = c.recs[0];
     assert_string_equal(b->source_record_id, "Preissel2016");
-    assert_string_equal(b->authors[0].family, "Prei\xC3\x9F" "el"); /* UTF-8 as written */
+    assert_string_equal(b->authors[0].family, "Prei\xC3\x9F"
+                                              "el"); /* UTF-8 as written */
     assert_string_equal(b->authors[0].given, "Ren\xC3\xA9");
     assert_string_equal(b->pages, "XX, 327 Seiten");
     assert_string_equal(other_id(b, "isbn", 0), "978-3-86490-311-3");
@@ -57,14 +59,16 @@ static void latex_accents_in_names_and_set_entries_skipped(void **state)
     ev_record *a = c.recs[1];
     assert_string_equal(a->source_record_id, "aksin");
     assert_int_equal(a->n_authors, 7);
-    assert_string_equal(a->authors[0].family, "Aks\xC4\xB1n");            /* Aks{\i}n */
-    assert_string_equal(a->authors[0].given, "\xC3\x96zge");             /* {\"O}zge */
-    assert_string_equal(a->authors[1].family, "T\xC3\xBCrkmen");          /* T{\"u}rkmen */
-    assert_string_equal(a->authors[3].family, "\xC3\x87" "etinkaya");     /* {\c{C}}etinkaya */
+    assert_string_equal(a->authors[0].family, "Aks\xC4\xB1n");   /* Aks{\i}n */
+    assert_string_equal(a->authors[0].given, "\xC3\x96zge");     /* {\"O}zge */
+    assert_string_equal(a->authors[1].family, "T\xC3\xBCrkmen"); /* T{\"u}rkmen */
+    assert_string_equal(a->authors[3].family, "\xC3\x87"
+                                              "etinkaya"); /* {\c{C}}etinkaya */
     assert_string_equal(a->authors[5].family, "B\xC3\xBCy\xC3\xBCkg\xC3\xBCng\xC3\xB6r");
     assert_string_equal(a->authors[6].family, "\xC3\x96zkal");
-    assert_string_equal(a->title, "Effect of immobilization on catalytic characteristics of "
-                                  "saturated Pd-N-heterocyclic carbenes in Mizoroki-Heck reactions");
+    assert_string_equal(a->title,
+                        "Effect of immobilization on catalytic characteristics of "
+                        "saturated Pd-N-heterocyclic carbenes in Mizoroki-Heck reactions");
     assert_non_null(a->title_markup); /* had {Pd-N} */
     assert_string_equal(a->volume, "691");
     assert_string_equal(a->issue, "13");
@@ -80,8 +84,9 @@ static void web_of_science_bom_spaced_key_escapes_and_issns(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "colrev__web_of_science_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c,
-                                NULL, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "colrev__web_of_science_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_OK);
     assert_int_equal(c.total, 2);
     ev_record *r = c.recs[0];
     assert_int_equal(r->source_line, 3);
@@ -111,8 +116,9 @@ static void crlf_and_space_before_brace(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "colrev__europe_pmc_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c,
-                                NULL, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "colrev__europe_pmc_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_OK);
     assert_int_equal(c.total, 2);
     assert_string_equal(c.recs[0]->source_record_id, "PMID:18888888");
     assert_int_equal(c.recs[0]->pub_date.month, 2); /* February */
@@ -130,7 +136,8 @@ static void url_with_white_space_and_pmid_in_note(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_path(FIX "colrev__taylor_and_francis_bib.bib", EV_FORMAT_UNKNOWN, NULL,
-                                &c, NULL, &err), EV_OK);
+                                &c, NULL, &err),
+                     EV_OK);
     assert_int_equal(c.total, 2);
     ev_record *r = c.recs[0];
     assert_string_equal(r->url, "https://doi.org/10.1111/07777777.2018.1666666");
@@ -148,7 +155,8 @@ static void scopus_export_fields(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_path(FIX "synthesisr__Scopus_bib_example.bib", EV_FORMAT_UNKNOWN, NULL,
-                                &c, NULL, &err), EV_OK);
+                                &c, NULL, &err),
+                     EV_OK);
     assert_int_equal(c.total, 3);
     ev_record *r = c.recs[0];
     assert_string_equal(r->source_record_id, "Li2020");
@@ -168,7 +176,8 @@ static void scopus_export_fields(void **state)
     assert_string_equal(r->notes, "cited By 0");
     assert_string_equal(extra(r, "source"), "Scopus");
     /* a field name with a no-break space, kept as written */
-    assert_non_null(extra(r, "funding_text\xC2\xA0" "1"));
+    assert_non_null(extra(r, "funding_text\xC2\xA0"
+                             "1"));
     assert_string_equal(c.recs[2]->authors[2].family, "zhou");
     release(&c);
 }
@@ -178,8 +187,8 @@ static void wiley_doi_with_resolver_prefix_and_keywords(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "colrev__wiley_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL,
-                                &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "colrev__wiley_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
     assert_int_equal(c.total, 2);
     assert_string_equal(c.recs[0]->doi, "10.1111/1111222233334.ch29");
     assert_string_equal(c.recs[0]->type, "inbook");
@@ -195,8 +204,9 @@ static void zotero_export_gzip_counts(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     ev_parse_stats st;
-    assert_int_equal(parse_path(FIX "asysd__zotero_export.bib.gz", EV_FORMAT_UNKNOWN, NULL, &c,
-                                &st, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "asysd__zotero_export.bib.gz", EV_FORMAT_UNKNOWN, NULL, &c, &st, &err),
+        EV_OK);
     assert_int_equal(c.total, 1000); /* README: 1000 entries */
     ev_record *r = c.recs[0];
     assert_string_equal(r->source_record_id, "larsen_microangiography_1999");
@@ -212,8 +222,8 @@ static void colrev_loader_file_multiline_values_and_odd_field_names(void **state
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "colrev__bib_data.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL,
-                                &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "colrev__bib_data.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
     assert_int_equal(c.total, 6);
     assert_string_equal(c.recs[0]->abstract[0].text, "This is a nice abstract.");
     assert_string_equal(extra(c.recs[1], "key words"), "Dummy, Template, Void, Example");
@@ -230,8 +240,9 @@ static void broken_ebsco_entry_is_an_error_with_position(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     /* The Keywords value closes early at "@type:Person}" (line 19). */
-    assert_int_equal(parse_path(FIX "colrev__ebsco_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL,
-                                &err), EV_EINPUT);
+    assert_int_equal(
+        parse_path(FIX "colrev__ebsco_bib.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_EINPUT);
     assert_int_equal(err.line, 15); /* the entry */
     assert_non_null(strstr(err.message, "'Keywords' (line 19)"));
     release(&c);
@@ -242,8 +253,9 @@ static void gbk_file_is_refused(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "bibtexparser__gbk_test.bib", EV_FORMAT_UNKNOWN, NULL, &c,
-                                NULL, &err), EV_EINPUT);
+    assert_int_equal(
+        parse_path(FIX "bibtexparser__gbk_test.bib", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_EINPUT);
     assert_non_null(strstr(err.message, "GBK"));
     assert_int_equal(c.total, 0);
 }
@@ -274,8 +286,10 @@ static void latex_table(void **state)
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_text(bib, sizeof bib - 1, EV_FORMAT_BIBTEX, &c, NULL, &err), EV_OK);
     assert_string_equal(c.recs[0]->title,
-                        "\xC3\xB6 \xC3\xA9 \xC3\xA7 \xC3\x9F \xC3\xB8 & a\xE2\x80\x93" "b "
-                        "a\xE2\x80\x94" "b x y \xE2\x80\x93 \xC5\xA1 z \xCE\xB1 \xC5\x91 \xC4\x85 "
+                        "\xC3\xB6 \xC3\xA9 \xC3\xA7 \xC3\x9F \xC3\xB8 & a\xE2\x80\x93"
+                        "b "
+                        "a\xE2\x80\x94"
+                        "b x y \xE2\x80\x93 \xC5\xA1 z \xCE\xB1 \xC5\x91 \xC4\x85 "
                         "\xC3\xA5 \xC4\x9F \xC3\xA5 \xC3\x86 \xC5\x82 \xC3\xAF \xC3\x80 \xC3\xAA "
                         "50% \xE2\x80\x99");
     release(&c);
@@ -332,8 +346,7 @@ static void unbalanced_braces_name_entry_start_and_next_entry(void **state)
                               "@article{c,\n  title = {Next}\n}\n";
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_text(bib, sizeof bib - 1, EV_FORMAT_BIBTEX, &c, NULL, &err),
-                     EV_EINPUT);
+    assert_int_equal(parse_text(bib, sizeof bib - 1, EV_FORMAT_BIBTEX, &c, NULL, &err), EV_EINPUT);
     assert_int_equal(err.line, 5); /* where entry 'b' starts */
     assert_int_equal(err.column, 1);
     assert_non_null(strstr(err.message, "'title'"));
@@ -349,8 +362,7 @@ static void extra_closing_brace_is_an_error(void **state)
     static const char bib[] = "@article{a,\n  title = {One}},\n  year = 2000\n}\n";
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_text(bib, sizeof bib - 1, EV_FORMAT_BIBTEX, &c, NULL, &err),
-                     EV_EINPUT);
+    assert_int_equal(parse_text(bib, sizeof bib - 1, EV_FORMAT_BIBTEX, &c, NULL, &err), EV_EINPUT);
     assert_int_equal(err.line, 2);
     assert_non_null(strstr(err.message, "unbalanced"));
     release(&c);
@@ -372,8 +384,8 @@ static void ten_megabyte_field(void **state)
 {
     (void)state;
     size_t n = 0;
-    char *s = big_input("@article{big, title = {Big}, year = 2020, abstract = {", 10u << 20,
-                        "}}\n", &n);
+    char *s =
+        big_input("@article{big, title = {Big}, year = 2020, abstract = {", 10u << 20, "}}\n", &n);
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_text(s, n, EV_FORMAT_BIBTEX, &c, NULL, &err), EV_OK);

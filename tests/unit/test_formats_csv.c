@@ -14,8 +14,9 @@ static void pubmed_csv_export(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     ev_parse_stats st;
-    assert_int_equal(parse_path(FIX "colrev__pubmed-chatbot.csv", EV_FORMAT_UNKNOWN, NULL, &c,
-                                &st, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "colrev__pubmed-chatbot.csv", EV_FORMAT_UNKNOWN, NULL, &c, &st, &err),
+        EV_OK);
     assert_int_equal(st.format, EV_FORMAT_CSV);
     assert_int_equal(c.total, 6);
     ev_record *r = c.recs[0];
@@ -46,12 +47,12 @@ static void bom_crlf_and_unquoted_header(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "colrev__pubmed_csv.csv", EV_FORMAT_UNKNOWN, NULL, &c, NULL,
-                                &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "colrev__pubmed_csv.csv", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
     assert_int_equal(c.total, 1);
     ev_record *r = c.recs[0];
     assert_string_equal(r->pmid, "11223344"); /* first header cell had the BOM */
-    assert_int_equal(r->n_authors, 2);         /* "Smith A, Walter B" */
+    assert_int_equal(r->n_authors, 2);        /* "Smith A, Walter B" */
     assert_string_equal(r->authors[1].family, "Walter");
     assert_string_equal(r->doi, "10.1111/nature1111");
     release(&c);
@@ -62,8 +63,9 @@ static void scopus_csv_export(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "bibliometrix__scopus_sample.csv", EV_FORMAT_UNKNOWN, NULL, &c,
-                                NULL, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "bibliometrix__scopus_sample.csv", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_OK);
     assert_int_equal(c.total, 8);
     ev_record *r = c.recs[0];
     assert_int_equal(r->n_authors, 4); /* "Liu F.; Li C.; Liu Y.; Li Y." */
@@ -89,8 +91,9 @@ static void lens_pages_issns_and_ids(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "bibliometrix__lens_sample.csv", EV_FORMAT_UNKNOWN, NULL, &c,
-                                NULL, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "bibliometrix__lens_sample.csv", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_OK);
     assert_int_equal(c.total, 8);
     ev_record *r = c.recs[0];
     assert_string_equal(r->source_record_id, "000-360-106-493-122");
@@ -114,7 +117,8 @@ static void openalex_pipe_lists(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_path(FIX "bibliometrix__openalex_sample.csv", EV_FORMAT_UNKNOWN, NULL,
-                                &c, NULL, &err), EV_OK);
+                                &c, NULL, &err),
+                     EV_OK);
     assert_int_equal(c.total, 8);
     ev_record *r = c.recs[0];
     assert_string_equal(r->title, "bibliometrix : An R-tool for comprehensive science mapping "
@@ -138,8 +142,9 @@ static void latin1_labelled_dedup_set_gzip(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     ev_parse_stats st;
-    assert_int_equal(parse_path(FIX "asysd__labelled_test_set.csv.gz", EV_FORMAT_UNKNOWN, NULL,
-                                &c, &st, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "asysd__labelled_test_set.csv.gz", EV_FORMAT_UNKNOWN, NULL, &c, &st, &err),
+        EV_OK);
     assert_int_equal(c.total, 1845);
     assert_string_equal(st.encoding, "Windows-1252 (converted)");
     ev_record *r = c.recs[0];
@@ -166,8 +171,8 @@ static void tab_separated_ris_tag_columns(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "synthesisr__eviatlas.tsv", EV_FORMAT_UNKNOWN, NULL, &c, NULL,
-                                &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "synthesisr__eviatlas.tsv", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
     assert_int_equal(c.total, 1);
     ev_record *r = c.recs[0];
     assert_int_equal(r->n_authors, 7); /* " and "-joined AU */
@@ -194,8 +199,9 @@ static void zotero_csv_and_endnote_tab_export(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "asysd__zotero_export_first40.csv", EV_FORMAT_UNKNOWN, NULL,
-                                &c, NULL, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "asysd__zotero_export_first40.csv", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_OK);
     assert_int_equal(c.total, 40);
     ev_record *r = c.recs[0];
     assert_string_equal(r->source_record_id, "ACSRAG7N");
@@ -212,8 +218,9 @@ static void zotero_csv_and_endnote_tab_export(void **state)
     assert_string_equal(r->languages[0], "eng");
     release(&c);
 
-    assert_int_equal(parse_path(FIX "asysd__test_export_tab.txt", EV_FORMAT_UNKNOWN, NULL, &c,
-                                NULL, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "asysd__test_export_tab.txt", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_OK);
     assert_int_equal(c.total, 3);
     assert_string_equal(c.recs[1]->journal, "Journal 2"); /* Secondary Title */
     assert_string_equal(c.recs[1]->pages, "20-30");
@@ -228,7 +235,8 @@ static void labelled_dedup_and_screening_sets(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_path(FIX "dedup__sra_haematology_first30.csv", EV_FORMAT_UNKNOWN, NULL,
-                                &c, NULL, &err), EV_OK);
+                                &c, NULL, &err),
+                     EV_OK);
     assert_int_equal(c.total, 30);
     ev_record *r = c.recs[0];
     assert_string_equal(r->title, "New insights into postrenal transplant hemolytic uremic "
@@ -245,7 +253,8 @@ static void labelled_dedup_and_screening_sets(void **state)
     release(&c);
 
     assert_int_equal(parse_path(FIX "screening__Cohen_2006_ADHD_first30.csv", EV_FORMAT_UNKNOWN,
-                                NULL, &c, NULL, &err), EV_OK);
+                                NULL, &c, NULL, &err),
+                     EV_OK);
     assert_int_equal(c.total, 30);
     r = c.recs[0];
     assert_string_equal(r->pmid, "10051933");
@@ -257,7 +266,8 @@ static void labelled_dedup_and_screening_sets(void **state)
     release(&c);
 
     assert_int_equal(parse_path(FIX "screening__van_de_Schoot_2017_ptsd_first30.csv",
-                                EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
+                                EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+                     EV_OK);
     r = c.recs[0];
     assert_int_equal(r->n_authors, 2); /* "Achenbach, T. M., Rescorla, L. A." */
     assert_string_equal(r->authors[1].family, "Rescorla");
@@ -265,7 +275,8 @@ static void labelled_dedup_and_screening_sets(void **state)
     release(&c);
 
     assert_int_equal(parse_path(FIX "screening__synergy_Chou_2004_first30.csv", EV_FORMAT_UNKNOWN,
-                                NULL, &c, NULL, &err), EV_OK);
+                                NULL, &c, NULL, &err),
+                     EV_OK);
     r = c.recs[0];
     assert_string_equal(r->doi, "10.1161/01.str.0000097490.88015.3a");
     assert_string_equal(r->pmid, "14593127");
@@ -283,7 +294,7 @@ static void mapping_override_and_its_errors(void **state)
     const char *path = FIX "colrev__springer_csv.csv";
     assert_int_equal(parse_path(path, EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
     assert_string_equal(c.recs[0]->title, "Publication tilte"); /* Item Title */
-    assert_string_equal(c.recs[0]->journal, "Nature");           /* Publication Title */
+    assert_string_equal(c.recs[0]->journal, "Nature");          /* Publication Title */
     release(&c);
     assert_int_equal(parse_path(path, EV_FORMAT_UNKNOWN,
                                 "title=Publication Title, journal = item title", &c, NULL, &err),

@@ -15,8 +15,9 @@ static void endnote_styled_record_every_field(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     ev_parse_stats st;
-    assert_int_equal(parse_path(FIX "jabref__EndnoteXmlImporterTestArticle.xml",
-                                EV_FORMAT_UNKNOWN, NULL, &c, &st, &err), EV_OK);
+    assert_int_equal(parse_path(FIX "jabref__EndnoteXmlImporterTestArticle.xml", EV_FORMAT_UNKNOWN,
+                                NULL, &c, &st, &err),
+                     EV_OK);
     assert_int_equal(st.format, EV_FORMAT_ENDNOTE_XML);
     assert_int_equal(c.total, 1);
     ev_record *r = c.recs[0];
@@ -46,8 +47,9 @@ static void endnote_styled_record_every_field(void **state)
     assert_string_equal(r->doi, "10.1038/bjc.2014.606");
     assert_string_equal(r->pmid, "25647015"); /* accession-num */
     assert_non_null(strstr(extra(r, "auth-address"), "Queen Mary University of London"));
-    assert_string_equal(extra(r, "pdf-urls/url"), "file://localhost/Users/user/Documents/"
-                                                  "Bookends/Attachments/Ahmad%20et%20al%202015.pdf");
+    assert_string_equal(extra(r, "pdf-urls/url"),
+                        "file://localhost/Users/user/Documents/"
+                        "Bookends/Attachments/Ahmad%20et%20al%202015.pdf");
     assert_non_null(r->raw);
     assert_true(strncmp(r->raw, "<record>", 8) == 0);
     assert_true(strncmp(r->raw + r->raw_len - 9, "</record>", 9) == 0);
@@ -60,7 +62,8 @@ static void report_and_empty_keyword_style(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_path(FIX "jabref__EndnoteXmlImporterTestReport.xml", EV_FORMAT_UNKNOWN,
-                                NULL, &c, NULL, &err), EV_OK);
+                                NULL, &c, NULL, &err),
+                     EV_OK);
     ev_record *r = c.recs[0];
     assert_string_equal(r->type, "Report");
     assert_string_equal(r->authors[0].family, "Wiggins");
@@ -70,7 +73,8 @@ static void report_and_empty_keyword_style(void **state)
     assert_int_equal(r->pub_date.year, 2005);
     release(&c);
     assert_int_equal(parse_path(FIX "jabref__EndnoteXmlImporterTest_EmptyKeywordStyle.xml",
-                                EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
+                                EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+                     EV_OK);
     /* <keyword /> and an empty <style/> are skipped; one keyword holding a
      * ';' list is split */
     assert_int_equal(c.recs[0]->n_keywords, 5);
@@ -85,7 +89,8 @@ static void several_records_and_periodical(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_path(FIX "jabref__EndnoteXmlImporterTestLabelAndMultiTitle.xml",
-                                EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err), EV_OK);
+                                EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+                     EV_OK);
     assert_int_equal(c.total, 3);
     ev_record *r = c.recs[0];
     assert_string_equal(r->source_record_id, "ISI:000200148800007"); /* accession-num */
@@ -106,8 +111,9 @@ static void zotero_export_gzip(void **state)
     (void)state;
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(parse_path(FIX "asysd__zotero_export.xml.gz", EV_FORMAT_UNKNOWN, NULL, &c,
-                                NULL, &err), EV_OK);
+    assert_int_equal(
+        parse_path(FIX "asysd__zotero_export.xml.gz", EV_FORMAT_UNKNOWN, NULL, &c, NULL, &err),
+        EV_OK);
     assert_int_equal(c.total, 1233); /* README: 1,233 records */
     ev_record *r = c.recs[0];
     assert_string_equal(r->title, "Myoclonus in older Cavalier King Charles Spaniels.");
@@ -135,7 +141,8 @@ static void mendeley_export(void **state)
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_path(FIX "asysd__mendeley_export_first40.xml", EV_FORMAT_UNKNOWN, NULL,
-                                &c, NULL, &err), EV_OK);
+                                &c, NULL, &err),
+                     EV_OK);
     assert_int_equal(c.total, 40);
     ev_record *r = c.recs[0];
     assert_string_equal(r->type, "Journal Article"); /* value 0, name attribute */
@@ -191,8 +198,9 @@ static void malformed_xml_names_line_and_column(void **state)
     assert_non_null(strstr(err.message, "mismatched tag"));
     ev_error_clear(&err);
     static const char truncated[] = "<xml><records><record><titles><title>A</title>";
-    assert_int_equal(parse_text(truncated, sizeof truncated - 1, EV_FORMAT_ENDNOTE_XML, &c, NULL,
-                                &err), EV_EINPUT);
+    assert_int_equal(
+        parse_text(truncated, sizeof truncated - 1, EV_FORMAT_ENDNOTE_XML, &c, NULL, &err),
+        EV_EINPUT);
     assert_int_equal(c.total, 0);
 }
 
@@ -204,13 +212,12 @@ static void empty_binary_and_ten_megabyte_field(void **state)
     assert_int_equal(parse_text("", 0, EV_FORMAT_ENDNOTE_XML, &c, NULL, &err), EV_EINPUT);
     ev_error_clear(&err);
     static const char bin[] = "<xml>\0\1\2\3";
-    assert_int_equal(parse_text(bin, sizeof bin, EV_FORMAT_ENDNOTE_XML, &c, NULL, &err),
-                     EV_EINPUT);
+    assert_int_equal(parse_text(bin, sizeof bin, EV_FORMAT_ENDNOTE_XML, &c, NULL, &err), EV_EINPUT);
     ev_error_clear(&err);
     size_t n = 0;
     char *s = big_input("<xml><records><record><titles><title>Big</title></titles>"
-                        "<abstract><style face=\"normal\">", 10u << 20,
-                        "</style></abstract></record></records></xml>", &n);
+                        "<abstract><style face=\"normal\">",
+                        10u << 20, "</style></abstract></record></records></xml>", &n);
     assert_int_equal(parse_text(s, n, EV_FORMAT_ENDNOTE_XML, &c, NULL, &err), EV_OK);
     assert_int_equal(c.total, 1);
     assert_int_equal(strlen(c.recs[0]->abstract[0].text), 10u << 20);
@@ -221,7 +228,8 @@ static void empty_binary_and_ten_megabyte_field(void **state)
 static void allocation_failures_are_clean(void **state)
 {
     (void)state;
-    assert_true(oom_sweep(FIX "jabref__EndnoteXmlImporterTestArticle.xml", EV_FORMAT_ENDNOTE_XML, 1) > 5);
+    assert_true(
+        oom_sweep(FIX "jabref__EndnoteXmlImporterTestArticle.xml", EV_FORMAT_ENDNOTE_XML, 1) > 5);
 }
 
 int main(void)
