@@ -170,8 +170,9 @@ typedef struct ev_synth_data {
     const double *yi, *vi, *sei;
 } ev_synth_data;
 
-/* Per-study effect sizes. yi[i]/vi[i] are NAN where the study could not be
- * computed (metafor's NA; +-Inf is recoded to NAN as metafor does);
+/* Per-study effect sizes. yi[i]/vi[i] are NAN where they could not be
+ * computed (metafor's NA, each on its own; +-Inf in either makes both NAN
+ * with metafor's warning);
  * `dropped[i]` is true when drop00 removed it. `warnings` are metafor's
  * warning texts (e.g. "Some 'yi' and/or 'vi' values equal to +-Inf.
  * Recoded to NAs."). */
@@ -187,11 +188,14 @@ typedef struct ev_escalc {
 
 /* Compute effect sizes for `data` with opt->measure, vtype, add, to, drop00.
  * *out receives a new ev_escalc (caller frees with ev_escalc_free).
+ * NAN inputs are missing values: that study's yi/vi come out NAN (as
+ * metafor's NA) and a fit leaves it out.
  * Returns EV_OK; EV_EINPUT when a required column is missing for the
- * measure, a value is impossible (negative count, sd < 0, n < 1, events >
- * group size, |r| > 1; message names the study as "study N" (1-based row)
- * and the column), or k == 0; EV_EUSAGE for an unsupported measure/vtype
- * combination; EV_ENOMEM. */
+ * measure, a value is impossible or infinite (negative count, events >
+ * group size, sd <= 0 or n < 2 for means and change scores, person-time
+ * or n <= 0, |r| > 1; the message names the study as "study N" (1-based
+ * row, also in err->line) and the column), or k == 0; EV_EUSAGE for an
+ * unsupported measure/vtype combination; EV_ENOMEM. */
 EV_EXTERN ev_status ev_escalc_compute(ev_escalc **out, const ev_synth_data *data,
                                       const ev_synth_options *opt, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_escalc_free(ev_escalc *es);
