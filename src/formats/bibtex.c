@@ -602,8 +602,49 @@ static ev_status set_pages(bib_parser *p, ev_record *rec, const char *v, size_t 
     return s == EV_OK ? EV_OK : nomem(p);
 }
 
+/* "{World Health Organization}": the whole name is one braced group (and
+ * not "{A} x {B}", whose first group closes early). */
+static bool one_braced_group(const char *s, size_t n)
+{
+    if (n < 2 || s[0] != '{' || s[n - 1] != '}')
+        return false;
+    for (size_t i = 0, depth = 0; i + 1 < n; i++) {
+        depth += s[i] == '{';
+        if (s[i] == '}' && --depth == 0)
+            return false;
+    }
+    return true;
+}
+
+/* The name as plain text in the order the core splitter reads: BibTeX's
+ * "von Last, Jr, First" becomes "Last, First, Jr"; other forms are kept. */
+static ev_status name_text(ev_buf *out, const char *s, size_t n)
+{
+    size_t commas[2], nc = 0, depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '{')
+            depth++;
+        else if (s[i] == '}' && depth)
+            depth--;
+        else if (s[i] == ',' && depth == 0 && nc < 2)
+            commas[nc++] = i;
+    }
+    if (nc < 2)
+        return ev__latex_to_utf8(out, s, n);
+    ev_status st = ev__latex_to_utf8(out, s, commas[0]);
+    if (st == EV_OK)
+        st = ev_buf_puts(out, ", ");
+    if (st == EV_OK)
+        st = ev__latex_to_utf8(out, s + commas[1] + 1, n - commas[1] - 1);
+    if (st == EV_OK)
+        st = ev_buf_puts(out, ", ");
+    if (st == EV_OK)
+        st = ev__latex_to_utf8(out, s + commas[0] + 1, commas[1] - commas[0] - 1);
+    return st;
+}
+
 /* One name of an author list, raw LaTeX: "{World Health Organization}",
- * "Last, First", "Last, Jr, First", "First von Last". */
+ * "Last, First", "Last, Jr, First", "First von Last", "others". */
 static ev_status add_author(bib_parser *p, ev_record *rec, const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s)) {
@@ -621,47 +662,13 @@ static ev_status add_author(bib_parser *p, ev_record *rec, const char *s, size_t
     ev_author *a = NULL;
     if (ev_record_add_author(rec, &a) != EV_OK)
         return nomem(p);
-    bool one_group = s[0] == '{' && s[n - 1] == '}';
-    for (size_t i = 0, depth = 0; one_group && i + 1 < n; i++) {
-        depth += s[i] == '{';
-        if (s[i] == '}' && --depth == 0)
-            one_group = false; /* "{A} and {B}"-like: first group closes early */
-    }
-    ev_status st = flat(p, s, n);
-    if (st != EV_OK)
-        return st;
-    if (one_group)
-        return ev_record_set(rec, &a->collective, p->tmp.ptr, p->tmp.len) == EV_OK ? EV_OK
-                                                                                   : nomem(p);
-    /* Split on commas outside braces: Last, [Jr,] First. */
-    size_t commas[2], nc = 0, depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '{')
-            depth++;
-        else if (s[i] == '}' && depth)
-            depth--;
-        else if (s[i] == ',' && depth == 0 && nc < 2)
-            commas[nc++] = i;
-    }
-    ev_buf name;
-    ev_buf_init(&name, 0);
-    st = EV_OK;
-    if (nc == 2) { /* BibTeX "von Last, Jr, First" -> "Last, First, Jr" */
-        st = ev__latex_to_utf8(&name, s, commas[0]);
-        if (st == EV_OK)
-            st = ev_buf_puts(&name, ", ");
-        if (st == EV_OK)
-            st = ev__latex_to_utf8(&name, s + commas[1] + 1, n - commas[1] - 1);
-        if (st == EV_OK)
-            st = ev_buf_puts(&name, ", ");
-        if (st == EV_OK)
-            st = ev__latex_to_utf8(&name, s + commas[0] + 1, commas[1] - commas[0] - 1);
-    } else {
-        st = ev_buf_append(&name, p->tmp.ptr, p->tmp.len);
-    }
+    ev_buf_clear(&p->tmp);
+    ev_status st =
+        one_braced_group(s, n) ? ev__latex_to_utf8(&p->tmp, s, n) : name_text(&p->tmp, s, n);
+    const char *t = p->tmp.ptr ? p->tmp.ptr : "";
     if (st == EV_OK)
-        st = ev_record_author_from_name(rec, a, name.ptr ? name.ptr : "", name.len);
-    ev_buf_release(&name);
+        st = one_braced_group(s, n) ? ev_record_set(rec, &a->collective, t, p->tmp.len)
+                                    : ev_record_author_from_name(rec, a, t, p->tmp.len);
     return st == EV_OK ? EV_OK : nomem(p);
 }
 
