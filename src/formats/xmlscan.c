@@ -26,6 +26,7 @@ void ev__xml_init(ev__xml *x, const ev__xml_handlers *h, const char *name, size_
     x->name = name;
     x->err = err;
     x->keep = UINT64_MAX;
+    x->bad_at = UINT64_MAX;
     ev_buf_init(&x->win, max);
     ev_buf_init(&x->names, 0);
     ev_buf_init(&x->attr, max);
@@ -197,9 +198,13 @@ static int utf8_seq(const unsigned char *p, size_t n)
 }
 
 /* Check the new bytes: valid UTF-8, no C0 controls but tab, LF and CR (XML
- * 1.0 section 2.2). Eight ASCII bytes at a time. */
+ * 1.0 section 2.2). A bad byte only limits the scan: it is reported when
+ * the scanner gets there, so the first error in the document is the one
+ * reported, however the input was cut into chunks. */
 static int validate(ev__xml *x, bool eof)
 {
+    if (x->bad_at != UINT64_MAX)
+        return 0; /* scanning stops there; step() reports it */
     const unsigned char *p = (const unsigned char *)PTR(x, x->valid);
     const unsigned char *e = (const unsigned char *)x->buf + x->buf_len;
     while (p < e) {
@@ -225,16 +230,22 @@ static int validate(ev__xml *x, bool eof)
             break;
         unsigned char c = *p;
         if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                return fail(x, ABS(x, p), "invalid character (byte 0x%02x)", c);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                x->bad_at = ABS(x, p);
+                x->bad_byte = c;
+                break;
+            }
             p++;
             continue;
         }
         int k = utf8_seq(p, (size_t)(e - p));
         if (k == 0 && !eof)
             break;
-        if (k <= 0)
-            return fail(x, ABS(x, p), "invalid UTF-8 (byte 0x%02x)", c);
+        if (k <= 0) {
+            x->bad_at = ABS(x, p);
+            x->bad_byte = c;
+            break;
+        }
         p += k;
     }
     x->valid = ABS(x, p);
@@ -884,6 +895,10 @@ static void step(ev__xml *x, bool eof)
     if (x->pos == 0 && x->buf_base == 0 && x->buf_len >= 3 && memcmp(x->buf, "\xEF\xBB\xBF", 3) == 0)
         x->pos = 3; /* byte order mark */
     scan(x, eof);
+    if (!x->stopped && x->bad_at != UINT64_MAX)
+        fail(x, x->bad_at, x->bad_byte < 0x80 ? "invalid character (byte 0x%02x)"
+                                               : "invalid UTF-8 (byte 0x%02x)",
+             x->bad_byte);
 }
 
 /* Finish what the window holds (a token or a kept element cut by the last

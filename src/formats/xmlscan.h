@@ -47,6 +47,8 @@ typedef struct ev__xml {
     bool switch_ready;
     uint64_t pos;      /* next byte to scan */
     uint64_t valid;    /* UTF-8 checked up to here */
+    uint64_t bad_at;   /* an invalid byte there (UINT64_MAX: none yet) */
+    unsigned char bad_byte;
     uint64_t keep;     /* do not discard from here on (UINT64_MAX: none) */
     uint64_t text_hint; /* a text run with no '<' was scanned up to here */
     bool text_amp;      /* ... and held a '&' */

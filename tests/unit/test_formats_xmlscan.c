@@ -203,6 +203,9 @@ static void encoding_errors(void **state)
     check("<a>\xff</a>", "ERROR 1:4 malformed XML: invalid UTF-8 (byte 0xff)");
     check("<a>\xc3</a>", "ERROR 1:4 malformed XML: invalid UTF-8 (byte 0xc3)");
     check("<a>\x01</a>", "ERROR 1:4 malformed XML: invalid character (byte 0x01)");
+    /* the first error in the document wins, however it is cut (fuzz find) */
+    check("x<a>\x0f</a>", "ERROR 1:1 malformed XML: text before the root element");
+    check("<a></b>\xff", "ERROR 1:6 malformed XML: mismatched tag (expected </a>)");
     check("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>",
           "ERROR 1:31 encoding \"ISO-8859-1\" is not supported: save the file as UTF-8");
 }
