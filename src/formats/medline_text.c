@@ -401,9 +401,16 @@ static ev_status medline_field(ev__tagged *t, const char *tag, const char *v, si
         return ev__tagged_check(t, ev_record_set(rec, &st->oto, v, n));
     case T4('O', 'T', 0, 0):
         return ev__tagged_check(t, ev__tagged_keyword(rec, v, n, st->oto, false));
-    default:
+    case T4('C', 'I', 'N', 0): case T4('C', 'O', 'N', 0): case T4('E', 'I', 'N', 0):
+    case T4('E', 'F', 'R', 0): case T4('R', 'I', 'N', 0): case T4('R', 'O', 'F', 0):
+    case T4('U', 'I', 'N', 0): case T4('U', 'O', 'F', 0): case T4('C', 'R', 'I', 0):
+    case T4('C', 'R', 'F', 0): case T4('R', 'P', 'I', 0): case T4('R', 'P', 'F', 0):
+    case T4('E', 'C', 'I', 0): case T4('E', 'C', 'F', 0): case T4('S', 'P', 'I', 'N'):
+    case T4('O', 'R', 'I', 0): case T4('R', 'R', 'I', 0): case T4('R', 'R', 'F', 0):
         if (link_field(t, tag, v, n, &s))
             return ev__tagged_check(t, s);
+        return ev__tagged_extra(t, tag, v, n);
+    default:
         return ev__tagged_extra(t, tag, v, n);
     }
 }
