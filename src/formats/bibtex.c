@@ -894,9 +894,10 @@ static ev_status map_field(bib_parser *p, ev_record *rec, const bib_field *f, co
             s = nomem(p);
         return s;
     }
-    case K_KEYWORDS:
+    case K_KEYWORDS: /* ';' lists keep "Aged, 80 and over" whole */
         if ((s = flat(p, v, n)) == EV_OK &&
-            ev__push_keywords(rec, p->tmp.ptr, p->tmp.len, ",;") != EV_OK)
+            ev__push_keywords(rec, p->tmp.ptr, p->tmp.len,
+                              memchr(p->tmp.ptr, ';', p->tmp.len) ? ";" : ",") != EV_OK)
             s = nomem(p);
         return s;
     case K_LANGUAGE:

@@ -338,6 +338,21 @@ static void author_forms(void **state)
     release(&c);
 }
 
+static void keyword_lists(void **state)
+{
+    (void)state;
+    static const char bib[] = "@article{a, title = {A}, keywords = {Aged, 80 and over; Humans}}\n"
+                              "@article{b, title = {B}, keywords = {Dogs, Cats,Mice}}\n";
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_text(bib, sizeof bib - 1, EV_FORMAT_BIBTEX, &c, NULL, &err), EV_OK);
+    assert_int_equal(c.recs[0]->n_keywords, 2);
+    assert_string_equal(c.recs[0]->keywords[0].text, "Aged, 80 and over");
+    assert_int_equal(c.recs[1]->n_keywords, 3);
+    assert_string_equal(c.recs[1]->keywords[2].text, "Mice");
+    release(&c);
+}
+
 static void unbalanced_braces_name_entry_start_and_next_entry(void **state)
 {
     (void)state;
@@ -419,6 +434,7 @@ int main(void)
         cmocka_unit_test(latex_table),
         cmocka_unit_test(string_macros_concatenation_and_preamble),
         cmocka_unit_test(author_forms),
+        cmocka_unit_test(keyword_lists),
         cmocka_unit_test(unbalanced_braces_name_entry_start_and_next_entry),
         cmocka_unit_test(extra_closing_brace_is_an_error),
         cmocka_unit_test(empty_and_binary_input_refused),
