@@ -98,13 +98,16 @@ static ev_status collect_keyword(ev__tagged *t, ris_state *st, const char *v, si
 }
 
 /* "Last, First"; a trailing comma marks a corporate author (EndNote's
- * convention, which the RIS writer follows). */
+ * convention, which the RIS writer follows); "[Anonymous]" (Zotero, WoS) is
+ * kept as a collective name, not taken for a family name. */
 static ev_status add_author(ev__tagged *t, const char *v, size_t n)
 {
     ev_author *a;
     ev_status s = ev_record_add_author(t->rec, &a);
     if (s == EV_OK && n > 1 && v[n - 1] == ',')
         s = ev_record_set(t->rec, &a->collective, v, n - 1);
+    else if (s == EV_OK && n > 2 && v[0] == '[' && v[n - 1] == ']')
+        s = ev_record_set(t->rec, &a->collective, v, n);
     else if (s == EV_OK)
         s = ev_record_author_from_name(t->rec, a, v, n);
     return ev__tagged_check(t, s);
