@@ -616,6 +616,38 @@ static bool one_braced_group(const char *s, size_t n)
     return true;
 }
 
+/* "Ludwig van Beethoven" -> "van Beethoven, Ludwig": BibTeX's von part is
+ * the first lower-case word that is neither the first nor the last. */
+static ev_status first_von_last(ev_buf *out, const char *s, size_t n)
+{
+    size_t start = out->len;
+    ev_status st = ev__latex_to_utf8(out, s, n);
+    if (st != EV_OK || out->len == start)
+        return st;
+    char *t = out->ptr + start;
+    size_t len = out->len - start, von = 0, last = len;
+    while (last > 0 && t[last - 1] != ' ')
+        last--; /* start of the last word */
+    for (size_t i = 1; i + 1 < last; i++)
+        if (t[i - 1] == ' ' && islower((unsigned char)t[i])) {
+            von = i;
+            break;
+        }
+    if (von == 0)
+        return EV_OK;
+    char *given = ev_strndup(t, von - 1);
+    char *family = ev_strndup(t + von, len - von);
+    if (given && family) {
+        out->len = start;
+        st = ev_buf_printf(out, "%s, %s", family, given);
+    } else {
+        st = EV_ENOMEM;
+    }
+    ev_free(given);
+    ev_free(family);
+    return st;
+}
+
 /* The name as plain text in the order the core splitter reads: BibTeX's
  * "von Last, Jr, First" becomes "Last, First, Jr"; other forms are kept. */
 static ev_status name_text(ev_buf *out, const char *s, size_t n)
@@ -629,6 +661,8 @@ static ev_status name_text(ev_buf *out, const char *s, size_t n)
         else if (s[i] == ',' && depth == 0 && nc < 2)
             commas[nc++] = i;
     }
+    if (nc == 0)
+        return first_von_last(out, s, n);
     if (nc < 2)
         return ev__latex_to_utf8(out, s, n);
     ev_status st = ev__latex_to_utf8(out, s, commas[0]);

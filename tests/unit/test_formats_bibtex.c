@@ -319,12 +319,13 @@ static void author_forms(void **state)
     (void)state;
     static const char bib[] = "@article{k, title = {T}, year = 2000, author = {{World Health "
                               "Organization} and Smith, Jr, John and Doe, J. A. and "
-                              "{Barnes and Noble} and Ann Lee and others}}\n";
+                              "{Barnes and Noble} and Ann Lee and Ludwig van Beethoven and "
+                              "others}}\n";
     collected c = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_text(bib, sizeof bib - 1, EV_FORMAT_BIBTEX, &c, NULL, &err), EV_OK);
     ev_record *r = c.recs[0];
-    assert_int_equal(r->n_authors, 5);
+    assert_int_equal(r->n_authors, 6);
     assert_string_equal(r->authors[0].collective, "World Health Organization");
     assert_null(r->authors[0].family);
     assert_string_equal(r->authors[1].family, "Smith");
@@ -334,6 +335,8 @@ static void author_forms(void **state)
     assert_string_equal(r->authors[2].initials, "JA");
     assert_string_equal(r->authors[3].collective, "Barnes and Noble");
     assert_string_equal(r->authors[4].family, "Lee");
+    assert_string_equal(r->authors[5].family, "van Beethoven");
+    assert_string_equal(r->authors[5].given, "Ludwig");
     assert_true(r->authors_incomplete);
     release(&c);
 }
