@@ -65,7 +65,10 @@ static ev_status one_author(ev__tagged *t, wos_state *st, bool full, const char 
         a->initials = a->initials ? a->initials : tmp.initials;
         return EV_OK;
     }
-    if ((s = ev_record_add_author(rec, &a)) == EV_OK)
+    s = ev_record_add_author(rec, &a);
+    if (s == EV_OK && n > 2 && v[0] == '[' && v[n - 1] == ']') /* "[Anonymous]" */
+        s = ev_record_set(rec, &a->collective, v, n);
+    else if (s == EV_OK)
         s = ev_record_author_from_name(rec, a, v, n);
     if (full)
         st->af_next = rec->n_authors;
