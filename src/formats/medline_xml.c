@@ -1,16 +1,16 @@
 /*
  * medline_xml.c - the PubMed/MEDLINE XML reader (spec Part B): a streaming
- * expat parse of PubmedArticleSet / MedlineCitationSet files into one reused
+ * parse of PubmedArticleSet / MedlineCitationSet files into one reused
  * ev_record per PubmedArticle, DeleteCitation PMIDs to the sink, and the raw
- * bytes of each record kept through a rolling window for lossless export.
+ * bytes of each record kept for lossless export.
  *
  * Design notes (docs/internals/formats-medline-xml.md): xmlscan.c does the
- * XML (no DTD, no entities: XXE and expansion bombs cannot happen); element names are
- * looked up once per start tag in a small hash table; all character data of
- * a record goes to one reused buffer, and each element's text is the slice
- * between its start mark and its end; inline markup (i b u sub sup MathML)
- * inside mixed-content elements is flattened into that same buffer, and only
- * titles with markup get a second, reconstructed fragment.
+ * XML (no DTD, no entities: XXE and expansion bombs cannot happen); element
+ * names are looked up once per start tag in a small hash table; all
+ * character data of a record goes to one reused buffer, and each element's
+ * text is the slice between its start mark and its end; inline markup (i b
+ * u sub sup MathML) inside mixed-content elements is flattened into that
+ * same buffer, and only titles with markup get a second, rebuilt fragment.
  */
 #include "formats_int.h"
 #include "xmlscan.h"
@@ -651,6 +651,22 @@ static void date_from_parts(mx *p, ev_date *out, bool history)
         mx_oom(p);
 }
 
+/* ev_record_parse_date names a season in lower case; the record keeps it
+ * as printed ("1999 Spring" -> "Spring"). */
+static void printed_season(mx *p, ev_date *out)
+{
+    if (out->season == NULL || out->raw == NULL)
+        return;
+    size_t k = strlen(out->season);
+    for (const char *q = out->raw; *q; q++)
+        if (strncasecmp(q, out->season, k) == 0) {
+            out->season = pool_strndup(p, q, k);
+            if (out->season == NULL)
+                mx_oom(p);
+            return;
+        }
+}
+
 /* PubDate: ((Year, ((Month, Day?) | Season)?) | MedlineDate), raw as the
  * MEDLINE DP field shows it ("2018 May 17", "2000 Spring"). */
 static void pub_date(mx *p, ev_date *out)
@@ -659,6 +675,7 @@ static void pub_date(mx *p, ev_date *out)
     char buf[96];
     if (d->medline && d->year == 0) {
         ev_record_parse_date(p->rec, out, d->medline, strlen(d->medline));
+        printed_season(p, out);
         return;
     }
     if (d->year == 0)

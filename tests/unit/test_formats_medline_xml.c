@@ -532,6 +532,7 @@ static void keyword_single_entry_medline_date_and_start_end_pages(void **state)
     assert_string_equal(find_extra(r, "PMID", 0), "10097079");
     assert_int_equal(r->pub_date.year, 1999);
     assert_string_equal(r->pub_date.raw, "1999 Spring");
+    assert_string_equal(r->pub_date.season, "Spring"); /* as printed */
     assert_string_equal(r->pages, "25-138");
     assert_int_equal(r->n_keywords, 3);
     assert_string_equal(r->keywords[2].text, "self management");
