@@ -1328,7 +1328,7 @@ const ev_cli_command ev_cli_cmd_meta = {
         "\n"
         "Exit: 0 done, 1 bad usage, 2 bad input (DATA.csv:LINE:FIELD: message).\n"
         "\n"
-        "Examples (dat.bcg: BCG vaccine trials, Colditz et al. 1994):\n"
+        "Examples (bcg.csv = metafor's dat.bcg, in tests/fixtures/synth/):\n"
         "  evident meta bcg.csv --measure RR         # REML, tau^2 = 0.3132\n"
         "  evident meta bcg.csv --measure RR --mods ablat --test knha\n"
         "  evident meta bcg.csv --measure OR --model mh\n"
