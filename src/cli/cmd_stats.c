@@ -24,9 +24,9 @@ static const char help[] =
     "                 {\"review\", \"title\", \"records\", \"tombstones\", \"imports\",\n"
     "                  \"with_abstract\", \"with_doi\", \"with_pmid\", \"with_mesh\",\n"
     "                  \"without_year\", \"year_min\", \"year_max\" (null when no year),\n"
-    "                  \"sources\": [{\"id\", \"source\", \"searched\", \"file_name\",\n"
-    "                  \"sha256\", \"format\", \"imported_at\", \"records\", \"added\",\n"
-    "                  \"replaced\", \"deleted\"}]}\n"
+    "                  \"sources\": [{\"id\", \"source\", \"searched\", \"strategy\",\n"
+    "                  \"file_name\", \"sha256\", \"format\", \"imported_at\",\n"
+    "                  \"records\", \"added\", \"replaced\", \"deleted\"}]}\n"
     "    -h, --help   show this page\n"
     "\n"
     "EXAMPLES\n"
@@ -65,6 +65,7 @@ static void print_json(const char *path, const char *title, const ev_store_stats
         printf("%s{\"id\":%lld", i ? "," : "", (long long)r->id);
         ev_cli_json_kv(stdout, "source", r->source, 0);
         ev_cli_json_kv(stdout, "searched", r->searched, 0);
+        ev_cli_json_kv(stdout, "strategy", r->strategy, 0);
         ev_cli_json_kv(stdout, "file_name", r->file_name, 0);
         ev_cli_json_kv(stdout, "sha256", r->sha256, 0);
         ev_cli_json_kv(stdout, "format", r->format, 0);
@@ -104,14 +105,19 @@ static void print_human(const char *path, const char *title, const ev_store_stat
     if (n)
         printf("  %3s  %-12s %-10s %-11s %8s %8s %8s %8s  %s\n", "id", "source", "searched",
                "format", "records", "added", "updated", "deleted", "file");
+    size_t with_strategy = 0;
     for (size_t i = 0; i < n; i++) {
         const ev_import_row *r = &rows[i];
+        with_strategy += r->strategy != NULL;
         printf("  %3lld  %-12s %-10s %-11s %8llu %8llu %8llu %8llu  %s\n", (long long)r->id,
                r->source ? r->source : "unknown", r->searched ? r->searched : "-",
                r->format ? r->format : "-", (unsigned long long)r->records,
                (unsigned long long)r->added, (unsigned long long)r->replaced,
                (unsigned long long)r->deleted, r->file_name ? r->file_name : "-");
     }
+    if (with_strategy)
+        printf("  (%zu import%s with a recorded search strategy: see --json)\n", with_strategy,
+               with_strategy == 1 ? "" : "s");
 }
 
 static int run(int argc, char **argv)
