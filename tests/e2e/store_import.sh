@@ -93,6 +93,9 @@ expect 0 "import two files with a strategy" "$EV" import r.evident \
 "$EV" stats r.evident --json > s5.json
 [ "$(json_get s5.json '["records"]')" = 9 ] && ok "2 + 4 + 3 records" || bad "records after 3 imports"
 [ "$(json_get s5.json '["imports"]')" = 3 ] && ok "3 imports" || bad "imports"
+[ "$(json_get s5.json '["sources"][2]["strategy"].splitlines()[1]')" = "#2 #1 AND sprain" ] \
+    && ok "search strategy recorded with the source" || bad "strategy"
+[ "$(json_get s5.json '["sources"][2]["source"]')" = Embase ] && ok "source name recorded" || bad "source"
 
 # ---- dry run ------------------------------------------------------------------
 expect 0 "dry run needs no review" "$EV" import nothere.evident "$F/jzsh2000__20000000.xml" --dry-run
