@@ -237,7 +237,7 @@ static void ttable_print(const ttable *t)
 
 static void *cells_new(size_t nrow)
 {
-    return calloc(nrow ? nrow : 1, sizeof(char[16][TCELL]));
+    return ev_calloc(nrow ? nrow : 1, sizeof(char[16][TCELL]));
 }
 
 /* ---- JSON writer ------------------------------------------------------------------ */
@@ -724,7 +724,7 @@ static void print_heterogeneity(const ev_rma *f)
 static void print_coefs(const ev_rma *f)
 {
     char (*c)[16][TCELL] = cells_new(f->p);
-    const char **lab = calloc(f->p, sizeof *lab);
+    const char **lab = ev_calloc(f->p, sizeof *lab);
     if (c == NULL || lab == NULL)
         goto done;
     ttable t = {.nrow = f->p, .cell = c, .label = f->intercept_only ? NULL : lab};
@@ -752,8 +752,8 @@ static void print_coefs(const ev_rma *f)
     ttable_print(&t);
     printf("\n---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n");
 done:
-    free(c);
-    free(lab);
+    ev_free(c);
+    ev_free(lab);
 }
 
 /* The pooled estimate with CI and prediction interval, back-transformed for
@@ -791,7 +791,7 @@ static void print_pooled(const meta_run *r)
         printf("Pooled estimate:\n\n");
     ttable_print(&t);
     printf("\n");
-    free(c);
+    ev_free(c);
 }
 
 /* ---- text output: Mantel-Haenszel / Peto ----------------------------------------------- */
@@ -833,7 +833,7 @@ static void print_mh(const meta_run *r)
     if (isfinite(m->TA) && isfinite(m->TAp))
         printf("Tarone's Test for Heterogeneity: X^2 = %s, df = %zu, %s\n", num4(b1, 32, m->TA),
                m->k_pos - 1, pval_eq(b2, 48, "p-val", m->TAp));
-    free(c);
+    ev_free(c);
 }
 
 /* ---- text output: tables of refits ----------------------------------------------------- */
@@ -842,8 +842,8 @@ static void print_sens(const meta_run *r, const ev_sens *s, const char *title)
 {
     bool ee = is_ee(r->fit);
     char (*c)[16][TCELL] = cells_new(s->n);
-    const char **lab = calloc(s->n ? s->n : 1, sizeof *lab);
-    char (*lb)[24] = calloc(s->n ? s->n : 1, sizeof *lb);
+    const char **lab = ev_calloc(s->n ? s->n : 1, sizeof *lab);
+    char (*lb)[24] = ev_calloc(s->n ? s->n : 1, sizeof *lb);
     if (c == NULL || lab == NULL || lb == NULL)
         goto done;
     ttable t = {.nrow = 0, .cell = c, .label = lab};
@@ -868,9 +868,9 @@ static void print_sens(const meta_run *r, const ev_sens *s, const char *title)
     ttable_print(&t);
     printf("\n");
 done:
-    free(c);
-    free(lab);
-    free(lb);
+    ev_free(c);
+    ev_free(lab);
+    ev_free(lb);
 }
 
 static void print_subgroups(const meta_run *r)
@@ -878,7 +878,7 @@ static void print_subgroups(const meta_run *r)
     const ev_subgroup *sg = r->sg;
     char b1[32], b2[48], b3[48];
     char (*c)[16][TCELL] = cells_new(sg->n_levels);
-    const char **lab = calloc(sg->n_levels, sizeof *lab);
+    const char **lab = ev_calloc(sg->n_levels, sizeof *lab);
     if (c == NULL || lab == NULL)
         goto done;
     ttable t = {.nrow = sg->n_levels, .ncol = 9, .cell = c, .label = lab,
@@ -903,8 +903,8 @@ static void print_subgroups(const meta_run *r)
            num4(b1, 32, m->tau2), m->QM_is_F ? "F" : "QM", m->QMdf1, num4(b2, 32, m->QM),
            pval_eq(b3, 48, "p-val", m->QMp));
 done:
-    free(c);
-    free(lab);
+    ev_free(c);
+    ev_free(lab);
 }
 
 static void print_bias(const meta_run *r)
@@ -963,7 +963,7 @@ static void print_permutest(const meta_run *r)
     }
     ttable_print(&t);
     printf("\n");
-    free(c);
+    ev_free(c);
 }
 
 static void print_text(const meta_run *r)
@@ -1025,7 +1025,7 @@ static void json_heterogeneity(jw *w, const ev_rma *f)
     }
 }
 
-static void json_fit(jw *w, const char *key, const meta_run *r, const ev_rma *f, bool per_study)
+static void json_fit(jw *w, const char *key, const ev_rma *f, bool per_study)
 {
     jw_open(w, key, "{");
     jw_str(w, "method", ev_synth_method_name(f->opt.method));
@@ -1046,7 +1046,6 @@ static void json_fit(jw *w, const char *key, const meta_run *r, const ev_rma *f,
             jw_str(w, NULL, f->warnings[i]);
         jw_close(w, "]");
     }
-    (void)r;
     jw_close(w, "}");
 }
 
@@ -1132,7 +1131,7 @@ static void json_subgroups(jw *w, const meta_run *r)
         for (size_t j = 0; j < l->n_rows; j++)
             jw_int(w, NULL, l->rows[j] + 1);
         jw_close(w, "]");
-        json_fit(w, "fit", r, l->fit, false);
+        json_fit(w, "fit", l->fit, false);
         jw_num(w, "pi_lb", l->pred.pi_lb), jw_num(w, "pi_ub", l->pred.pi_ub);
         jw_close(w, "}");
     }
@@ -1141,7 +1140,7 @@ static void json_subgroups(jw *w, const meta_run *r)
     jw_num(w, "Q", sg->Q_between), jw_int(w, "df", sg->Q_between_df);
     jw_num(w, "pval", sg->Q_between_p);
     jw_close(w, "}");
-    json_fit(w, "test_moderator_common_tau2", r, sg->moderator, false);
+    json_fit(w, "test_moderator_common_tau2", sg->moderator, false);
     jw_close(w, "}");
 }
 
@@ -1184,7 +1183,7 @@ static void json_extras(jw *w, const meta_run *r)
         jw_str(w, "side", r->tf->side == EV_SIDE_LEFT ? "left" : "right");
         jw_int(w, "k0", r->tf->k0), jw_num(w, "se_k0", r->tf->se_k0);
         jw_num(w, "p_k0", r->tf->p_k0);
-        json_fit(w, "fit", r, r->tf->fit, true);
+        json_fit(w, "fit", r->tf->fit, true);
         jw_close(w, "}");
     }
     if (r->pt) {
@@ -1206,7 +1205,7 @@ static int print_json(const meta_run *r)
     if (r->mh) {
         json_mh(&w, r->mh);
     } else {
-        json_fit(&w, "model", r, r->fit, true);
+        json_fit(&w, "model", r->fit, true);
         json_pred(&w, r);
         json_extras(&w, r);
     }
