@@ -4,7 +4,11 @@
  * of QUERIES (name<TAB>query lines) and the strategy file RUNS times in one
  * warm process. Prints TSV: name, count, median ms, min ms.
  *
- * usage: bench_search REVIEW MESH QUERIES STRATEGY RUNS
+ * usage: bench_search REVIEW MESH QUERIES STRATEGY RUNS [REPLICATE]
+ *
+ * REPLICATE k > 1 indexes every record k times (copies get PMIDs made unique
+ * with a suffix), a scale proxy for a k-times larger corpus: every count is
+ * then k times the single-copy count.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,13 +83,52 @@ static void bench(ev_search_index *ix, const char *name, const char *q, bool str
     fflush(stdout);
 }
 
+typedef struct rep {
+    ev_search_index *ix;
+    int k;
+    ev_id next;
+} rep;
+
+static ev_status add_copies(ev_id id, const ev_record *rec, void *payload)
+{
+    rep *r = payload;
+    (void)id;
+    char pmid[64];
+    for (int c = 0; c < r->k; c++) {
+        ev_record copy = *rec; /* shallow: the index only reads */
+        if (rec->pmid && c > 0) {
+            snprintf(pmid, sizeof pmid, "%s.%d", rec->pmid, c);
+            copy.pmid = pmid;
+        }
+        ev_status st = ev_search_index_add(r->ix, ++r->next, &copy);
+        if (st != EV_OK)
+            return st;
+    }
+    return EV_OK;
+}
+
+static ev_status build(ev_store *st, const ev_mesh *mesh, int k, ev_search_index **out,
+                       ev_error *err)
+{
+    if (k <= 1)
+        return ev_search_index_from_store(out, st, mesh, NULL, NULL, err);
+    rep r = {NULL, k, 0};
+    ev_status rc = ev_search_index_new(&r.ix, mesh);
+    if (rc == EV_OK)
+        rc = ev_store_records_foreach(st, add_copies, &r, err);
+    *out = r.ix;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: bench_search REVIEW MESH QUERIES STRATEGY RUNS\n");
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: bench_search REVIEW MESH QUERIES STRATEGY RUNS [REPLICATE]\n");
         return 1;
     }
-    int runs = atoi(argv[5]) > 0 && atoi(argv[5]) <= 64 ? atoi(argv[5]) : 5;
+    int k = argc == 7 ? (int)strtol(argv[6], NULL, 10) : 1;
+    long rv = strtol(argv[5], NULL, 10);
+    int runs = rv > 0 && rv <= 64 ? (int)rv : 5;
     ev_error err = EV_ERROR_INIT;
     ev_store *st = NULL;
     ev_mesh *mesh = NULL;
@@ -96,7 +139,7 @@ int main(int argc, char **argv)
         return 4;
     }
     double t0 = ev_now();
-    if (ev_search_index_from_store(&ix, st, mesh, NULL, NULL, &err) != EV_OK) {
+    if (build(st, mesh, k, &ix, &err) != EV_OK) {
         fprintf(stderr, "bench_search: %s\n", err.message);
         return 4;
     }

@@ -11,7 +11,9 @@
 # review's records. Prints counts (differences marked), median ms and the
 # ratios; the seed review's 7-line strategy runs end to end as one row.
 #
-# Environment: N (records, default 1000000), SEED (1), RUNS (5), WORK (cache
+# Environment: N (records, default 1000000), SEED (1), RUNS (5), REPLICATE
+# (k > 1: also run evident alone on an index holding every record k times, a
+# scale proxy for k*N records; default off), WORK (cache
 # directory, default /tmp/evident-bench-search). Building the 1M review takes
 # a while (generation ~1 h of Python on a loaded 2-core box, import minutes);
 # everything is cached in WORK for the next run.
@@ -66,3 +68,11 @@ for run in "build + cache" "cached"; do
   echo "# evident search --strategy, $run: $(echo "$t1 - $t0" | bc) s wall"
 done
 rm -f "$WORK/cli.evident" "$WORK/cli.evident-wal" "$WORK/cli.evident-shm"
+
+REPLICATE=${REPLICATE:-0}
+if [ "$REPLICATE" -gt 1 ]; then
+  echo "# evident alone, every record indexed $REPLICATE times ($((N * REPLICATE)) documents):"
+  echo "# name, count, median ms, first ms ('#index': documents, build ms)"
+  /usr/bin/time -f "# peak RSS %M KB" "$WORK/bench_search" "$review" "$mesh" "$here/queries.tsv" \
+    "$root/tests/fixtures/search/seed_strategy.txt" "$RUNS" "$REPLICATE"
+fi
