@@ -354,8 +354,10 @@ def main():
     a = ap.parse_args()
     mesh = Mesh(a.mesh)
     if not os.path.exists(os.path.join(a.xapian, "iamglass")):
-        n, secs = build_xapian(a.review, a.xapian)
-        print("# xapian index: %d documents in %.1f s" % (n, secs), file=sys.stderr)
+        # built aside and renamed: an interrupted build is never reused
+        n, secs = build_xapian(a.review, a.xapian + ".tmp")
+        os.rename(a.xapian + ".tmp", a.xapian)
+        print("# xapian index: %d documents built in %.1f s" % (n, secs))
     fts, xap = Fts(a.review, mesh), Xap(a.xapian, mesh)
 
     ev = {}
