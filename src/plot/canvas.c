@@ -198,6 +198,42 @@ void ev__plot_ticks(double *lo, double *hi, double *t, size_t max, size_t *n)
     *hi = t[*n - 1];
 }
 
+void ev__plot_log_ticks(double *lo, double *hi, bool fixed, double t[16], size_t *n)
+{
+    static const double m[] = {1, 2, 5};
+    double cand[24];
+    size_t nc = 0;
+    for (int e = -3; e <= 3; e++)
+        for (int j = 0; j < 3 && nc < 24; j++)
+            if (e < 3 || j == 0)
+                cand[nc++] = log(m[j] * pow(10, e));
+    size_t a = 0, b = nc - 1;
+    while (a + 1 < nc && cand[a + 1] <= *lo + 1e-9)
+        a++;
+    while (b > 0 && cand[b - 1] >= *hi - 1e-9)
+        b--;
+    if (fixed) { /* keep the caller's limits; ticks inside them only */
+        while (a < b && cand[a] < *lo - 1e-9)
+            a++;
+        while (b > a && cand[b] > *hi + 1e-9)
+            b--;
+    }
+    /* too many: keep the powers of ten and 0.5, 2 */
+    bool thin = b - a + 1 > 9;
+    *n = 0;
+    for (size_t i = a; i <= b && *n < 16; i++) {
+        double v = exp(cand[i]);
+        double d = v / pow(10, floor(log10(v) + 1e-9));
+        if (thin && fabs(d - 1) > 1e-6 && fabs(v - 0.5) > 1e-9 && fabs(v - 2) > 1e-9)
+            continue;
+        t[(*n)++] = cand[i];
+    }
+    if (!fixed) {
+        *lo = cand[a];
+        *hi = cand[b];
+    }
+}
+
 int ev__plot_tick_digits(double step)
 {
     int d = 0;

@@ -174,41 +174,6 @@ static void data_range(const ev_forest *f, double *lo, double *hi)
     pooled_range(f->overall, lo, hi);
 }
 
-/* Log axis ticks: the 1-2-5 series (0.001 ... 1000) enclosing the data,
- * thinned to the 1-10 series and 0.5, 2 when that gives too many. */
-static void log_ticks(ev__forest_layout *L, double lo, double hi, bool fixed)
-{
-    static const double m[] = {1, 2, 5};
-    double cand[24];
-    size_t nc = 0;
-    for (int e = -3; e <= 3; e++)
-        for (int j = 0; j < 3 && nc < 24; j++)
-            if (e < 3 || j == 0)
-                cand[nc++] = log(m[j] * pow(10, e));
-    size_t a = 0, b = nc - 1;
-    while (a + 1 < nc && cand[a + 1] <= lo + 1e-9)
-        a++;
-    while (b > 0 && cand[b - 1] >= hi - 1e-9)
-        b--;
-    if (fixed) { /* keep the caller's limits; ticks inside them only */
-        while (a < b && cand[a] < lo - 1e-9)
-            a++;
-        while (b > a && cand[b] > hi + 1e-9)
-            b--;
-    }
-    L->nticks = 0;
-    bool thin = b - a + 1 > 9;
-    for (size_t i = a; i <= b; i++) {
-        double t = exp(cand[i]);
-        double d = t / pow(10, floor(log10(t) + 1e-9));
-        if (thin && fabs(d - 1) > 1e-6 && fabs(t - 0.5) > 1e-9 && fabs(t - 2) > 1e-9)
-            continue;
-        L->ticks[L->nticks++] = cand[i];
-    }
-    L->lo = fixed ? lo : cand[a];
-    L->hi = fixed ? hi : cand[b];
-}
-
 static void axis_setup(ev__forest_layout *L, const ev_forest *f)
 {
     double lo, hi;
@@ -224,7 +189,9 @@ static void axis_setup(ev__forest_layout *L, const ev_forest *f)
         hi += 1;
     }
     if (f->log_scale) {
-        log_ticks(L, lo, hi, fixed);
+        L->lo = lo;
+        L->hi = hi;
+        ev__plot_log_ticks(&L->lo, &L->hi, fixed, L->ticks, &L->nticks);
         return;
     }
     double a = lo, b = hi;

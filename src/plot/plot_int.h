@@ -45,6 +45,10 @@ void ev__plot_lines(cairo_t *cr, double x, double y, double line_h, const char *
 /* Nice axis ticks (1-2-5 steps) covering [lo, hi]: fills up to max ticks
  * into t, sets *n, widens *lo / *hi to the outer ticks. */
 void ev__plot_ticks(double *lo, double *hi, double *t, size_t max, size_t *n);
+/* Log-axis ticks (analysis scale) at the 1-2-5 series 0.001 ... 1000 that
+ * encloses [lo, hi] (widened to them unless `fixed`), thinned to powers of
+ * ten and 0.5, 2 when more than 9. */
+void ev__plot_log_ticks(double *lo, double *hi, bool fixed, double t[16], size_t *n);
 /* Number of decimals needed to print tick step `step` exactly. */
 int ev__plot_tick_digits(double step);
 
@@ -105,6 +109,23 @@ void ev__forest_effect_text(char *out, size_t n, const ev_forest *f, double est,
                             double ub);
 /* Map an analysis-scale value to x on the axis. */
 double ev__forest_x(const ev__forest_layout *L, double v);
+
+/* ---- funnel.c ------------------------------------------------------------------- */
+
+typedef struct ev__funnel_layout {
+    double width, height;
+    double plot_l, plot_r, plot_t, plot_b; /* the plotting region, points */
+    double xlo, xhi, semax;                /* data ranges (analysis scale) */
+    double xt[16], yt[16];                 /* ticks */
+    size_t nxt, nyt;
+    int xdigits, ydigits;
+    double legend_x;                       /* contour legend, 0 = none */
+} ev__funnel_layout;
+
+ev_status ev__funnel_layout_make(ev__funnel_layout *L, cairo_t *cr, const ev_funnel *f,
+                                 ev_error *err) EV_WARN_UNUSED;
+/* Point of (effect, standard error): se 0 at the top of the region. */
+void ev__funnel_xy(const ev__funnel_layout *L, double yi, double se, double *x, double *y);
 
 /* ---- prisma.c ------------------------------------------------------------------- */
 
