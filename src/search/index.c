@@ -564,10 +564,27 @@ size_t ev_search_index_docs_without_mesh(const ev_search_index *ix)
     return n;
 }
 
+/* Give back the slack of doubling (about a quarter of the postings' memory). */
+static void shrink(ev__sq_map *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        ev__sq_plist *l = &m->lists[i];
+        if (l->cap > l->n && l->n) {
+            ev__sq_post *p = ev_reallocarray(l->p, l->n, sizeof *p);
+            if (p) {
+                l->p = p;
+                l->cap = l->n;
+            }
+        }
+    }
+}
+
 ev_status ev__sq_index_prepare(ev_search_index *ix)
 {
     if (ix->sorted)
         return EV_OK;
+    shrink(&ix->words);
+    shrink(&ix->values);
     ev_status st = ev__sq_map_sort(&ix->words);
     if (st == EV_OK)
         st = ev__sq_map_sort(&ix->values);
