@@ -150,6 +150,7 @@ typedef struct ev__prisma_layout {
     double width, height, line_h, font;
     double bar_x, bar_w;
     const char *phase_name[3];
+    const char *header;
 } ev__prisma_layout;
 
 ev_status ev__prisma_layout_make(ev__prisma_layout *L, cairo_t *cr, const ev_prisma *p,
