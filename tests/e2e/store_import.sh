@@ -97,6 +97,14 @@ expect 0 "import two files with a strategy" "$EV" import r.evident \
     && ok "search strategy recorded with the source" || bad "strategy"
 [ "$(json_get s5.json '["sources"][2]["source"]')" = Embase ] && ok "source name recorded" || bad "source"
 
+# ---- gzip-compressed export ----------------------------------------------------
+gzip -c "$F/biopython__pubmed1.xml" > pubmed1.xml.gz
+"$EV" init gz.evident -q
+expect 0 "import a gzip-compressed export" "$EV" import gz.evident pubmed1.xml.gz --json
+[ "$(json_get out '["files"][0]["records"]')" = 2 ] && ok "gzip: 2 records" || bad "gzip records"
+[ "$(json_get out '["files"][0]["sha256"]')" = "$(sha256sum pubmed1.xml.gz | cut -d' ' -f1)" ] \
+    && ok "gzip: sha256 of the file as given" || bad "gzip sha256"
+
 # ---- dry run ------------------------------------------------------------------
 expect 0 "dry run needs no review" "$EV" import nothere.evident "$F/jzsh2000__20000000.xml" --dry-run
 has out "parsed" "dry run prints counts"

@@ -149,6 +149,41 @@ static void open_refuses_a_newer_schema(void **state)
     ev_free(path);
 }
 
+static void newer_module_schema_names_the_module(void **state)
+{
+    test_dir *d = *state;
+    char *path = test_path(d, "newmod.evident");
+    ev_store *s = NULL;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_store_create(&s, path, "t", &err), EV_OK);
+    assert_int_equal(ev_store_exec(s,
+                                   "INSERT INTO schema_versions(module, version) "
+                                   "VALUES ('dedup', 5)",
+                                   &err),
+                     EV_OK);
+    const char *steps[] = {"CREATE TABLE dedup_x(a)"};
+    assert_int_equal(ev_store_ensure_schema(s, "dedup", steps, 1, &err), EV_ENEWER);
+    assert_non_null(strstr(err.message, "(dedup schema 5, this build knows 1)"));
+    ev_store_free(s);
+    ev_free(path);
+}
+
+static void readonly_open_does_not_migrate(void **state)
+{
+    test_dir *d = *state;
+    char *path = test_path(d, "romig.evident");
+    ev_store *s = NULL;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_store_create(&s, path, "t", &err), EV_OK);
+    ev_store_free(s);
+    assert_int_equal(ev_store_open(&s, path, EV_STORE_READONLY, &err), EV_OK);
+    const char *steps[] = {"CREATE TABLE screen_x(a)"};
+    assert_int_equal(ev_store_ensure_schema(s, "screen", steps, 1, &err), EV_EIO);
+    assert_non_null(strstr(err.message, "open it for writing once"));
+    ev_store_free(s);
+    ev_free(path);
+}
+
 static void module_schema_runs_each_step_once(void **state)
 {
     test_dir *d = *state;
@@ -458,6 +493,8 @@ int main(void)
         cmocka_unit_test(open_refuses_files_that_are_not_reviews),
         cmocka_unit_test(open_refuses_a_newer_schema),
         cmocka_unit_test(module_schema_runs_each_step_once),
+        cmocka_unit_test(newer_module_schema_names_the_module),
+        cmocka_unit_test(readonly_open_does_not_migrate),
         cmocka_unit_test(imported_record_reads_back_equal),
         cmocka_unit_test(fts_index_is_normalised),
         cmocka_unit_test(pubmed_pmid_replaces_in_place),
