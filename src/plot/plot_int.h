@@ -163,4 +163,10 @@ void ev__prisma_layout_release(ev__prisma_layout *L);
  * proportional to n. */
 double ev__evmap_radius(long n, long nmax, double rmax);
 
+/* ---- curve.c ---------------------------------------------------------------------- */
+
+/* Proportion screened at which series s first reaches recall `level`,
+ * interpolated linearly between its points; NAN when it never does. */
+double ev__curve_reach(const ev_curve_series *s, double level);
+
 #endif /* EV_PLOT_INT_H */
