@@ -113,5 +113,5 @@ int main(void)
         cmocka_unit_test(bad_series_are_refused),
         cmocka_unit_test(draws_lines_marks_and_legend),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, plot_teardown);
 }

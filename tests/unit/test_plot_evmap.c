@@ -140,5 +140,5 @@ int main(void)
         cmocka_unit_test(writes_files),
         cmocka_unit_test(bad_cells_are_refused),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, plot_teardown);
 }

@@ -335,5 +335,5 @@ int main(void)
         cmocka_unit_test(unknown_extension_and_bad_dir_are_errors),
         cmocka_unit_test(no_leaks_across_formats),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, plot_teardown);
 }

@@ -185,5 +185,5 @@ int main(void)
         cmocka_unit_test(writes_every_format),
         cmocka_unit_test(bad_studies_are_refused),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, plot_teardown);
 }

@@ -265,5 +265,5 @@ int main(void)
         cmocka_unit_test(long_reason_wraps_inside_its_box),
         cmocka_unit_test(scoping_variant_and_outputs),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, plot_teardown);
 }
