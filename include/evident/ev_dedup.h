@@ -263,8 +263,9 @@ EV_EXTERN ev_status ev_dedup_review_decide(ev_store *s, int64_t pair_id, bool sa
                                            const char *actor, ev_error *err) EV_WARN_UNUSED;
 
 /* Undo a cluster (named by the id of its kept record): every automatic or
- * "same" pair inside it becomes "different" (reversible by deciding a pair
- * same again), the cluster is dissolved, and the undo is audited.
+ * "same" pair touching its records becomes "different" (reversible by
+ * deciding a pair same again), the cluster is dissolved into separate
+ * records, and the undo is audited.
  * EV_ENOTFOUND when no cluster of two or more records has that id. */
 EV_EXTERN ev_status ev_dedup_review_undo(ev_store *s, ev_id cluster, const char *actor,
                                          ev_error *err) EV_WARN_UNUSED;

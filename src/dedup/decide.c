@@ -79,7 +79,7 @@ static ev_status set_status(ev_store *s, const char *sql, int64_t key, const cha
 static ev_status recluster_checked(ev_store *s, ev_id a, ev_id b, bool must_join, ev_error *err)
 {
     ev__dedup_view v = {0};
-    ev_status rc = ev__dedup_view_load(s, NULL, &v, err);
+    ev_status rc = ev__dedup_view_load_light(s, &v, err);
     if (rc == EV_OK)
         rc = ev__dedup_recluster(s, &v, NULL, 0, NULL, err);
     size_t ia, ib;
@@ -152,6 +152,9 @@ static ev_status cluster_size(ev_store *s, ev_id cluster, int64_t *n, ev_error *
     return rc;
 }
 
+/* Every automatic or "same" link touching the cluster is cut: links inside
+ * it, and links to records outside (those were refused by a DOI/PMID clash
+ * and would otherwise take effect now and re-attach a member elsewhere). */
 ev_status ev_dedup_review_undo(ev_store *s, ev_id cluster, const char *actor, ev_error *err)
 {
     int64_t n = 0;
@@ -170,8 +173,8 @@ ev_status ev_dedup_review_undo(ev_store *s, ev_id cluster, const char *actor, ev
                         "UPDATE dedup_pairs SET status = 'different', decided_by = ?2, "
                         "decided_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
                         "WHERE status IN ('auto','same') "
-                        "AND a IN (SELECT record_id FROM dedup_members WHERE cluster = ?1) "
-                        "AND b IN (SELECT record_id FROM dedup_members WHERE cluster = ?1)",
+                        "AND (a IN (SELECT record_id FROM dedup_members WHERE cluster = ?1) "
+                        "OR b IN (SELECT record_id FROM dedup_members WHERE cluster = ?1))",
                         cluster, actor, err);
     if (rc == EV_OK)
         rc = recluster_checked(s, 0, 0, false, err);

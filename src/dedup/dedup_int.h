@@ -53,6 +53,11 @@ struct ev_dedup {
     uint64_t candidates;
 };
 
+/* engine.c: a record known only by its normalised identifiers and
+ * completeness (re-clustering from the review's tables). */
+ev_status ev__dedup_add_light(ev_dedup *d, const char *doi, const char *pmid,
+                              unsigned completeness);
+
 /* normalise.c */
 ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *out);
 /* Normalised title text into `out` (exposed for tests and blocking), and

@@ -37,17 +37,39 @@ void ev_dedup_free(ev_dedup *d)
     ev_free(d);
 }
 
+static ev_status grow(ev_dedup *d)
+{
+    if (d->n < d->cap)
+        return EV_OK;
+    size_t cap = d->cap ? d->cap * 2 : 1024;
+    ev__dd_rec *v = ev_reallocarray(d->recs, cap, sizeof *v);
+    if (v == NULL)
+        return EV_ENOMEM;
+    d->recs = v;
+    d->cap = cap;
+    return EV_OK;
+}
+
+ev_status ev__dedup_add_light(ev_dedup *d, const char *doi, const char *pmid,
+                              unsigned completeness)
+{
+    if (grow(d) != EV_OK)
+        return EV_ENOMEM;
+    ev__dd_rec *r = &d->recs[d->n];
+    memset(r, 0, sizeof *r);
+    if ((doi && (r->doi = ev_arena_strdup(d->arena, doi)) == NULL) ||
+        (pmid && (r->pmid = ev_arena_strdup(d->arena, pmid)) == NULL))
+        return EV_ENOMEM;
+    r->completeness = (uint8_t)(completeness > 255 ? 255 : completeness);
+    d->n++;
+    return EV_OK;
+}
+
 ev_status ev_dedup_add(ev_dedup *d, const ev_record *rec, int64_t source, bool is_new,
                        size_t *out_index)
 {
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 1024;
-        ev__dd_rec *v = ev_reallocarray(d->recs, cap, sizeof *v);
-        if (v == NULL)
-            return EV_ENOMEM;
-        d->recs = v;
-        d->cap = cap;
-    }
+    if (grow(d) != EV_OK)
+        return EV_ENOMEM;
     ev__dd_rec *r = &d->recs[d->n];
     ev_status st = ev__dedup_normalise(d, rec, r);
     if (st != EV_OK)

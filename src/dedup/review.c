@@ -22,6 +22,11 @@ static const char *const schema[] = {
     "CREATE INDEX dedup_pairs_status ON dedup_pairs(status, score);"
     "CREATE TABLE dedup_members(record_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL);"
     "CREATE INDEX dedup_members_cluster ON dedup_members(cluster);",
+    /* 2: what re-clustering needs of each record, so a decision does not
+     * load and normalise every record again */
+    "ALTER TABLE dedup_seen ADD COLUMN doi TEXT;"
+    "ALTER TABLE dedup_seen ADD COLUMN pmid TEXT;"
+    "ALTER TABLE dedup_seen ADD COLUMN completeness INTEGER NOT NULL DEFAULT 0;",
 };
 
 ev_status ev__dedup_schema(ev_store *s, ev_error *err)
@@ -75,22 +80,16 @@ typedef struct loader {
     size_t n_seen;
 } loader;
 
+static ev_status push_id(ev__dedup_view *v, ev_id id);
+
 static ev_status visit(ev_id id, const ev_record *rec, void *payload)
 {
     loader *l = payload;
     ev__dedup_view *v = l->v;
-    if (v->n_ids == v->cap_ids) {
-        size_t cap = v->cap_ids ? v->cap_ids * 2 : 1024;
-        ev_id *ids = ev_reallocarray(v->ids, cap, sizeof *ids);
-        if (ids == NULL)
-            return EV_ENOMEM;
-        v->ids = ids;
-        v->cap_ids = cap;
-    }
     bool is_new = !id_in(l->seen, l->n_seen, id);
     v->new_records += is_new;
-    v->ids[v->n_ids++] = id;
-    return ev_dedup_add(v->d, rec, 0, is_new, NULL);
+    ev_status st = push_id(v, id);
+    return st == EV_OK ? ev_dedup_add(v->d, rec, 0, is_new, NULL) : st;
 }
 
 ev_status ev__dedup_view_load(ev_store *s, const ev_dedup_config *cfg, ev__dedup_view *v,
@@ -117,6 +116,48 @@ void ev__dedup_view_release(ev__dedup_view *v)
     ev_free(v->ids);
     ev_free(v->cluster_of);
     memset(v, 0, sizeof *v);
+}
+
+static ev_status push_id(ev__dedup_view *v, ev_id id)
+{
+    if (v->n_ids == v->cap_ids) {
+        size_t cap = v->cap_ids ? v->cap_ids * 2 : 1024;
+        ev_id *ids = ev_reallocarray(v->ids, cap, sizeof *ids);
+        if (ids == NULL)
+            return EV_ENOMEM;
+        v->ids = ids;
+        v->cap_ids = cap;
+    }
+    v->ids[v->n_ids++] = id;
+    return EV_OK;
+}
+
+/* The light view: the records some run has seen and that are still live
+ * (the store's records table: id, deleted), with only what clustering
+ * needs. Records imported since the last run have no pairs yet, so they
+ * are singletons either way. */
+ev_status ev__dedup_view_load_light(ev_store *s, ev__dedup_view *v, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    bool row = false;
+    memset(v, 0, sizeof *v);
+    ev_status rc = ev_dedup_new(&v->d, NULL, err);
+    if (rc == EV_OK)
+        rc = ev_stmt_prepare(s, &st,
+                             "SELECT s.record_id, s.doi, s.pmid, s.completeness FROM dedup_seen s "
+                             "JOIN records r ON r.id = s.record_id WHERE r.deleted = 0 "
+                             "ORDER BY s.record_id",
+                             err);
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        rc = push_id(v, ev_stmt_int(st, 0));
+        if (rc == EV_OK)
+            rc = ev__dedup_add_light(v->d, ev_stmt_text(st, 1), ev_stmt_text(st, 2),
+                                     (unsigned)ev_stmt_int(st, 3));
+        if (rc == EV_ENOMEM)
+            rc = ev_error_set(err, rc, NULL, 0, 0, "out of memory while loading clusters");
+    }
+    ev_stmt_free(st);
+    return rc;
 }
 
 /* Engine index of a record id (ids are loaded in ascending order). */

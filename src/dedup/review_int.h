@@ -19,6 +19,10 @@ typedef struct ev__dedup_view {
 ev_status ev__dedup_schema(ev_store *s, ev_error *err);
 ev_status ev__dedup_view_load(ev_store *s, const ev_dedup_config *cfg, ev__dedup_view *v,
                               ev_error *err);
+/* Only the records a run has seen, with identifiers and completeness from
+ * dedup_seen: enough to re-cluster after a decision, without loading and
+ * normalising every record. */
+ev_status ev__dedup_view_load_light(ev_store *s, ev__dedup_view *v, ev_error *err);
 void ev__dedup_view_release(ev__dedup_view *v);
 bool ev__dedup_view_index(const ev__dedup_view *v, ev_id id, size_t *out);
 

@@ -61,14 +61,21 @@ static ev_status store_pairs(ev_store *s, const ev__dedup_view *v, int64_t run, 
 static ev_status mark_seen(ev_store *s, const ev__dedup_view *v, int64_t run, ev_error *err)
 {
     ev_stmt *st = NULL;
+    /* identifiers refreshed every run: a record may have been updated */
     ev_status rc = ev_stmt_prepare(s, &st,
-                                   "INSERT OR IGNORE INTO dedup_seen(record_id, run) "
-                                   "VALUES (?1, ?2)",
+                                   "INSERT INTO dedup_seen(record_id, run, doi, pmid, completeness) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(record_id) DO UPDATE "
+                                   "SET doi = excluded.doi, pmid = excluded.pmid, "
+                                   "completeness = excluded.completeness",
                                    err);
     bool row;
     for (size_t i = 0; rc == EV_OK && i < v->n_ids; i++) {
+        const ev__dd_rec *r = &v->d->recs[i];
         ev_stmt_reset(st);
-        if (ev_stmt_bind_int(st, 1, v->ids[i]) || ev_stmt_bind_int(st, 2, run))
+        if (ev_stmt_bind_int(st, 1, v->ids[i]) || ev_stmt_bind_int(st, 2, run) ||
+            ev_stmt_bind_text(st, 3, r->doi, r->doi ? strlen(r->doi) : 0) ||
+            ev_stmt_bind_text(st, 4, r->pmid, r->pmid ? strlen(r->pmid) : 0) ||
+            ev_stmt_bind_int(st, 5, r->completeness))
             rc = ev_error_set(err, EV_EINTERNAL, NULL, 0, 0, "cannot bind record");
         else
             rc = ev_stmt_step(st, &row, err);
