@@ -142,8 +142,7 @@ static void ris_ids(writer *w, const ev_record *rec)
         w_printf(w, "U1  - %s [PMID]\r\n", rec->pmid);
     if (rec->pmcid)
         w_printf(w, "U1  - %s [PMCID]\r\n", rec->pmcid);
-    if (rec->source_record_id &&
-        !(rec->pmid && strcmp(rec->source_record_id, rec->pmid) == 0))
+    if (rec->source_record_id && !(rec->pmid && strcmp(rec->source_record_id, rec->pmid) == 0))
         ris_tag(w, "AN", rec->source_record_id);
     if (rec->issn_print)
         w_printf(w, "SN  - %s (Print)\r\n", rec->issn_print);
@@ -319,12 +318,14 @@ static void nbib_abstract(writer *w, const ev_record *rec)
 /* RefType -> MEDLINE tag (spec C2). */
 static const char *link_tag(const char *ref_type)
 {
+    /* clang-format off */
     static const char *const map[][2] = {
         {"CommentIn", "CIN"},     {"CommentOn", "CON"},       {"ErratumIn", "EIN"},
         {"ErratumFor", "EFR"},    {"RetractionIn", "RIN"},    {"RetractionOf", "ROF"},
         {"UpdateIn", "UIN"},      {"UpdateOf", "UOF"},        {"RepublishedIn", "RPI"},
         {"RepublishedFrom", "RPF"}, {"ExpressionOfConcernIn", "ECI"},
         {"ExpressionOfConcernFor", "ECF"}};
+    /* clang-format on */
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(ref_type, map[i][0]) == 0)
             return map[i][1];
@@ -444,9 +445,12 @@ static void write_medline(writer *w, const ev_record *rec)
 /* ---- CSV (RFC 4180) ------------------------------------------------------------------ */
 
 static const char *const csv_columns[] = {
-    "record_id", "source_format", "pmid", "pmcid", "doi", "title", "authors", "year",
-    "journal", "journal_abbrev", "volume", "issue", "pages", "article_number", "issn",
-    "publication_types", "languages", "abstract", "keywords", "mesh", "url"};
+    "record_id", "source_format",  "pmid",     "pmcid",
+    "doi",       "title",          "authors",  "year",
+    "journal",   "journal_abbrev", "volume",   "issue",
+    "pages",     "article_number", "issn",     "publication_types",
+    "languages", "abstract",       "keywords", "mesh",
+    "url"};
 
 /* Quote when the field holds a comma, quote or line break; double quotes. */
 static void csv_field(writer *w, const char *v, bool first)
@@ -482,9 +486,11 @@ static void csv_list(writer *w, ev_buf *tmp, const ev_record *rec, int which)
 {
     ev_buf_clear(tmp);
     writer t = {tmp, EV_OK};
-    size_t n = which == 0 ? rec->n_authors : which == 1 ? rec->n_keywords
-             : which == 2 ? rec->n_mesh : which == 3 ? rec->n_publication_types
-                          : rec->n_languages;
+    size_t n = which == 0   ? rec->n_authors
+               : which == 1 ? rec->n_keywords
+               : which == 2 ? rec->n_mesh
+               : which == 3 ? rec->n_publication_types
+                            : rec->n_languages;
     for (size_t i = 0; i < n; i++) {
         if (i)
             w_puts(&t, "; ");
@@ -493,8 +499,8 @@ static void csv_list(writer *w, ev_buf *tmp, const ev_record *rec, int which)
             if (a->collective)
                 w_puts(&t, a->collective);
             else
-                w_printf(&t, "%s%s%s", a->family ? a->family : "",
-                         a->initials ? " " : "", a->initials ? a->initials : "");
+                w_printf(&t, "%s%s%s", a->family ? a->family : "", a->initials ? " " : "",
+                         a->initials ? a->initials : "");
         } else if (which == 1) {
             w_puts(&t, rec->keywords[i].text ? rec->keywords[i].text : "");
         } else if (which == 2) {
@@ -606,7 +612,9 @@ static void bib_authors(writer *w, ev_buf *tmp, const ev_record *rec)
             w_printf(&t, "%s", a->collective);
         else
             w_printf(&t, "%s, %s", a->family ? a->family : "",
-                     a->given ? a->given : a->initials ? a->initials : "");
+                     a->given      ? a->given
+                     : a->initials ? a->initials
+                                   : "");
     }
     if (t.st == EV_OK)
         bib_value(w, "author", tmp->len ? ev_buf_cstr(tmp) : NULL);
@@ -688,10 +696,18 @@ ev_status ev_export_record(ev_buf *out, const ev_record *rec, ev_format format, 
         write_raw(&w, rec, format);
     } else {
         switch (format) {
-        case EV_FORMAT_RIS: write_ris(&w, rec); break;
-        case EV_FORMAT_MEDLINE: write_medline(&w, rec); break;
-        case EV_FORMAT_CSV: write_csv(&w, rec); break;
-        case EV_FORMAT_BIBTEX: write_bibtex(&w, rec); break;
+        case EV_FORMAT_RIS:
+            write_ris(&w, rec);
+            break;
+        case EV_FORMAT_MEDLINE:
+            write_medline(&w, rec);
+            break;
+        case EV_FORMAT_CSV:
+            write_csv(&w, rec);
+            break;
+        case EV_FORMAT_BIBTEX:
+            write_bibtex(&w, rec);
+            break;
         case EV_FORMAT_JSON:
             w.st = ev_record_to_json(out, rec);
             if (w.st == EV_OK)
@@ -707,6 +723,6 @@ ev_status ev_export_record(ev_buf *out, const ev_record *rec, ev_format format, 
     out->len = start; /* nothing half-written */
     if (out->ptr)
         out->ptr[start] = '\0';
-    return ev_error_set(err, w.st, NULL, 0, 0, "cannot write %s record: %s",
-                        ev_format_name(format), ev_status_name(w.st));
+    return ev_error_set(err, w.st, NULL, 0, 0, "cannot write %s record: %s", ev_format_name(format),
+                        ev_status_name(w.st));
 }

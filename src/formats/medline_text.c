@@ -13,8 +13,8 @@ typedef struct medline_state {
     const char *oto;        /* owner for the following OT lines */
 } medline_state;
 
-#define T4(a, b, c, d)                                                                     \
-    (((uint32_t)(unsigned char)(a) << 24) | ((uint32_t)(unsigned char)(b) << 16) |        \
+#define T4(a, b, c, d)                                                                             \
+    (((uint32_t)(unsigned char)(a) << 24) | ((uint32_t)(unsigned char)(b) << 16) |                 \
      ((uint32_t)(unsigned char)(c) << 8) | (uint32_t)(unsigned char)(d))
 
 /* Tags as one integer for a switch: up to four characters, 0 beyond. */
@@ -32,8 +32,8 @@ static uint32_t tag_key(const char *tag)
 
 static bool label_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == ',' ||
-           c == '&' || c == '/' || c == '(' || c == ')' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == ',' || c == '&' ||
+           c == '/' || c == '(' || c == ')' || c == '-';
 }
 
 /* Length of a structured-abstract label ("MATERIALS AND METHODS") at s[i]
@@ -157,8 +157,7 @@ static ev_status author_field(ev__tagged *t, medline_state *st, uint32_t key, co
         const char *p = v + 5;
         while (p < v + n && (*p == ':' || *p == ' '))
             p++;
-        return ev_record_set(rec, &rec->authors[rec->n_authors - 1].orcid, p,
-                             (size_t)(v + n - p));
+        return ev_record_set(rec, &rec->authors[rec->n_authors - 1].orcid, p, (size_t)(v + n - p));
     }
 }
 
@@ -228,6 +227,7 @@ static ev_status article_id(ev__tagged *t, const char *tag, const char *v, size_
 }
 
 /* Comments and corrections (spec C2): tag -> XML RefType. */
+/* clang-format off */
 static const struct {
     const char *tag, *ref_type;
 } link_types[] = {
@@ -241,6 +241,7 @@ static const struct {
     {"SPIN", "SummaryForPatientsIn"}, {"ORI", "OriginalReportIn"},
     {"RRI", "ReprintIn"},       {"RRF", "ReprintOf"},
 };
+/* clang-format on */
 
 /* Link value: the PMID when the reference names one ("... PMID: 123"),
  * else the reference text. Returns false if `tag` is not a link tag. */
@@ -311,6 +312,7 @@ static ev_status publication_type(ev_record *rec, const char *v, size_t n)
     return ev_record_push_str(rec, &rec->publication_types, &rec->n_publication_types, v, n);
 }
 
+/* clang-format off */
 /* Identifier, status and date tags. Returns false if `key` is not one. */
 static bool admin_field(ev_record *rec, uint32_t key, const char *v, size_t n, ev_status *s)
 {
@@ -337,7 +339,9 @@ static bool admin_field(ev_record *rec, uint32_t key, const char *v, size_t n, e
     default: return false;
     }
 }
+/* clang-format on */
 
+/* clang-format off */
 /* Title, journal and bibliographic tags. */
 static bool biblio_field(ev_record *rec, uint32_t key, const char *v, size_t n, ev_status *s)
 {
@@ -375,6 +379,7 @@ static bool biblio_field(ev_record *rec, uint32_t key, const char *v, size_t n, 
     default: return false;
     }
 }
+/* clang-format on */
 
 static ev_status medline_field(ev__tagged *t, const char *tag, const char *v, size_t n)
 {
@@ -384,29 +389,45 @@ static ev_status medline_field(ev__tagged *t, const char *tag, const char *v, si
     ev_status s = EV_OK;
     if (n == 0) /* empty tags ("TI  -", "FAU -") carry nothing (spec C1) */
         return EV_OK;
-    if (key != T4('A', 'U', 0, 0) && key != T4('A', 'D', 0, 0) &&
-        key != T4('A', 'U', 'I', 'D'))
+    if (key != T4('A', 'U', 0, 0) && key != T4('A', 'D', 0, 0) && key != T4('A', 'U', 'I', 'D'))
         st->fau_open = key == T4('F', 'A', 'U', 0) ? st->fau_open : false;
     if (admin_field(rec, key, v, n, &s) || biblio_field(rec, key, v, n, &s))
         return ev__tagged_check(t, s);
     switch (key) {
-    case T4('F', 'A', 'U', 0): case T4('A', 'U', 0, 0): case T4('C', 'N', 0, 0):
-    case T4('A', 'D', 0, 0): case T4('A', 'U', 'I', 'D'):
+    case T4('F', 'A', 'U', 0):
+    case T4('A', 'U', 0, 0):
+    case T4('C', 'N', 0, 0):
+    case T4('A', 'D', 0, 0):
+    case T4('A', 'U', 'I', 'D'):
         return ev__tagged_check(t, author_field(t, st, key, v, n));
-    case T4('I', 'S', 0, 0): case T4('I', 'S', 'S', 'N'): /* ERIC writes "ISSN" */
+    case T4('I', 'S', 0, 0):
+    case T4('I', 'S', 'S', 'N'): /* ERIC writes "ISSN" */
         return ev__tagged_check(t, issn_field(t, v, n));
-    case T4('L', 'I', 'D', 0): case T4('A', 'I', 'D', 0):
+    case T4('L', 'I', 'D', 0):
+    case T4('A', 'I', 'D', 0):
         return ev__tagged_check(t, article_id(t, tag, v, n));
     case T4('O', 'T', 'O', 0):
         return ev__tagged_check(t, ev_record_set(rec, &st->oto, v, n));
     case T4('O', 'T', 0, 0):
         return ev__tagged_check(t, ev__tagged_keyword(rec, v, n, st->oto, false));
-    case T4('C', 'I', 'N', 0): case T4('C', 'O', 'N', 0): case T4('E', 'I', 'N', 0):
-    case T4('E', 'F', 'R', 0): case T4('R', 'I', 'N', 0): case T4('R', 'O', 'F', 0):
-    case T4('U', 'I', 'N', 0): case T4('U', 'O', 'F', 0): case T4('C', 'R', 'I', 0):
-    case T4('C', 'R', 'F', 0): case T4('R', 'P', 'I', 0): case T4('R', 'P', 'F', 0):
-    case T4('E', 'C', 'I', 0): case T4('E', 'C', 'F', 0): case T4('S', 'P', 'I', 'N'):
-    case T4('O', 'R', 'I', 0): case T4('R', 'R', 'I', 0): case T4('R', 'R', 'F', 0):
+    case T4('C', 'I', 'N', 0):
+    case T4('C', 'O', 'N', 0):
+    case T4('E', 'I', 'N', 0):
+    case T4('E', 'F', 'R', 0):
+    case T4('R', 'I', 'N', 0):
+    case T4('R', 'O', 'F', 0):
+    case T4('U', 'I', 'N', 0):
+    case T4('U', 'O', 'F', 0):
+    case T4('C', 'R', 'I', 0):
+    case T4('C', 'R', 'F', 0):
+    case T4('R', 'P', 'I', 0):
+    case T4('R', 'P', 'F', 0):
+    case T4('E', 'C', 'I', 0):
+    case T4('E', 'C', 'F', 0):
+    case T4('S', 'P', 'I', 'N'):
+    case T4('O', 'R', 'I', 0):
+    case T4('R', 'R', 'I', 0):
+    case T4('R', 'R', 'F', 0):
         if (link_field(t, tag, v, n, &s))
             return ev__tagged_check(t, s);
         return ev__tagged_extra(t, tag, v, n);
@@ -438,8 +459,8 @@ static ev_status medline_line(ev__tagged *t, medline_state *st)
     case EV__LINE_BLANK:
         return t->in_record ? ev__tagged_emit(t) : EV_OK;
     case EV__LINE_TAG:
-        if (!t->in_record || (strcmp(tl.tag, "PMID") == 0 &&
-                              (t->rec->pmid != NULL || strcmp(t->tag, "PMID") == 0)))
+        if (!t->in_record ||
+            (strcmp(tl.tag, "PMID") == 0 && (t->rec->pmid != NULL || strcmp(t->tag, "PMID") == 0)))
             s = start_record(t, st);
         if (s == EV_OK)
             s = ev__tagged_raw_line(t);
@@ -465,8 +486,8 @@ ev_status ev__parse_medline(ev__reader *r, const ev_parse_options *opts, const e
     medline_state st = {0};
     ev__tagged t;
     ev__reader_set_encoding(r, EV__ENC_UTF8_OR_1252);
-    ev_status s = ev__tagged_init(&t, r, opts, sink, stats, err, EV_FORMAT_MEDLINE,
-                                  medline_field, &st);
+    ev_status s =
+        ev__tagged_init(&t, r, opts, sink, stats, err, EV_FORMAT_MEDLINE, medline_field, &st);
     bool got = true;
     while (s == EV_OK && (s = ev__tagged_next(&t, &got)) == EV_OK && got)
         s = medline_line(&t, &st);

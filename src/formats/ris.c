@@ -131,8 +131,11 @@ static bool title_field(ev__tagged *t, const char *tag, const char *v, size_t n,
     if (tag_is(tag, "TI") || tag_is(tag, "T1"))
         *s = set_or_extra(t, &rec->title, tag, v, n);
     else if (tag_is(tag, "BT"))
-        *s = set_or_extra(t, rec->title == NULL && rec->type && strcmp(rec->type, "BOOK") == 0
-                                 ? &rec->title : &rec->book_title, tag, v, n);
+        *s = set_or_extra(t,
+                          rec->title == NULL && rec->type && strcmp(rec->type, "BOOK") == 0
+                              ? &rec->title
+                              : &rec->book_title,
+                          tag, v, n);
     else if (tag_is(tag, "T2"))
         *s = set_or_extra(t, in_book(rec) ? &rec->book_title : &rec->journal, tag, v, n);
     else if (tag_is(tag, "JO") || tag_is(tag, "JF"))
@@ -155,17 +158,17 @@ static bool number_field(ev__tagged *t, ris_state *st, const char *tag, const ch
                          ev_status *s)
 {
     ev_record *rec = t->rec;
-    const char **slot = tag_is(tag, "PY")   ? &st->py
-                        : tag_is(tag, "Y1") ? &st->y1
-                        : tag_is(tag, "DA") ? &st->da
-                        : tag_is(tag, "SP") ? &st->sp
-                        : tag_is(tag, "EP") ? &st->ep
-                        : tag_is(tag, "VL") ? &rec->volume
-                        : tag_is(tag, "IS") ? &rec->issue
-                        : tag_is(tag, "C7") ? &rec->article_number
-                        : tag_is(tag, "UR") ? &rec->url
+    const char **slot = tag_is(tag, "PY")                         ? &st->py
+                        : tag_is(tag, "Y1")                       ? &st->y1
+                        : tag_is(tag, "DA")                       ? &st->da
+                        : tag_is(tag, "SP")                       ? &st->sp
+                        : tag_is(tag, "EP")                       ? &st->ep
+                        : tag_is(tag, "VL")                       ? &rec->volume
+                        : tag_is(tag, "IS")                       ? &rec->issue
+                        : tag_is(tag, "C7")                       ? &rec->article_number
+                        : tag_is(tag, "UR")                       ? &rec->url
                         : tag_is(tag, "PMID") && all_digits(v, n) ? &rec->pmid
-                                             : NULL;
+                                                                  : NULL;
     if (slot != NULL) {
         *s = set_or_extra(t, slot, tag, v, n);
         return true;
@@ -210,11 +213,11 @@ static ev_status ris_field(ev__tagged *t, const char *tag, const char *v, size_t
     if (tag_is(tag, "KW"))
         return collect_keyword(t, st, v, n);
     if (tag_is(tag, "LA"))
-        return ev__tagged_check(t, ev_record_push_str(rec, &rec->languages, &rec->n_languages,
-                                                      v, n));
+        return ev__tagged_check(t,
+                                ev_record_push_str(rec, &rec->languages, &rec->n_languages, v, n));
     if (tag_is(tag, "M3"))
-        return ev__tagged_check(t, ev_record_push_str(rec, &rec->publication_types,
-                                                      &rec->n_publication_types, v, n));
+        return ev__tagged_check(
+            t, ev_record_push_str(rec, &rec->publication_types, &rec->n_publication_types, v, n));
     if (tag_is(tag, "N1"))
         return ev__tagged_check(t, ev__tagged_join(rec, &rec->notes, v, n, "\n"));
     return ev__tagged_extra(t, tag, v, n);
@@ -321,8 +324,7 @@ static ev_status ris_line(ev__tagged *t, ris_state *st)
     if (!t->in_record)
         return ty ? begin_record(t, st, &tl) : EV_OK;
     if (ty) {
-        ev__tagged_warn(t, "record starting at line %zu has no 'ER  -' line",
-                        t->rec->source_line);
+        ev__tagged_warn(t, "record starting at line %zu has no 'ER  -' line", t->rec->source_line);
         ev_status s = finish_record(t, st);
         return s == EV_OK ? begin_record(t, st, &tl) : s;
     }

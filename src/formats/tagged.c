@@ -325,8 +325,8 @@ ev_status ev__tagged_append(ev__tagged *t, const char *v, size_t n, const char *
     if (s == EV_OK)
         s = ev_buf_append(&t->value, v, n);
     if (s == EV_EINPUT)
-        return ev__tagged_fail(t, s, "field '%s' (from line %zu) is longer than %zu bytes",
-                               t->tag, t->field_line, (size_t)EV__TAGGED_MAX_FIELD);
+        return ev__tagged_fail(t, s, "field '%s' (from line %zu) is longer than %zu bytes", t->tag,
+                               t->field_line, (size_t)EV__TAGGED_MAX_FIELD);
     return ev__tagged_check(t, s);
 }
 
@@ -381,8 +381,8 @@ ev_status ev__tagged_affiliation(ev_record *rec, size_t idx, const char *v, size
         return EV_ENOMEM;
     if (copy == NULL)
         return EV_OK;
-    const char **arr = ev_arena_grow(rec->arena, (void *)a->affiliations, a->n_affiliations,
-                                     sizeof *arr);
+    const char **arr =
+        ev_arena_grow(rec->arena, (void *)a->affiliations, a->n_affiliations, sizeof *arr);
     if (arr == NULL)
         return EV_ENOMEM;
     arr[a->n_affiliations++] = copy;
@@ -469,6 +469,7 @@ ev_status ev__tagged_issns(ev_record *rec, const char *v, size_t n, size_t *foun
 
 /* The MeSH topical qualifiers (MeSH 2024), so that "Drug use/abuse" in an
  * author keyword is not mistaken for a heading with a qualifier. */
+/* clang-format off */
 static const char *const mesh_qualifiers[] = {
     "abnormalities", "administration & dosage", "adverse effects", "agonists",
     "analogs & derivatives", "analysis", "anatomy & histology", "antagonists & inhibitors",
@@ -486,6 +487,7 @@ static const char *const mesh_qualifiers[] = {
     "supply & distribution", "surgery", "therapeutic use", "therapy", "toxicity",
     "transmission", "trends", "ultrastructure", "urine", "utilization", "veterinary",
     "virology", "diagnostic use", "contraindications"};
+/* clang-format on */
 
 static bool is_qualifier(const char *q, size_t n)
 {
@@ -587,8 +589,7 @@ ev_status ev__tagged_mesh(ev_record *rec, const char *v, size_t n)
     return EV_OK;
 }
 
-ev_status ev__tagged_keyword(ev_record *rec, const char *v, size_t n, const char *owner,
-                             bool major)
+ev_status ev__tagged_keyword(ev_record *rec, const char *v, size_t n, const char *owner, bool major)
 {
     trim(&v, &n);
     if (n == 0)

@@ -57,9 +57,9 @@ struct ev__tagged {
     size_t line_len, line_no;
     ev_record *rec;
     bool in_record;
-    ev_buf raw;       /* lines of the current record, "\n"-terminated */
-    char tag[6];      /* field being accumulated, "" if none */
-    ev_buf value;     /* its value so far */
+    ev_buf raw;   /* lines of the current record, "\n"-terminated */
+    char tag[6];  /* field being accumulated, "" if none */
+    ev_buf value; /* its value so far */
     size_t field_line;
     ev__field_fn field;
     void *fmt;

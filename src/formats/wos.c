@@ -84,8 +84,8 @@ static ev_status author(ev__tagged *t, wos_state *st, bool full, const char *v, 
         const char *semi = memchr(v, ';', n);
         size_t len = semi ? (size_t)(semi - v) : n;
         const char *open = memchr(v, '(', len);
-        size_t name_len = open && memchr(open, '@', len - (size_t)(open - v)) ? (size_t)(open - v)
-                                                                              : len;
+        size_t name_len =
+            open && memchr(open, '@', len - (size_t)(open - v)) ? (size_t)(open - v) : len;
         ev_status s = one_author(t, st, full, v, name_len);
         if (s != EV_OK || semi == NULL)
             return s;
@@ -188,11 +188,11 @@ static const char **text_slot(ev_record *rec, wos_state *st, const char *tag)
         const char *tag;
         size_t off;
     } map[] = {
-        {"TI", offsetof(ev_record, title)},   {"SO", offsetof(ev_record, journal)},
+        {"TI", offsetof(ev_record, title)},          {"SO", offsetof(ev_record, journal)},
         {"JI", offsetof(ev_record, journal_abbrev)}, {"VL", offsetof(ev_record, volume)},
-        {"IS", offsetof(ev_record, issue)},   {"AR", offsetof(ev_record, article_number)},
-        {"PM", offsetof(ev_record, pmid)},    {"UT", offsetof(ev_record, source_record_id)},
-        {"PU", offsetof(ev_record, publisher)}, {"PT", offsetof(ev_record, type)},
+        {"IS", offsetof(ev_record, issue)},          {"AR", offsetof(ev_record, article_number)},
+        {"PM", offsetof(ev_record, pmid)},           {"UT", offsetof(ev_record, source_record_id)},
+        {"PU", offsetof(ev_record, publisher)},      {"PT", offsetof(ev_record, type)},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (tag_is(tag, map[i].tag))

@@ -77,8 +77,8 @@ static inline bool has_warning(const collected *c, size_t line, const char *need
     return false;
 }
 
-static inline ev_status parse_path(const char *path, ev_format fmt, collected *c, ev_parse_stats *st,
-                            ev_error *err)
+static inline ev_status parse_path(const char *path, ev_format fmt, collected *c,
+                                   ev_parse_stats *st, ev_error *err)
 {
     ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
     opts.format = fmt;
@@ -87,7 +87,8 @@ static inline ev_status parse_path(const char *path, ev_format fmt, collected *c
 }
 
 /* Parse tests/fixtures/formats/<rel> with the format detected. */
-static inline ev_status parse_fixture(const char *rel, collected *c, ev_parse_stats *st, ev_error *err)
+static inline ev_status parse_fixture(const char *rel, collected *c, ev_parse_stats *st,
+                                      ev_error *err)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s%s", FIXDIR, rel);
@@ -95,7 +96,7 @@ static inline ev_status parse_fixture(const char *rel, collected *c, ev_parse_st
 }
 
 static inline ev_status parse_mem(const char *data, size_t n, ev_format fmt, collected *c,
-                           ev_parse_stats *st, ev_error *err)
+                                  ev_parse_stats *st, ev_error *err)
 {
     ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
     opts.format = fmt;
@@ -176,8 +177,8 @@ static inline ev_record *project(const ev_record *src, bool initials)
     }
     flat_abstract(p, src);
     for (size_t i = 0; i < src->n_languages; i++)
-        assert_int_equal(ev_record_push_str(p, &p->languages, &p->n_languages,
-                                            src->languages[i], strlen(src->languages[i])),
+        assert_int_equal(ev_record_push_str(p, &p->languages, &p->n_languages, src->languages[i],
+                                            strlen(src->languages[i])),
                          EV_OK);
     return p;
 }

@@ -34,8 +34,7 @@ static void reparse(const ev_buf *out, ev_format f, collected *back)
     ev_error err = EV_ERROR_INIT;
     ev_status s = parse_mem(out->ptr, out->len, f, back, NULL, &err);
     if (s != EV_OK)
-        fail_msg("re-reading exported %s: line %zu: %s", ev_format_name(f), err.line,
-                 err.message);
+        fail_msg("re-reading exported %s: line %zu: %s", ev_format_name(f), err.line, err.message);
 }
 
 /* ---- raw text ------------------------------------------------------------------------- */
@@ -203,8 +202,8 @@ static void csv_quotes_fields_and_reads_back(void **state)
     ev_buf_init(&out, 0);
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(ev_export_csv_header(&out), EV_OK);
-    assert_true(strncmp(out.ptr, "record_id,source_format,pmid,pmcid,doi,title,authors,year,",
-                        57) == 0);
+    assert_true(
+        strncmp(out.ptr, "record_id,source_format,pmid,pmcid,doi,title,authors,year,", 57) == 0);
     assert_int_equal(ev_export_record(&out, r, EV_FORMAT_CSV, &err), EV_OK);
     /* RFC 4180: quoted, inner quotes doubled, the line break kept inside */
     assert_non_null(strstr(out.ptr, ",\"Gambling, \"\"loot boxes\"\" and youth:\na review\","

@@ -353,8 +353,7 @@ static void empty_and_binary_input_are_refused(void **state)
     assert_non_null(strstr(err.message, "empty"));
     ev_error_clear(&err);
     static const char bin[] = "PMID- 1\nTI  - a\0b\n";
-    assert_int_equal(parse_mem(bin, sizeof bin - 1, EV_FORMAT_MEDLINE, &c, NULL, &err),
-                     EV_EINPUT);
+    assert_int_equal(parse_mem(bin, sizeof bin - 1, EV_FORMAT_MEDLINE, &c, NULL, &err), EV_EINPUT);
     assert_non_null(strstr(err.message, "binary"));
     ev_error_clear(&err);
     static const char prose[] = "This is just a letter.\nNothing tagged here.\n";
@@ -410,8 +409,7 @@ static void truncated_input(void **state)
     assert_null(c.recs[0]->journal); /* JT comes after the cut */
     ev_free(file);
     static const char cut[] = "PMID- 1\nTI  - Sch\xc3";
-    assert_int_equal(parse_mem(cut, sizeof cut - 1, EV_FORMAT_MEDLINE, &c, NULL, &err),
-                     EV_EINPUT);
+    assert_int_equal(parse_mem(cut, sizeof cut - 1, EV_FORMAT_MEDLINE, &c, NULL, &err), EV_EINPUT);
     assert_true(err.has_offset);
     collected_release(&c);
 }

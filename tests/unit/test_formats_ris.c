@@ -191,13 +191,12 @@ static void dimensions_ids_and_unindented_abstract(void **state)
     const ev_record *r = c.recs[0];
     assert_int_equal(r->source_line, 2); /* leading blank line */
     assert_string_equal(r->source_record_id, "pub.1149029839");
-    assert_string_equal(r->pmid, "35957633");  /* U1  - 35957633 [PMID] */
+    assert_string_equal(r->pmid, "35957633");    /* U1  - 35957633 [PMID] */
     assert_string_equal(r->pmcid, "PMC9359172"); /* U1  - PMC9359172 [PMCID] */
     assert_string_equal(r->journal, "European Journal of Psychotraumatology"); /* JO */
     assert_string_equal(r->pages, "2087980");
     assert_int_equal(r->n_abstract, 1);
-    assert_true(strncmp(r->abstract[0].text, "Background: The long-term health effects", 40) ==
-                0);
+    assert_true(strncmp(r->abstract[0].text, "Background: The long-term health effects", 40) == 0);
     assert_non_null(strstr(r->abstract[0].text, " Objective: This review aimed"));
     assert_non_null(strstr(r->abstract[0].text, " HIGHLIGHTS: First systematic review"));
     collected_release(&c);
@@ -404,9 +403,8 @@ static void chunk_boundaries_do_not_change_records(void **state)
         ev_buf text;
         ev_buf_init(&text, 0);
         for (size_t i = 0; i < n; i++)
-            assert_int_equal(lf[i] == '\n' ? ev_buf_puts(&text, ends[v])
-                                             : ev_buf_putc(&text, lf[i]),
-                             EV_OK);
+            assert_int_equal(
+                lf[i] == '\n' ? ev_buf_puts(&text, ends[v]) : ev_buf_putc(&text, lf[i]), EV_OK);
         size_t j = 262100; /* the last '\r' at or before this offset */
         while (text.ptr[j] != '\r')
             j--;
@@ -456,8 +454,7 @@ static void zotero_library_agrees_with_its_bibtex_export(void **state)
     collected ris = {0}, bib = {0};
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(parse_fixture(RIS "asysd__zotero_export.ris.gz", &ris, NULL, &err), EV_OK);
-    assert_int_equal(parse_fixture("bibtex/asysd__zotero_export.bib.gz", &bib, NULL, &err),
-                     EV_OK);
+    assert_int_equal(parse_fixture("bibtex/asysd__zotero_export.bib.gz", &bib, NULL, &err), EV_OK);
     assert_int_equal(ris.n, 1000);
     assert_int_equal(bib.n, 1000);
     size_t first_same = 0;

@@ -28,7 +28,7 @@ static void full_record_with_structured_abstract(void **state)
     assert_int_equal(r->n_authors, 3);
     assert_string_equal(r->authors[1].family, "Gyeke");
     assert_string_equal(r->authors[1].given, "Mavis Dako Plusminus"); /* from AF */
-    assert_string_equal(r->authors[1].initials, "MDP");                /* from AU */
+    assert_string_equal(r->authors[1].initials, "MDP");               /* from AU */
     assert_int_equal(r->authors[2].n_affiliations, 1);
     assert_string_equal(r->authors[2].affiliations[0],
                         "Univ Alberta, Dept Human Ecol, Edmonton, AB, Canada.");
@@ -211,8 +211,7 @@ static void refusals(void **state)
     assert_int_equal(parse_mem(bin, sizeof bin - 1, EV_FORMAT_WOS, &c, NULL, &err), EV_EINPUT);
     ev_error_clear(&err);
     static const char header_only[] = "FN Clarivate Analytics Web of Science\nVR 1.0\nEF\n";
-    assert_int_equal(parse_mem(header_only, sizeof header_only - 1, EV_FORMAT_WOS, &c, NULL,
-                               &err),
+    assert_int_equal(parse_mem(header_only, sizeof header_only - 1, EV_FORMAT_WOS, &c, NULL, &err),
                      EV_EINPUT);
     ev_error_clear(&err);
     ev_buf b;
