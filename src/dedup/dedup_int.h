@@ -26,6 +26,7 @@ typedef struct ev__dd_title {
 typedef struct ev__dd_rec {
     ev__dd_title t;   /* the title */
     ev__dd_title alt; /* a bracketed title in another language, if any */
+    bool translated;  /* the title is a translation ([...], <ORIGINAL>) */
     const char *doi;  /* normalised, NULL if none */
     const char *pmid;
     const char *journal; /* normalised, stopwords removed */

@@ -141,36 +141,72 @@ static size_t count_words(const char *t, size_t n)
     return w;
 }
 
-/* Split a title into its main part and, when it ends with a bracketed
- * title in another language ("Crowdwork: applying a relational inequality
- * theory [Arbeiten in der Crowd: ...]"), that alternative. A short trailing
- * bracket is a language tag ("[Chinese]", "[Article in German]") and is
- * dropped; appended notes are cut; the brackets MEDLINE puts round a whole
- * translated title are removed. */
-static void title_spans(const char *t, size_t *start, size_t *len, size_t *alt, size_t *alt_len)
+/* Embase appends the original-language title after "<ORIGINAL>". */
+static size_t original_marker(const char *t, size_t n)
 {
-    size_t s = 0, n = note_start(t, strlen(t));
-    *alt = *alt_len = 0;
-    while (n > 0 && (isspace((unsigned char)t[n - 1]) || t[n - 1] == '.'))
-        n--;
-    if (n > 2 && t[0] == '[' && t[n - 1] == ']' && memchr(t + 1, '[', n - 2) == NULL) {
-        s = 1;
-        n--;
-    } else if (n > 2 && t[n - 1] == ']') {
-        size_t open = 0;
-        for (size_t i = n - 1; i > 0 && !open; i--)
-            open = t[i - 1] == '[' ? i - 1 : 0;
-        bool tag = count_words(t + open + 1, n - open - 2) < 4 ||
-                   ev_strncasecmp(t + open + 1, "article in", 10) == 0;
-        if (open > 8 && !tag) {
-            *alt = open + 1;
-            *alt_len = n - open - 2;
-        }
-        if (open > 8 && (!tag || n - open < 48))
-            n = open;
+    for (size_t i = 9; i + 10 <= n; i++)
+        if (t[i] == '<' && ev_strncasecmp(t + i, "<original>", 10) == 0)
+            return i;
+    return n;
+}
+
+typedef struct spans {
+    size_t start, len;         /* the title */
+    size_t alt, alt_len;       /* an other-language title, alt_len 0 if none */
+    bool translated;           /* bracketed whole, or with an alternative */
+} spans;
+
+static bool trim_char(char c)
+{
+    return isspace((unsigned char)c) || c == '.' || c == '"';
+}
+
+/* A trailing "[...]": an other-language title when it has 4+ words, else
+ * a language tag ("[Chinese]", "[Article in German]") to drop. */
+static void trailing_bracket(const char *t, size_t *n, spans *sp)
+{
+    size_t open = 0;
+    for (size_t i = *n - 1; i > 0 && !open; i--)
+        open = t[i - 1] == '[' ? i - 1 : 0;
+    bool tag = count_words(t + open + 1, *n - open - 2) < 4 ||
+               ev_strncasecmp(t + open + 1, "article in", 10) == 0;
+    if (open > 8 && !tag) {
+        sp->alt = open + 1;
+        sp->alt_len = *n - open - 2;
+        sp->translated = true;
     }
-    *start = s;
-    *len = n - s;
+    if (open > 8 && (!tag || *n - open < 48))
+        *n = open;
+}
+
+/* Split a title into its main part and an other-language title
+ * ("Crowdwork: ... [Arbeiten in der Crowd: ...]", "Title. <ORIGINAL>
+ * TITRE"); cut appended notes; drop language tags and the brackets (and
+ * stray quotes) round a whole translated title. */
+static spans title_spans(const char *t)
+{
+    spans sp = {0};
+    size_t s = 0, n = note_start(t, strlen(t)), o = original_marker(t, n);
+    if (o < n) {
+        sp.alt = o + 10;
+        sp.alt_len = n - o - 10;
+        sp.translated = true;
+        n = o;
+    }
+    while (n > s && trim_char(t[n - 1]))
+        n--;
+    while (s < n && (isspace((unsigned char)t[s]) || t[s] == '"'))
+        s++;
+    if (n > s + 2 && t[s] == '[' && t[n - 1] == ']' && memchr(t + s + 1, '[', n - s - 2) == NULL) {
+        s++;
+        n--;
+        sp.translated = true;
+    } else if (n > s + 2 && t[n - 1] == ']' && sp.alt_len == 0) {
+        trailing_bracket(t, &n, &sp);
+    }
+    sp.start = s;
+    sp.len = n - s;
+    return sp;
 }
 
 /* Normalise t[0..n) as a title: folded, then spelling per word. */
@@ -199,16 +235,14 @@ static ev_status title_text(ev_buf *out, const char *t, size_t n)
 
 ev_status ev__dedup_title(ev_buf *out, const char *title)
 {
-    size_t s, n, as, an;
-    title_spans(title, &s, &n, &as, &an);
-    return title_text(out, title + s, n);
+    spans sp = title_spans(title);
+    return title_text(out, title + sp.start, sp.len);
 }
 
 ev_status ev__dedup_title_alt(ev_buf *out, const char *title)
 {
-    size_t s, n, as, an;
-    title_spans(title, &s, &n, &as, &an);
-    return an ? title_text(out, title + as, an) : EV_OK;
+    spans sp = title_spans(title);
+    return sp.alt_len ? title_text(out, title + sp.alt, sp.alt_len) : EV_OK;
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -289,6 +323,7 @@ static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
         st = ev__dedup_title_alt(&b, rec->title);
     if (st == EV_OK && o->t.s)
         st = keep_title(d, &b, &o->alt);
+    o->translated = title_spans(rec->title).translated;
     ev_buf_release(&b);
     return st;
 }

@@ -20,6 +20,7 @@
 #define W_TITLE_CLOSE 7.0  /* >= 0.90 */
 #define W_TITLE_WEAK 1.0   /* >= 0.80 */
 #define W_TITLE_DIFF (-14.0)
+#define W_TITLE_DIFF_TRANSLATED (-4.0)
 #define W_AUTH_SAME 6.0
 #define W_AUTH_SOME 3.0
 #define W_AUTH_DIFF (-8.0)
@@ -256,7 +257,9 @@ static double score_title(double sim, const ev__dd_rec *a, const ev__dd_rec *b, 
     if (sim >= 0.80)
         return W_TITLE_WEAK;
     *r |= EV_DEDUP_R_TITLE_DIFFERENT;
-    return W_TITLE_DIFF;
+    /* Two translations of one foreign title can share few words: still
+     * never merged unseen, but the other fields may send it to review. */
+    return a->translated || b->translated ? W_TITLE_DIFF_TRANSLATED : W_TITLE_DIFF;
 }
 
 /* First authors agree on their first or last family word, either way

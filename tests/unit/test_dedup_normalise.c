@@ -63,6 +63,20 @@ static void bracketed_other_language_title_is_an_alternative(void **state)
     ev_buf_release(&b);
 }
 
+static void embase_original_title_and_quoted_brackets(void **state)
+{
+    (void)state;
+    const char *t = "Antibiotic and antiseptic prophylaxis in thoracic surgery. A randomized "
+                    "study. <ORIGINAL> PROPHYLAXIE ANTIBIOTIQUE ET ANTISEPTIQUE";
+    title_is(t, "antibiotic and antiseptic prophylaxis in thoracic surgery a randomized study");
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev__dedup_title_alt(&b, t), EV_OK);
+    assert_string_equal(ev_buf_cstr(&b), "prophylaxie antibiotique et antiseptique");
+    ev_buf_release(&b);
+    title_is("\"[A new paracentesis needle for ascites]\"", "a new paracentesis needle for ascites");
+}
+
 static void first_page(const char *in, const char *want)
 {
     char out[32];
@@ -197,6 +211,7 @@ int main(void)
         cmocka_unit_test(title_maps_british_to_american_spelling),
         cmocka_unit_test(title_drops_language_tags_translation_brackets_and_notes),
         cmocka_unit_test(bracketed_other_language_title_is_an_alternative),
+        cmocka_unit_test(embase_original_title_and_quoted_brackets),
         cmocka_unit_test(first_page_ignores_range_style_prefixes_and_zeros),
         cmocka_unit_test(last_page_expands_abbreviated_ends),
         cmocka_unit_test(journal_abbreviations_match_full_names),
