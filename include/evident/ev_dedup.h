@@ -18,7 +18,7 @@
  * `auto_merge` waits for a person. Pairs that look alike but are different
  * kinds of item (an erratum and its article, a conference abstract and the
  * paper, a preprint and the published version) or conflict on DOI/PMID are
- * flagged RELATED and never merged.
+ * flagged RELATED and never merged automatically.
  *
  * Thread safety: an ev_dedup is used by one thread at a time.
  */
