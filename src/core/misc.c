@@ -1,7 +1,6 @@
-/* misc.c - small helpers: version, clock, strict number parsing, hashing. */
+/* misc.c - small helpers: version, clock, strict number parsing (SHA-256 is in
+ * sha256.c). */
 #include "evident/ev_core.h"
-
-#include <sodium.h>
 
 const char *ev_version(void)
 {
@@ -57,58 +56,4 @@ int ev_strcasecmp(const char *a, const char *b)
 int ev_strncasecmp(const char *a, const char *b, size_t n)
 {
     return strncasecmp(a, b, n);
-}
-
-/* SHA-256 through libsodium (one well-kept implementation, already linked
- * for password hashing). */
-struct ev_sha256 {
-    crypto_hash_sha256_state st;
-};
-
-ev_sha256 *ev_sha256_new(void)
-{
-    ev_sha256 *h = ev_malloc(sizeof *h);
-    if (h)
-        crypto_hash_sha256_init(&h->st);
-    return h;
-}
-
-void ev_sha256_update(ev_sha256 *h, const void *data, size_t n)
-{
-    crypto_hash_sha256_update(&h->st, data, n);
-}
-
-void ev_sha256_final_hex(ev_sha256 *h, char out[65])
-{
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&h->st, d);
-    sodium_bin2hex(out, 65, d, sizeof d);
-}
-
-void ev_sha256_free(ev_sha256 *h)
-{
-    ev_free(h);
-}
-
-ev_status ev_sha256_file(char out[65], const char *path, ev_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return ev_error_set(err, EV_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    ev_sha256 *h = ev_sha256_new();
-    if (h == NULL) {
-        fclose(f);
-        return ev_error_set(err, EV_ENOMEM, path, 0, 0, "out of memory");
-    }
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        ev_sha256_update(h, buf, n);
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    ev_sha256_final_hex(h, out);
-    ev_sha256_free(h);
-    if (bad)
-        return ev_error_set(err, EV_EIO, path, 0, 0, "read error");
-    return EV_OK;
 }
