@@ -34,8 +34,9 @@ static const char help[] =
     "    result count, query.\n"
     "\n"
     "OPTIONS\n"
-    "    --ids          print the matching record ids, one per line\n"
-    "    --count        print only the number of matching records\n"
+    "    --ids          print the matching record ids, one per line (with\n"
+    "                   --strategy: those of the last line)\n"
+    "    --count        print only the number of matching records (ditto)\n"
     "    --json         one JSON document: {\"records\", \"mesh\", \"lines\": [{\"line\",\n"
     "                   \"query\", \"canonical\", \"count\", \"ids\" (single query only),\n"
     "                   \"notes\": [{\"code\", \"text\"}]}], \"saved_run\"}\n"
@@ -319,8 +320,8 @@ static int run_all(ev_store *st, ev_search_index *ix, const opts *o, const char 
     const ev_search_result *h = ev_search_history(s, &n);
     if (code == EV_EXIT_OK && o->out == OUT_JSON)
         print_json(h, n, ev_search_index_docs(ix), mesh, o->query != NULL, saved);
-    else if (code == EV_EXIT_OK && o->query)
-        print_single(r, o);
+    else if (code == EV_EXIT_OK && (o->query || o->out != OUT_TEXT))
+        print_single(o->query ? r : &h[n - 1], o); /* a strategy's last line */
     else if (code == EV_EXIT_OK)
         print_history(h, n, o);
     if (code == EV_EXIT_OK && saved && o->out != OUT_JSON && !o->quiet)

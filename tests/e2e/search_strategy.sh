@@ -25,6 +25,9 @@ awk '{print $1, $2}' "$W/out" >"$W/counts"
 printf 'Search Results\n#1 1\n#2 7\n#3 8\n#4 8\n#5 6\n#6 10\n#7 7\n' >"$W/want"
 cmp -s "$W/counts" "$W/want" || { cat "$W/out"; fail "history table counts"; }
 
+expect 0 "$E" search "$R" --strategy "$F/seed_strategy.txt" --ids --quiet
+[ "$(tr '\n' ' ' <"$W/out")" = "1 2 3 4 6 9 11 " ] || fail "strategy --ids: $(cat "$W/out")"
+
 # --explain names the surprises
 expect 0 "$E" search "$R" --strategy "$F/seed_strategy.txt" --explain
 grep -q "N-EXACTWORD: 'therap' has no '\*'" "$W/out" || fail "explain: therap"
