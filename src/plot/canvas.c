@@ -57,19 +57,50 @@ void ev__plot_font(cairo_t *cr, double size, bool bold)
     cairo_font_options_destroy(fo);
 }
 
+/* cairo refuses invalid UTF-8 with a sticky error that would fail the
+ * whole plot; a bad byte in a study label is drawn as U+FFFD instead.
+ * Returns s itself when it is valid, else a repaired copy in tmp (cut at
+ * a character boundary when it does not fit). */
+static const char *safe_text(const char *s, char *tmp, size_t n)
+{
+    size_t len = strlen(s), bad = 0, o = 0;
+    if (ev_utf8_valid(s, len, &bad))
+        return s;
+    for (size_t i = 0; i < len;) {
+        size_t good = len - i;
+        if (!ev_utf8_valid(s + i, len - i, &bad))
+            good = bad;
+        if (o + good + 4 > n)
+            break; /* no room: stop at the last boundary */
+        memcpy(tmp + o, s + i, good);
+        o += good;
+        i += good;
+        if (i >= len || o + 4 > n)
+            break;
+        memcpy(tmp + o, "\xef\xbf\xbd", 3);
+        o += 3;
+        i++;
+    }
+    tmp[o] = '\0';
+    return tmp;
+}
+
 double ev__plot_text_w(cairo_t *cr, const char *s)
 {
     cairo_text_extents_t te;
+    char tmp[1024];
     if (!s || !*s)
         return 0;
-    cairo_text_extents(cr, s, &te);
+    cairo_text_extents(cr, safe_text(s, tmp, sizeof tmp), &te);
     return te.x_advance;
 }
 
 void ev__plot_text(cairo_t *cr, double x, double y, const char *s, double align)
 {
+    char tmp[1024];
     if (!s || !*s)
         return;
+    s = safe_text(s, tmp, sizeof tmp);
     double w = ev__plot_text_w(cr, s);
     cairo_move_to(cr, x - align * w, y);
     cairo_show_text(cr, s);
@@ -183,17 +214,25 @@ void ev__plot_lines(cairo_t *cr, double x, double y, double line_h, const char *
 void ev__plot_ticks(double *lo, double *hi, double *t, size_t max, size_t *n)
 {
     *n = 0;
-    if (!(*hi > *lo) || max < 2)
+    double span = *hi - *lo;
+    if (!isfinite(span) || span <= 0 || max < 2)
         return;
     /* Heckbert's "nice numbers" (Graphics Gems, 1990): a step of 1, 2 or 5
      * times a power of ten giving at most ~6 intervals. */
-    double raw = (*hi - *lo) / 5;
+    double raw = span / 5;
     double mag = pow(10, floor(log10(raw)));
     double f = raw / mag;
     double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
     double a = floor(*lo / step + 1e-9) * step, b = ceil(*hi / step - 1e-9) * step;
     for (double v = a; v <= b + step * 1e-6 && *n < max; v += step)
         t[(*n)++] = fabs(v) < step * 1e-9 ? 0 : v;
+    if (*n < 2 || !(t[*n - 1] > t[0]) || !isfinite(a) || !isfinite(b)) {
+        /* a span too small for the magnitude (1e15 + 1e-5): plain limits */
+        t[0] = *lo;
+        t[1] = *hi;
+        *n = 2;
+        return;
+    }
     *lo = a;
     *hi = t[*n - 1];
 }

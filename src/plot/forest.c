@@ -430,6 +430,11 @@ ev_status ev__forest_layout_make(ev__forest_layout *L, cairo_t *cr, const ev_for
     ev_free(W.cols);
     size_squares(L);
     axis_setup(L, f);
+    if (!isfinite(L->lo) || !isfinite(L->hi) || !(L->hi > L->lo) || !isfinite(L->hi - L->lo)) {
+        ev__forest_layout_release(L);
+        return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
+                            "forest: the effects span a range too wide to draw");
+    }
     L->width = L->plot_r + F_MARGIN + 10;
     L->height = L->axis_y + F_ROW_H * (3.4 + (f->footer ? 1 : 0)) + F_MARGIN * 0.5;
     return EV_OK;

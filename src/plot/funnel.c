@@ -45,6 +45,9 @@ static ev_status validate(const ev_funnel *f, ev_error *err)
     }
     if (!used)
         return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "funnel: no study to plot");
+    if (isinf(f->estimate) || (f->contours && !isfinite(f->contour_centre)))
+        return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
+                            "funnel: the pooled estimate or contour centre is not finite");
     return EV_OK;
 }
 
@@ -92,6 +95,9 @@ ev_status ev__funnel_layout_make(ev__funnel_layout *L, cairo_t *cr, const ev_fun
     }
     L->xlo = lo;
     L->xhi = hi;
+    if (!isfinite(lo) || !isfinite(hi) || !(hi > lo) || !isfinite(hi - lo) || !isfinite(semax))
+        return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
+                            "funnel: the effects span a range too wide to draw");
     double slo = 0;
     ev__plot_ticks(&slo, &semax, L->yt, 16, &L->nyt);
     L->ydigits = L->nyt > 1 ? ev__plot_tick_digits(L->yt[1] - L->yt[0]) : 0;

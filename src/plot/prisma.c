@@ -18,6 +18,7 @@
 #define P_BAR_W 22.0
 #define P_MARGIN 10.0
 #define P_HEAD_H 26.0
+#define P_MAX_COUNT 1000000000000L
 
 void ev_prisma_init(ev_prisma *p)
 {
@@ -67,6 +68,17 @@ static ev_status check_signs(const ev_prisma *p, ev_error *err)
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (v[i] < -1)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: count %ld is negative", v[i]);
+    /* no review has a trillion records; the bound keeps the sums exact */
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (v[i] > P_MAX_COUNT)
+            return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: count %ld is too large", v[i]);
+    for (size_t i = 0; i < p->ndatabases + p->nreasons; i++) {
+        long n = i < p->ndatabases ? p->databases[i].n : p->reasons[i - p->ndatabases].n;
+        if (n > P_MAX_COUNT)
+            return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: count %ld is too large", n);
+    }
+    if (p->ndatabases > 100000 || p->nreasons > 100000)
+        return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: too many databases or reasons");
     for (size_t i = 0; i < p->ndatabases; i++)
         if (p->databases[i].n < 0)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
@@ -180,7 +192,8 @@ static ev_status text_identified(ev_buf *b, const ev_prisma *p)
         st = count_line(b, p->ndatabases > 1 ? "Databases" : "Database", db);
     for (size_t i = 0; st == EV_OK && p->ndatabases > 1 && i < p->ndatabases; i++) {
         char label[300];
-        snprintf(label, sizeof label, "\xe2\x80\x93 %s", p->databases[i].label);
+        snprintf(label, sizeof label, "\xe2\x80\x93 %s",
+                 p->databases[i].label ? p->databases[i].label : "");
         st = count_line(b, label, p->databases[i].n);
     }
     if (st == EV_OK && p->ndatabases == 1)
