@@ -158,10 +158,31 @@ static size_t seek(const ev__sq_plist *l, uint32_t doc, uint32_t pos)
     return lo;
 }
 
-static bool has_post(const ev__sq_plist *l, uint32_t doc, uint32_t pos)
+/* First posting >= (doc, pos) at or after *cur, by galloping from *cur: the
+ * anchor's postings come in order, so each list is walked forwards once
+ * (cache-friendly, O(log gap) per step). */
+static bool has_post_from(const ev__sq_plist *l, size_t *cur, uint32_t doc, uint32_t pos)
 {
-    size_t i = seek(l, doc, pos);
-    return i < l->n && l->p[i].doc == doc && l->p[i].pos == pos;
+    uint64_t k = (uint64_t)doc << 32 | pos;
+#define KEY(i) ((uint64_t)l->p[i].doc << 32 | l->p[i].pos)
+    size_t lo = *cur, step = 1, hi = lo;
+    while (hi < l->n && KEY(hi) < k) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > l->n)
+        hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (KEY(mid) < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *cur = lo;
+    return lo < l->n && KEY(lo) == k;
+#undef KEY
 }
 
 /* Consecutive tokens in one instance: anchor on the rarest word. */
@@ -171,7 +192,8 @@ static ev_status phrase_match(const ev__sq_plist *w, size_t k, ev__sq_set *out)
     for (size_t i = 1; i < k; i++)
         if (w[i].n < w[a].n)
             a = i;
-    ev_status st = EV_OK;
+    size_t *cur = ev_calloc(k, sizeof *cur);
+    ev_status st = cur ? EV_OK : EV_ENOMEM;
     for (uint32_t j = 0; st == EV_OK && j < w[a].n; j++) {
         uint32_t d = w[a].p[j].doc, p = w[a].p[j].pos;
         if ((out->n && out->v[out->n - 1] == d) || (p & 0xFFFF) < a ||
@@ -179,10 +201,11 @@ static ev_status phrase_match(const ev__sq_plist *w, size_t k, ev__sq_set *out)
             continue;
         bool ok = true;
         for (size_t i = 0; ok && i < k; i++)
-            ok = i == a || has_post(&w[i], d, p - (uint32_t)a + (uint32_t)i);
+            ok = i == a || has_post_from(&w[i], &cur[i], d, p - (uint32_t)a + (uint32_t)i);
         if (ok)
             st = ev__sq_set_push(out, d);
     }
+    ev_free(cur);
     return st;
 }
 
