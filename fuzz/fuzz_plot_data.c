@@ -139,8 +139,9 @@ static ev_status prisma(rd *r, ev_buf *out)
     for (size_t i = 0; i < p.nreasons; i++)
         rs[i] = (ev_prisma_count){str(r), cnt(r)};
     p.reasons = rs;
-    long *v[] = {&p.registers, &p.duplicates, &p.screened, &p.excluded_people, &p.sought,
-                 &p.not_retrieved, &p.assessed, &p.studies_included, &p.reports_included};
+    long *v[] = {&p.registers,       &p.duplicates,       &p.screened,
+                 &p.excluded_people, &p.sought,           &p.not_retrieved,
+                 &p.assessed,        &p.studies_included, &p.reports_included};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         *v[i] = cnt(r);
     p.scoping = u8(r) & 1;
@@ -157,8 +158,7 @@ static ev_status evmap(rd *r, ev_buf *out)
     for (size_t i = 0; i < m.ncols; i++)
         cols[i] = str(r);
     for (size_t i = 0; i < m.ncells; i++)
-        cells[i] = (ev_evmap_cell){u8(r) % 6, u8(r) % 6, cnt(r),
-                                   (ev_evmap_direction)(u8(r) % 6)};
+        cells[i] = (ev_evmap_cell){u8(r) % 6, u8(r) % 6, cnt(r), (ev_evmap_direction)(u8(r) % 6)};
     m.title = str(r);
     return ev_plot_evmap_svg(out, &m, NULL);
 }
@@ -211,11 +211,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ev_buf_init(&out, EV_BUF_DEFAULT_MAX);
     ev_status st = EV_OK;
     switch (u8(&r) % 5) {
-    case 0: st = forest(&r, &out); break;
-    case 1: st = funnel(&r, &out); break;
-    case 2: st = prisma(&r, &out); break;
-    case 3: st = evmap(&r, &out); break;
-    default: st = curve(&r, &out); break;
+    case 0:
+        st = forest(&r, &out);
+        break;
+    case 1:
+        st = funnel(&r, &out);
+        break;
+    case 2:
+        st = prisma(&r, &out);
+        break;
+    case 3:
+        st = evmap(&r, &out);
+        break;
+    default:
+        st = curve(&r, &out);
+        break;
     }
     if (st == EV_EINTERNAL)
         __builtin_trap(); /* cairo refused something we should have caught */

@@ -44,26 +44,26 @@ extern "C" {
 /* One study row. Effects and CI bounds are on the analysis scale (log scale
  * for ratio measures when ev_forest.log_scale is set). */
 typedef struct ev_forest_study {
-    const char *label;         /* "Aronson (1948)" */
-    double yi, ci_lb, ci_ub;   /* NAN yi: the row is printed with "NA" */
-    double weight;             /* percent (0-100); NAN: no square weight */
-    const char *const *cols;   /* ev_forest.ncols cells (NULL = all empty) */
+    const char *label;       /* "Aronson (1948)" */
+    double yi, ci_lb, ci_ub; /* all three NAN: printed "NA", nothing drawn */
+    double weight;           /* percent (0-100); NAN: no square weight */
+    const char *const *cols; /* ev_forest.ncols cells (NULL = all empty) */
 } ev_forest_study;
 
 /* A pooled estimate: diamond, optional prediction interval and the
  * heterogeneity / overall-effect lines. Any NAN number is left out. */
 typedef struct ev_forest_pooled {
-    const char *label;         /* "Random-effects model", "Subtotal" */
-    double est, ci_lb, ci_ub;  /* analysis scale */
-    double pi_lb, pi_ub;       /* prediction interval; NAN = none */
+    const char *label;             /* "Random-effects model", "Subtotal" */
+    double est, ci_lb, ci_ub;      /* analysis scale */
+    double pi_lb, pi_ub;           /* prediction interval; NAN = none */
     double tau2, i2, q, q_df, q_p; /* heterogeneity (I2 in percent) */
-    double z, z_p;             /* test for overall effect (z or t) */
-    const char *stat_name;     /* "Z" (default) or "t" */
+    double z, z_p;                 /* test for overall effect (z or t) */
+    const char *stat_name;         /* "Z" (default) or "t" */
 } ev_forest_pooled;
 
 /* A subgroup: header row, its studies, an optional subtotal. */
 typedef struct ev_forest_group {
-    const char *title;               /* NULL: no header row */
+    const char *title; /* NULL: no header row */
     const ev_forest_study *studies;
     size_t nstudies;
     const ev_forest_pooled *subtotal; /* NULL: none */
@@ -75,12 +75,12 @@ typedef struct ev_forest {
     const ev_forest_pooled *overall; /* NULL: none */
     const char *const *col_titles;   /* ncols extra column headings */
     size_t ncols;
-    const char *study_title;   /* default "Study" */
-    const char *effect_title;  /* default "Estimate [95% CI]" */
-    const char *xlabel;        /* "Risk Ratio (log scale)" */
+    const char *study_title;                  /* default "Study" */
+    const char *effect_title;                 /* default "Estimate [95% CI]" */
+    const char *xlabel;                       /* "Risk Ratio (log scale)" */
     const char *favours_left, *favours_right; /* NULL: not drawn */
-    const char *footer;        /* extra line under the plot, or NULL */
-    bool log_scale;   /* effects are logs: axis and text back-transformed */
+    const char *footer;                       /* extra line under the plot, or NULL */
+    bool log_scale;                           /* effects are logs: axis and text back-transformed */
     bool show_weights;
     double xmin, xmax; /* axis limits on the displayed scale; NAN = auto */
     int digits;        /* decimals of effect text; 0 = 2 */
@@ -98,17 +98,17 @@ EV_EXTERN ev_status ev_plot_forest_svg(ev_buf *out, const ev_forest *f,
 /* ---- funnel plot ----------------------------------------------------------- */
 
 typedef struct ev_funnel {
-    const double *yi, *sei;       /* k observed studies */
+    const double *yi, *sei; /* k observed studies */
     size_t k;
     const double *fill_yi, *fill_sei; /* kfill trim-and-fill imputed studies */
     size_t kfill;
-    double estimate;   /* pooled estimate: vertical line, triangle centre */
-    bool contours;     /* contour-enhanced shading (90/95/99%), metafor's
-                        * funnel(level = c(90, 95, 99), shade = ...) */
+    double estimate;       /* pooled estimate: vertical line, triangle centre */
+    bool contours;         /* contour-enhanced shading (90/95/99%), metafor's
+                            * funnel(level = c(90, 95, 99), shade = ...) */
     double contour_centre; /* centre of the contours, usually 0 */
-    bool log_scale;    /* label the x axis back-transformed */
-    const char *xlabel; /* default "Effect size" */
-    const char *title;  /* NULL: none */
+    bool log_scale;        /* label the x axis back-transformed */
+    const char *xlabel;    /* default "Effect size" */
+    const char *title;     /* NULL: none */
 } ev_funnel;
 
 EV_EXTERN void ev_funnel_init(ev_funnel *f);
@@ -126,17 +126,21 @@ typedef struct ev_prisma_count {
 
 /* Counts as in the PRISMA 2020 template (Page et al. 2021, BMJ 372:n71,
  * figure 1, "new reviews which included searches of databases and
- * registers only"). -1 = not reported (the box line is left out and the
- * equations that need it are skipped). */
+ * registers only"). -1 = not reported: the box says so and the equations
+ * that need the count are skipped, except for the optional removals
+ * (registers, automation, other reasons, excluded by automation, not
+ * retrieved), which then count as 0. */
 typedef struct ev_prisma {
     bool scoping; /* PRISMA-ScR wording: "sources of evidence" */
-    const ev_prisma_count *databases; size_t ndatabases;
+    const ev_prisma_count *databases;
+    size_t ndatabases;
     long registers;
     long duplicates, automation_removed, other_removed;
     long screened;
     long excluded_people, excluded_automation; /* at title/abstract */
     long sought, not_retrieved, assessed;
-    const ev_prisma_count *reasons; size_t nreasons; /* full-text exclusions */
+    const ev_prisma_count *reasons;
+    size_t nreasons; /* full-text exclusions */
     long studies_included, reports_included;
 } ev_prisma;
 
@@ -179,16 +183,18 @@ typedef struct ev_evmap_cell {
 } ev_evmap_cell;
 
 typedef struct ev_evmap {
-    const char *const *rows; size_t nrows; /* e.g. technologies */
-    const char *const *cols; size_t ncols; /* e.g. conditions */
-    const ev_evmap_cell *cells; size_t ncells;
+    const char *const *rows;
+    size_t nrows; /* e.g. technologies */
+    const char *const *cols;
+    size_t ncols; /* e.g. conditions */
+    const ev_evmap_cell *cells;
+    size_t ncells;
     const char *row_title, *col_title, *title; /* NULL: none */
 } ev_evmap;
 
 EV_EXTERN ev_status ev_plot_evmap(const ev_evmap *m, const char *path,
                                   ev_error *err) EV_WARN_UNUSED;
-EV_EXTERN ev_status ev_plot_evmap_svg(ev_buf *out, const ev_evmap *m,
-                                      ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN ev_status ev_plot_evmap_svg(ev_buf *out, const ev_evmap *m, ev_error *err) EV_WARN_UNUSED;
 
 /* ---- recall curve ------------------------------------------------------------ */
 
@@ -201,9 +207,10 @@ typedef struct ev_curve_series {
 } ev_curve_series;
 
 typedef struct ev_curve {
-    const ev_curve_series *series; size_t nseries;
-    bool diagonal;       /* random screening line */
-    double recall_mark;  /* mark where each line first reaches it; NAN: none */
+    const ev_curve_series *series;
+    size_t nseries;
+    bool diagonal;                       /* random screening line */
+    double recall_mark;                  /* mark where each line first reaches it; NAN: none */
     const char *title, *xlabel, *ylabel; /* NULL: defaults */
 } ev_curve;
 
@@ -211,8 +218,7 @@ typedef struct ev_curve {
 EV_EXTERN void ev_curve_init(ev_curve *c);
 EV_EXTERN ev_status ev_plot_curve(const ev_curve *c, const char *path,
                                   ev_error *err) EV_WARN_UNUSED;
-EV_EXTERN ev_status ev_plot_curve_svg(ev_buf *out, const ev_curve *c,
-                                      ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN ev_status ev_plot_curve_svg(ev_buf *out, const ev_curve *c, ev_error *err) EV_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -197,8 +197,7 @@ ev_status ev__plot_wrap(cairo_t *cr, const char *s, double maxw, ev_buf *out, si
     return st;
 }
 
-void ev__plot_lines(cairo_t *cr, double x, double y, double line_h, const char *lines,
-                    double align)
+void ev__plot_lines(cairo_t *cr, double x, double y, double line_h, const char *lines, double align)
 {
     char one[1024];
     while (lines && *lines) {
@@ -273,6 +272,38 @@ void ev__plot_log_ticks(double *lo, double *hi, bool fixed, double t[16], size_t
     }
 }
 
+/* Draw label i centred at xs[i] unless it would touch one already drawn.
+ * Labels are placed outward from `keep` (the null line's tick), so the
+ * label that matters most always shows. */
+void ev__plot_tick_labels(cairo_t *cr, const double *xs, const char *const *labels, size_t n,
+                          double y, size_t keep)
+{
+    double lo_edge = 0, hi_edge = 0;
+    if (keep >= n)
+        keep = 0;
+    for (size_t step = 0; step < 2 * n; step++) {
+        /* keep, keep+1, keep-1, keep+2, keep-2, ... */
+        size_t d = (step + 1) / 2;
+        bool right = step % 2 == 1;
+        if ((right && keep + d >= n) || (!right && d > keep))
+            continue;
+        size_t i = right ? keep + d : keep - d;
+        double w = ev__plot_text_w(cr, labels[i]);
+        double l = xs[i] - w / 2, r = xs[i] + w / 2;
+        if (step == 0) {
+            lo_edge = l;
+            hi_edge = r;
+        } else if (right ? l < hi_edge + 4 : r > lo_edge - 4) {
+            continue;
+        }
+        ev__plot_text(cr, xs[i], y, labels[i], 0.5);
+        if (right)
+            hi_edge = r;
+        else if (step)
+            lo_edge = l;
+    }
+}
+
 int ev__plot_tick_digits(double step)
 {
     int d = 0;
@@ -292,8 +323,8 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data, unsign
                                                       : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static cairo_surface_t *surface_new(plot_format fmt, cairo_write_func_t wf, void *closure,
-                                    double w, double h)
+static cairo_surface_t *surface_new(plot_format fmt, cairo_write_func_t wf, void *closure, double w,
+                                    double h)
 {
     cairo_surface_t *s;
     if (fmt == FMT_PDF)
@@ -345,12 +376,10 @@ static ev_status emit_file(const char *path, plot_format fmt, double w, double h
         return ev_error_set(err, EV_EUSAGE, path, 0, 0, "plot: path too long");
     FILE *f = fopen(tmp, "wb");
     if (!f)
-        return ev_error_set(err, EV_EIO, path, 0, 0, "cannot write '%s': %s", tmp,
-                            strerror(errno));
+        return ev_error_set(err, EV_EIO, path, 0, 0, "cannot write '%s': %s", tmp, strerror(errno));
     ev_status st = render(fmt, write_file, f, w, h, draw, ctx, err);
     if (fclose(f) != 0 && st == EV_OK)
-        st = ev_error_set(err, EV_EIO, path, 0, 0, "cannot write '%s': %s", tmp,
-                          strerror(errno));
+        st = ev_error_set(err, EV_EIO, path, 0, 0, "cannot write '%s': %s", tmp, strerror(errno));
     if (st == EV_OK && rename(tmp, path) != 0)
         st = ev_error_set(err, EV_EIO, path, 0, 0, "cannot rename '%s' to '%s': %s", tmp, path,
                           strerror(errno));
@@ -362,8 +391,8 @@ static ev_status emit_file(const char *path, plot_format fmt, double w, double h
     return st;
 }
 
-ev_status ev__plot_emit(const char *path, ev_buf *svg, double w, double h,
-                        ev__plot_draw_fn draw, const void *ctx, ev_error *err)
+ev_status ev__plot_emit(const char *path, ev_buf *svg, double w, double h, ev__plot_draw_fn draw,
+                        const void *ctx, ev_error *err)
 {
     if (svg) {
         size_t keep = svg->len;

@@ -15,9 +15,9 @@
 #define C_MARGIN 12.0
 
 /* Okabe-Ito: blue, vermillion, green, reddish purple, orange, sky blue */
-static const double line_rgb[6][3] = {
-    {0.000, 0.447, 0.698}, {0.835, 0.369, 0.000}, {0.000, 0.620, 0.451},
-    {0.800, 0.475, 0.655}, {0.902, 0.624, 0.000}, {0.337, 0.706, 0.914}};
+static const double line_rgb[6][3] = {{0.000, 0.447, 0.698}, {0.835, 0.369, 0.000},
+                                      {0.000, 0.620, 0.451}, {0.800, 0.475, 0.655},
+                                      {0.902, 0.624, 0.000}, {0.337, 0.706, 0.914}};
 
 void ev_curve_init(ev_curve *c)
 {
@@ -47,8 +47,8 @@ static ev_status validate(const ev_curve *c, ev_error *err)
         const ev_curve_series *s = &c->series[k];
         const char *name = s->name ? s->name : "";
         if (!s->n || !s->x || !s->y)
-            return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "recall curve: series %zu '%s' is empty",
-                                k + 1, name);
+            return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
+                                "recall curve: series %zu '%s' is empty", k + 1, name);
         for (size_t i = 0; i < s->n; i++) {
             bool in = s->x[i] >= 0 && s->x[i] <= 1 && s->y[i] >= 0 && s->y[i] <= 1;
             if (!in || (i && s->x[i] < s->x[i - 1]))
@@ -110,8 +110,7 @@ static void draw_axes(cairo_t *cr, const curve_layout *L)
     ev__plot_text_up(cr, C_MARGIN + 5, (L->t + L->b) / 2,
                      c->ylabel ? c->ylabel : "Proportion of relevant records found");
     ev__plot_font(cr, C_FONT + 1, true);
-    ev__plot_text(cr, (L->l + L->r) / 2, C_MARGIN + 10,
-                  c->title ? c->title : "Recall curve", 0.5);
+    ev__plot_text(cr, (L->l + L->r) / 2, C_MARGIN + 10, c->title ? c->title : "Recall curve", 0.5);
 }
 
 static void set_series_colour(cairo_t *cr, size_t k)
@@ -205,12 +204,16 @@ static void draw_legend(cairo_t *cr, const curve_layout *L)
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_source_rgb(cr, 0, 0, 0);
         snprintf(name, sizeof name, "Model %zu", k + 1);
-        ev__plot_text(cr, x + 24, y, diag ? "Random screening"
-                                          : c->series[k].name ? c->series[k].name : name, 0);
+        ev__plot_text(cr, x + 24, y,
+                      diag                ? "Random screening"
+                      : c->series[k].name ? c->series[k].name
+                                          : name,
+                      0);
         y += 14;
     }
     if (isfinite(c->recall_mark)) {
-        snprintf(target, sizeof target, "\xc2\xb7\xc2\xb7\xc2\xb7 %.0f%% recall", c->recall_mark * 100);
+        snprintf(target, sizeof target, "\xc2\xb7\xc2\xb7\xc2\xb7 %.0f%% recall",
+                 c->recall_mark * 100);
         ev__plot_text(cr, x + 2, y, target, 0);
     }
 }

@@ -20,8 +20,8 @@ static const double dir_rgb[EV_EVMAP__COUNT][3] = {
     {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0}, /* favours control: vermillion */
     {0xBB / 255.0, 0xBB / 255.0, 0xBB / 255.0}, /* not reported: grey */
 };
-static const char *const dir_name[EV_EVMAP__COUNT] = {
-    "Favours intervention", "No difference", "Mixed", "Favours control", "Not reported"};
+static const char *const dir_name[EV_EVMAP__COUNT] = {"Favours intervention", "No difference",
+                                                      "Mixed", "Favours control", "Not reported"};
 
 double ev__evmap_radius(long n, long nmax, double rmax)
 {
@@ -53,7 +53,8 @@ static ev_status validate(const ev_evmap *m, ev_error *err)
         if (c->row >= m->nrows || c->col >= m->ncols)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
                                 "evidence map: cell %zu is at row %zu, column %zu outside the "
-                                "%zu x %zu grid", i + 1, c->row + 1, c->col + 1, m->nrows, m->ncols);
+                                "%zu x %zu grid",
+                                i + 1, c->row + 1, c->col + 1, m->nrows, m->ncols);
         if (c->n < 0 || (unsigned)c->direction >= EV_EVMAP__COUNT)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
                                 "evidence map: cell %zu has a negative count or unknown direction",

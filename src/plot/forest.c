@@ -61,8 +61,8 @@ static void pooled_text(char *out, size_t n, const ev_forest_pooled *p, int whic
             ev__plot_fmt(b, sizeof b, p->q, dg);
             ev__plot_fmt(c, sizeof c, p->q_df, 0);
             ev__plot_fmt_p(d, sizeof d, p->q_p);
-            len += (size_t)snprintf(out + len, n - len, "%sQ = %s, df = %s, %s", len ? "; " : "",
-                                    b, c, d);
+            len += (size_t)snprintf(out + len, n - len, "%sQ = %s, df = %s, %s", len ? "; " : "", b,
+                                    c, d);
         }
         if (len) {
             char tmp[512];
@@ -75,8 +75,8 @@ static void pooled_text(char *out, size_t n, const ev_forest_pooled *p, int whic
         return;
     ev__plot_fmt(a, sizeof a, p->z, dg);
     ev__plot_fmt_p(b, sizeof b, p->z_p);
-    snprintf(out, n, "Test for overall effect: %s = %s (%s)", p->stat_name ? p->stat_name : "Z",
-             a, b);
+    snprintf(out, n, "Test for overall effect: %s = %s (%s)", p->stat_name ? p->stat_name : "Z", a,
+             b);
 }
 
 static bool has_text(const ev_forest_pooled *p, int which)
@@ -224,6 +224,11 @@ static void effect_parts(effect_text *t, const ev_forest *f, double est, double 
     int dg = digits_of(f);
     char a[64], b[64];
     t->est[0] = '\0';
+    if (isnan(est) && isnan(lb) && isnan(ub)) { /* a study without data */
+        snprintf(t->est, sizeof t->est, "NA");
+        t->lb[0] = t->ub[0] = '\0';
+        return;
+    }
     if (!isnan(est))
         ev__plot_fmt(t->est, sizeof t->est, shown(f, est), dg);
     ev__plot_fmt(a, sizeof a, shown(f, lb), dg);
@@ -241,7 +246,8 @@ void ev__forest_effect_text(char *out, size_t n, const ev_forest *f, double est,
 {
     effect_text t;
     effect_parts(&t, f, est, lb, ub);
-    snprintf(out, n, "%s%s%s %s", t.est, t.est[0] ? " " : "", t.lb, t.ub);
+    snprintf(out, n, "%s%s%s%s%s", t.est, t.est[0] && t.lb[0] ? " " : "", t.lb, t.lb[0] ? " " : "",
+             t.ub);
 }
 
 static void fit(double *w, cairo_t *cr, const char *s)
@@ -315,8 +321,7 @@ static void measure_header(widths *W, cairo_t *cr, const ev_forest *f)
         W->est += need;
 }
 
-static void place_columns(ev__forest_layout *L, const ev_forest *f, const widths *W,
-                          double space)
+static void place_columns(ev__forest_layout *L, const ev_forest *f, const widths *W, double space)
 {
     double x = F_MARGIN;
     L->x_label = x;
@@ -365,8 +370,7 @@ static ev_status validate(const ev_forest *f, ev_error *err)
                                 G->subtotal->ci_ub, err);
     }
     if (st == EV_OK && f->overall)
-        st = check_interval("pooled", f->overall->label, f->overall->ci_lb, f->overall->ci_ub,
-                            err);
+        st = check_interval("pooled", f->overall->label, f->overall->ci_lb, f->overall->ci_ub, err);
     if (st == EV_OK && k == 0 && !f->overall)
         st = ev_error_set(err, EV_EINPUT, NULL, 0, 0, "forest: nothing to plot");
     if (st == EV_OK && f->ncols > 32)
@@ -600,7 +604,6 @@ static void draw_axis(cairo_t *cr, const forest_ctx *c)
     const ev__forest_layout *L = c->L;
     const ev_forest *f = c->f;
     double y = L->axis_y, x0 = ev__forest_x(L, 0);
-    char buf[64];
     cairo_set_line_width(cr, 0.7);
     cairo_move_to(cr, L->plot_l, y);
     cairo_line_to(cr, L->plot_r, y);
@@ -610,10 +613,18 @@ static void draw_axis(cairo_t *cr, const forest_ctx *c)
     }
     cairo_stroke(cr);
     ev__plot_font(cr, F_SMALL, false);
+    char labels[16][64];
+    const char *lp[16];
+    double xs[16];
+    size_t keep = 0;
     for (size_t i = 0; i < L->nticks; i++) {
-        tick_label(buf, sizeof buf, c, L->ticks[i]);
-        ev__plot_text(cr, ev__forest_x(L, L->ticks[i]), y + 12, buf, 0.5);
+        tick_label(labels[i], sizeof labels[i], c, L->ticks[i]);
+        lp[i] = labels[i];
+        xs[i] = ev__forest_x(L, L->ticks[i]);
+        if (fabs(L->ticks[i]) < fabs(L->ticks[keep]))
+            keep = i; /* the tick nearest the null */
     }
+    ev__plot_tick_labels(cr, xs, lp, L->nticks, y + 12, keep);
     ev__plot_font(cr, F_FONT, false);
     ev__plot_text(cr, (L->plot_l + L->plot_r) / 2, y + 12 + F_ROW_H, f->xlabel, 0.5);
     ev__plot_font(cr, F_SMALL, false);
@@ -648,20 +659,29 @@ static void draw_forest(cairo_t *cr, const void *vctx)
     for (size_t i = 0; i < L->nrows; i++) {
         const ev__forest_row *r = &L->rows[i];
         switch (r->kind) {
-        case EV__FR_HEADER: draw_header(cr, c, r->y); break;
+        case EV__FR_HEADER:
+            draw_header(cr, c, r->y);
+            break;
         case EV__FR_GROUP:
             ev__plot_font(cr, F_FONT, true);
             ev__plot_text(cr, L->x_label, r->y, r->title, 0);
             break;
-        case EV__FR_STUDY: draw_study(cr, c, r); break;
-        case EV__FR_POOLED: draw_pooled(cr, c, r); break;
-        case EV__FR_PI: draw_pi(cr, c, r); break;
+        case EV__FR_STUDY:
+            draw_study(cr, c, r);
+            break;
+        case EV__FR_POOLED:
+            draw_pooled(cr, c, r);
+            break;
+        case EV__FR_PI:
+            draw_pi(cr, c, r);
+            break;
         case EV__FR_TEXT:
             ev__plot_font(cr, F_SMALL, false);
             pooled_text(buf, sizeof buf, r->pooled, r->text_which, digits_of(c->f));
             ev__plot_text(cr, L->x_label, r->y, buf, 0);
             break;
-        case EV__FR_BLANK: break;
+        case EV__FR_BLANK:
+            break;
         }
     }
     draw_axis(cr, c);

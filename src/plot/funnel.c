@@ -242,9 +242,9 @@ static void axes(cairo_t *cr, const funnel_ctx *c)
 
 static void legend(cairo_t *cr, const ev__funnel_layout *L)
 {
-    static const char *const label[4] = {
-        "0.10 < p \xe2\x89\xa4 1.00", "0.05 < p \xe2\x89\xa4 0.10",
-        "0.01 < p \xe2\x89\xa4 0.05", "0.00 < p \xe2\x89\xa4 0.01"};
+    static const char *const label[4] = {"0.10 < p \xe2\x89\xa4 1.00", "0.05 < p \xe2\x89\xa4 0.10",
+                                         "0.01 < p \xe2\x89\xa4 0.05",
+                                         "0.00 < p \xe2\x89\xa4 0.01"};
     double shade[4] = {shade_of[0], shade_of[1], shade_of[2], U_BACK};
     ev__plot_font(cr, U_SMALL, false);
     for (int i = 0; i < 4; i++) {

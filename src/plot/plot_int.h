@@ -11,7 +11,7 @@
 #include "evident/ev_plot.h"
 
 #define EV__PLOT_FONT "DejaVu Sans"
-#define EV__PLOT_PNG_SCALE 2.0 /* 144 dpi */
+#define EV__PLOT_PNG_SCALE 2.0        /* 144 dpi */
 #define EV__PLOT_MINUS "\xe2\x88\x92" /* U+2212 */
 
 /* ---- canvas.c ---------------------------------------------------------------- */
@@ -49,6 +49,10 @@ void ev__plot_ticks(double *lo, double *hi, double *t, size_t max, size_t *n);
  * encloses [lo, hi] (widened to them unless `fixed`), thinned to powers of
  * ten and 0.5, 2 when more than 9. */
 void ev__plot_log_ticks(double *lo, double *hi, bool fixed, double t[16], size_t *n);
+/* Draw tick labels centred at xs[], skipping any that would overlap one
+ * already drawn, working outward from index `keep`. */
+void ev__plot_tick_labels(cairo_t *cr, const double *xs, const char *const *labels, size_t n,
+                          double y, size_t keep);
 /* Number of decimals needed to print tick step `step` exactly. */
 int ev__plot_tick_digits(double step);
 
@@ -56,29 +60,29 @@ typedef void (*ev__plot_draw_fn)(cairo_t *cr, const void *ctx);
 /* Render a w x h point drawing: to `path` (format by extension) when svg is
  * NULL, else as an SVG document appended to `svg`. White background. Files
  * go through "<path>.tmp" and a rename. Checks cairo's sticky status once. */
-ev_status ev__plot_emit(const char *path, ev_buf *svg, double w, double h,
-                        ev__plot_draw_fn draw, const void *ctx, ev_error *err) EV_WARN_UNUSED;
+ev_status ev__plot_emit(const char *path, ev_buf *svg, double w, double h, ev__plot_draw_fn draw,
+                        const void *ctx, ev_error *err) EV_WARN_UNUSED;
 
 /* ---- forest.c ------------------------------------------------------------------ */
 
 typedef enum ev__forest_row_kind {
-    EV__FR_HEADER,   /* column titles */
-    EV__FR_GROUP,    /* subgroup title */
+    EV__FR_HEADER, /* column titles */
+    EV__FR_GROUP,  /* subgroup title */
     EV__FR_STUDY,
-    EV__FR_POOLED,   /* diamond */
-    EV__FR_PI,       /* prediction interval bar */
-    EV__FR_TEXT,     /* heterogeneity / overall effect line */
+    EV__FR_POOLED, /* diamond */
+    EV__FR_PI,     /* prediction interval bar */
+    EV__FR_TEXT,   /* heterogeneity / overall effect line */
     EV__FR_BLANK
 } ev__forest_row_kind;
 
 typedef struct ev__forest_row {
     ev__forest_row_kind kind;
-    double y;                      /* baseline / centre line of the row */
-    const ev_forest_study *study;  /* EV__FR_STUDY */
-    const ev_forest_pooled *pooled;/* EV__FR_POOLED, EV__FR_PI, EV__FR_TEXT */
-    const char *title;             /* EV__FR_GROUP */
-    int text_which;                /* EV__FR_TEXT: 0 heterogeneity, 1 test */
-    double square;                 /* EV__FR_STUDY: side of the square */
+    double y;                       /* baseline / centre line of the row */
+    const ev_forest_study *study;   /* EV__FR_STUDY */
+    const ev_forest_pooled *pooled; /* EV__FR_POOLED, EV__FR_PI, EV__FR_TEXT */
+    const char *title;              /* EV__FR_GROUP */
+    int text_which;                 /* EV__FR_TEXT: 0 heterogeneity, 1 test */
+    double square;                  /* EV__FR_STUDY: side of the square */
 } ev__forest_row;
 
 typedef struct ev__forest_layout {
@@ -91,8 +95,8 @@ typedef struct ev__forest_layout {
     double x_est, x_ci, x_ub, x_w; /* right edges: estimate, "[lb,", "ub]", weight */
     double text_w;                 /* widest heterogeneity / test line */
     double axis_y;
-    double lo, hi;                 /* axis range, analysis scale */
-    double ticks[16];              /* analysis scale */
+    double lo, hi;    /* axis range, analysis scale */
+    double ticks[16]; /* analysis scale */
     size_t nticks;
     int tick_digits;
     double max_square;
@@ -119,7 +123,7 @@ typedef struct ev__funnel_layout {
     double xt[16], yt[16];                 /* ticks */
     size_t nxt, nyt;
     int xdigits, ydigits;
-    double legend_x;                       /* contour legend, 0 = none */
+    double legend_x; /* contour legend, 0 = none */
 } ev__funnel_layout;
 
 ev_status ev__funnel_layout_make(ev__funnel_layout *L, cairo_t *cr, const ev_funnel *f,
@@ -130,10 +134,14 @@ void ev__funnel_xy(const ev__funnel_layout *L, double yi, double se, double *x, 
 /* ---- prisma.c ------------------------------------------------------------------- */
 
 typedef enum ev__prisma_box_id {
-    EV__PB_IDENTIFIED, EV__PB_REMOVED,
-    EV__PB_SCREENED, EV__PB_EXCLUDED,
-    EV__PB_SOUGHT, EV__PB_NOT_RETRIEVED,
-    EV__PB_ASSESSED, EV__PB_REASONS,
+    EV__PB_IDENTIFIED,
+    EV__PB_REMOVED,
+    EV__PB_SCREENED,
+    EV__PB_EXCLUDED,
+    EV__PB_SOUGHT,
+    EV__PB_NOT_RETRIEVED,
+    EV__PB_ASSESSED,
+    EV__PB_REASONS,
     EV__PB_INCLUDED,
     EV__PB_COUNT
 } ev__prisma_box_id;

@@ -62,9 +62,10 @@ static ev_status bad_eq(ev_error *err, const char *what, long got, const char *n
 
 static ev_status check_signs(const ev_prisma *p, ev_error *err)
 {
-    const long v[] = {p->registers, p->duplicates, p->automation_removed, p->other_removed,
-                      p->screened, p->excluded_people, p->excluded_automation, p->sought,
-                      p->not_retrieved, p->assessed, p->studies_included, p->reports_included};
+    const long v[] = {
+        p->registers,     p->duplicates,      p->automation_removed,  p->other_removed,
+        p->screened,      p->excluded_people, p->excluded_automation, p->sought,
+        p->not_retrieved, p->assessed,        p->studies_included,    p->reports_included};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (v[i] < -1)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: count %ld is negative", v[i]);
@@ -81,9 +82,9 @@ static ev_status check_signs(const ev_prisma *p, ev_error *err)
         return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: too many databases or reasons");
     for (size_t i = 0; i < p->ndatabases; i++)
         if (p->databases[i].n < 0)
-            return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
-                                "prisma: database '%s' has a negative count (%ld)",
-                                p->databases[i].label ? p->databases[i].label : "", p->databases[i].n);
+            return ev_error_set(
+                err, EV_EINPUT, NULL, 0, 0, "prisma: database '%s' has a negative count (%ld)",
+                p->databases[i].label ? p->databases[i].label : "", p->databases[i].n);
     for (size_t i = 0; i < p->nreasons; i++)
         if (p->reasons[i].n < 0)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
@@ -137,8 +138,8 @@ static ev_status check_eligibility(const ev_prisma *p, ev_error *err)
                       "reports assessed for eligibility", p->assessed);
     }
     long incl = p->reports_included >= 0 ? p->reports_included : p->studies_included;
-    const char *name = p->reports_included >= 0 ? "reports of included studies"
-                                                : "studies included";
+    const char *name =
+        p->reports_included >= 0 ? "reports of included studies" : "studies included";
     if (p->assessed >= 0 && incl >= 0) {
         long ex = sum_reasons(p);
         snprintf(what, sizeof what, "reports assessed (%ld) - reports excluded (%ld)", p->assessed,
@@ -239,12 +240,12 @@ static ev_status text_reasons(ev_buf *b, const ev_prisma *p)
 
 static ev_status text_included(ev_buf *b, const ev_prisma *p)
 {
-    ev_status st = count_line(b,
-                              p->scoping ? "Sources of evidence included in review"
-                                         : "Studies included in review",
-                              p->studies_included);
+    ev_status st = count_line(
+        b, p->scoping ? "Sources of evidence included in review" : "Studies included in review",
+        p->studies_included);
     if (st == EV_OK && p->reports_included >= 0)
-        st = count_line(b, p->scoping ? "Reports of included sources" : "Reports of included studies",
+        st = count_line(b,
+                        p->scoping ? "Reports of included sources" : "Reports of included studies",
                         p->reports_included);
     return st;
 }
@@ -253,22 +254,32 @@ static ev_status box_text(ev_buf *b, const ev_prisma *p, ev__prisma_box_id id)
 {
     bool sc = p->scoping;
     switch (id) {
-    case EV__PB_IDENTIFIED: return text_identified(b, p);
-    case EV__PB_REMOVED: return text_removed(b, p);
-    case EV__PB_SCREENED: return count_line(b, "Records screened", p->screened);
-    case EV__PB_EXCLUDED: return text_excluded(b, p);
+    case EV__PB_IDENTIFIED:
+        return text_identified(b, p);
+    case EV__PB_REMOVED:
+        return text_removed(b, p);
+    case EV__PB_SCREENED:
+        return count_line(b, "Records screened", p->screened);
+    case EV__PB_EXCLUDED:
+        return text_excluded(b, p);
     case EV__PB_SOUGHT:
-        return count_line(b, sc ? "Sources of evidence sought for retrieval"
-                                : "Reports sought for retrieval", p->sought);
+        return count_line(
+            b, sc ? "Sources of evidence sought for retrieval" : "Reports sought for retrieval",
+            p->sought);
     case EV__PB_NOT_RETRIEVED:
         return count_line(b, sc ? "Sources of evidence not retrieved" : "Reports not retrieved",
                           opt0(p->not_retrieved));
     case EV__PB_ASSESSED:
-        return count_line(b, sc ? "Sources of evidence assessed for eligibility"
-                                : "Reports assessed for eligibility", p->assessed);
-    case EV__PB_REASONS: return text_reasons(b, p);
-    case EV__PB_INCLUDED: return text_included(b, p);
-    case EV__PB_COUNT: break;
+        return count_line(b,
+                          sc ? "Sources of evidence assessed for eligibility"
+                             : "Reports assessed for eligibility",
+                          p->assessed);
+    case EV__PB_REASONS:
+        return text_reasons(b, p);
+    case EV__PB_INCLUDED:
+        return text_included(b, p);
+    case EV__PB_COUNT:
+        break;
     }
     return EV_OK;
 }
@@ -276,10 +287,11 @@ static ev_status box_text(ev_buf *b, const ev_prisma *p, ev__prisma_box_id id)
 /* ---- layout ----------------------------------------------------------------------- */
 
 /* Rows of the template: (left box, right box or COUNT for none). */
-static const ev__prisma_box_id row_box[5][2] = {
-    {EV__PB_IDENTIFIED, EV__PB_REMOVED},   {EV__PB_SCREENED, EV__PB_EXCLUDED},
-    {EV__PB_SOUGHT, EV__PB_NOT_RETRIEVED}, {EV__PB_ASSESSED, EV__PB_REASONS},
-    {EV__PB_INCLUDED, EV__PB_COUNT}};
+static const ev__prisma_box_id row_box[5][2] = {{EV__PB_IDENTIFIED, EV__PB_REMOVED},
+                                                {EV__PB_SCREENED, EV__PB_EXCLUDED},
+                                                {EV__PB_SOUGHT, EV__PB_NOT_RETRIEVED},
+                                                {EV__PB_ASSESSED, EV__PB_REASONS},
+                                                {EV__PB_INCLUDED, EV__PB_COUNT}};
 /* Rows spanned by each phase bar: identification, screening, included. */
 static const int phase_rows[3][2] = {{0, 0}, {1, 3}, {4, 4}};
 
@@ -405,8 +417,7 @@ static void draw_box(cairo_t *cr, const ev__prisma_layout *L, ev__prisma_box_id 
     bool left = b->x > L->box[EV__PB_IDENTIFIED].x || id == EV__PB_IDENTIFIED;
     double ty = b->y + (b->h - (double)b->nlines * P_LINE) / 2 + P_LINE * 0.78;
     ev__plot_font(cr, P_FONT, false);
-    ev__plot_lines(cr, left ? b->x + P_PAD : b->x + b->w / 2, ty, P_LINE, b->text,
-                   left ? 0 : 0.5);
+    ev__plot_lines(cr, left ? b->x + P_PAD : b->x + b->w / 2, ty, P_LINE, b->text, left ? 0 : 0.5);
 }
 
 static void draw_phases(cairo_t *cr, const ev__prisma_layout *L)

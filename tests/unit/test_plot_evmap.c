@@ -21,19 +21,27 @@
 #include "test_plot_util.h"
 
 static const char *const tech[] = {"Platelet-rich plasma", "Hyaluronic acid", "BMAC",
-                                   "Adipose-derived MSCs", "3D printing", "Exosomes"};
+                                   "Adipose-derived MSCs", "3D printing",     "Exosomes"};
 static const char *const cond[] = {"Talus cartilage injury", "Ankle osteoarthritis",
                                    "Achilles tendon injury", "Plantar fasciitis",
                                    "Ligament injury"};
 static const ev_evmap_cell cells[] = {
-    {0, 0, 6, EV_EVMAP_FAVOURS_INTERVENTION}, {0, 1, 5, EV_EVMAP_MIXED},
-    {0, 2, 4, EV_EVMAP_NO_DIFFERENCE},        {0, 3, 9, EV_EVMAP_FAVOURS_INTERVENTION},
-    {0, 3, 2, EV_EVMAP_NO_DIFFERENCE},        {1, 0, 3, EV_EVMAP_FAVOURS_INTERVENTION},
-    {1, 1, 4, EV_EVMAP_MIXED},                {1, 3, 2, EV_EVMAP_FAVOURS_INTERVENTION},
-    {2, 0, 5, EV_EVMAP_FAVOURS_INTERVENTION}, {2, 1, 2, EV_EVMAP_NOT_REPORTED},
-    {3, 0, 2, EV_EVMAP_FAVOURS_INTERVENTION}, {3, 1, 3, EV_EVMAP_FAVOURS_INTERVENTION},
-    {4, 1, 3, EV_EVMAP_NOT_REPORTED},         {4, 4, 1, EV_EVMAP_NOT_REPORTED},
-    {5, 2, 1, EV_EVMAP_FAVOURS_CONTROL},      {5, 4, 0, EV_EVMAP_MIXED},
+    {0, 0, 6, EV_EVMAP_FAVOURS_INTERVENTION},
+    {0, 1, 5, EV_EVMAP_MIXED},
+    {0, 2, 4, EV_EVMAP_NO_DIFFERENCE},
+    {0, 3, 9, EV_EVMAP_FAVOURS_INTERVENTION},
+    {0, 3, 2, EV_EVMAP_NO_DIFFERENCE},
+    {1, 0, 3, EV_EVMAP_FAVOURS_INTERVENTION},
+    {1, 1, 4, EV_EVMAP_MIXED},
+    {1, 3, 2, EV_EVMAP_FAVOURS_INTERVENTION},
+    {2, 0, 5, EV_EVMAP_FAVOURS_INTERVENTION},
+    {2, 1, 2, EV_EVMAP_NOT_REPORTED},
+    {3, 0, 2, EV_EVMAP_FAVOURS_INTERVENTION},
+    {3, 1, 3, EV_EVMAP_FAVOURS_INTERVENTION},
+    {4, 1, 3, EV_EVMAP_NOT_REPORTED},
+    {4, 4, 1, EV_EVMAP_NOT_REPORTED},
+    {5, 2, 1, EV_EVMAP_FAVOURS_CONTROL},
+    {5, 4, 0, EV_EVMAP_MIXED},
 };
 #define NCELLS (sizeof cells / sizeof cells[0])
 

@@ -21,31 +21,30 @@
 
 #define K 13
 static const char *const bcg_study[K] = {
-    "Aronson (1948)", "Ferguson & Simes (1949)", "Rosenthal et al (1960)",
+    "Aronson (1948)",           "Ferguson & Simes (1949)",     "Rosenthal et al (1960)",
     "Hart & Sutherland (1977)", "Frimodt-Moller et al (1973)", "Stein & Aronson (1953)",
-    "Vandiviere et al (1973)", "TPT Madras (1980)", "Coetzee & Berjak (1968)",
-    "Rosenthal et al (1961)", "Comstock et al (1974)", "Comstock & Webster (1969)",
+    "Vandiviere et al (1973)",  "TPT Madras (1980)",           "Coetzee & Berjak (1968)",
+    "Rosenthal et al (1961)",   "Comstock et al (1974)",       "Comstock & Webster (1969)",
     "Comstock et al (1976)"};
-static const double bcg_yi[K] = {
-    -0.8893113339202054, -1.5853886572014306, -1.3480731482996933, -1.4415511900213054,
-    -0.21754732221129558, -0.786115585818864, -1.6208982235983918, 0.011952333523840508,
-    -0.4694176487381494, -1.3713448034727844, -0.3393588283383906, 0.44591340057137874,
-    -0.017313948216879815};
-static const double bcg_vi[K] = {
-    0.32558476500396133, 0.19458112139814385, 0.4153679653679654, 0.020010031902247573,
-    0.05121017216963086, 0.0069056184559087574, 0.22301724757231517, 0.0039615792978177295,
-    0.056434210463248966, 0.07302479361302891, 0.01241221397155972, 0.5325058452001528,
-    0.0714046596839863};
+static const double bcg_yi[K] = {-0.8893113339202054,  -1.5853886572014306,  -1.3480731482996933,
+                                 -1.4415511900213054,  -0.21754732221129558, -0.786115585818864,
+                                 -1.6208982235983918,  0.011952333523840508, -0.4694176487381494,
+                                 -1.3713448034727844,  -0.3393588283383906,  0.44591340057137874,
+                                 -0.017313948216879815};
+static const double bcg_vi[K] = {0.32558476500396133,  0.19458112139814385,   0.4153679653679654,
+                                 0.020010031902247573, 0.05121017216963086,   0.0069056184559087574,
+                                 0.22301724757231517,  0.0039615792978177295, 0.056434210463248966,
+                                 0.07302479361302891,  0.01241221397155972,   0.5325058452001528,
+                                 0.0714046596839863};
 static const double bcg_w[K] = {
-    5.059482734366658, 6.364679372563028, 4.436027402601397, 9.698747018920685,
-    8.86845639124289, 10.095738544239072, 6.027181414444468, 10.189439037095664,
-    8.743133211638192, 8.367607257885874, 9.925026999811386, 3.821629062989581,
-    8.402851552201101};
+    5.059482734366658,  6.364679372563028, 4.436027402601397,  9.698747018920685, 8.86845639124289,
+    10.095738544239072, 6.027181414444468, 10.189439037095664, 8.743133211638192, 8.367607257885874,
+    9.925026999811386,  3.821629062989581, 8.402851552201101};
 /* tpos / tneg / cpos / cneg of dat.bcg, for the optional columns */
-static const char *const bcg_tpos[K] = {"4", "6", "3", "62", "33", "180", "8",
-                                        "505", "29", "17", "186", "5", "27"};
-static const char *const bcg_cpos[K] = {"11", "29", "11", "248", "47", "372", "10",
-                                        "499", "45", "65", "141", "3", "29"};
+static const char *const bcg_tpos[K] = {"4",   "6",  "3",  "62",  "33", "180", "8",
+                                        "505", "29", "17", "186", "5",  "27"};
+static const char *const bcg_cpos[K] = {"11",  "29", "11", "248", "47", "372", "10",
+                                        "499", "45", "65", "141", "3",  "29"};
 
 static ev_forest_study studies[K];
 static const char *cells[K][2];
@@ -59,8 +58,8 @@ static void bcg_forest(ev_forest *f)
         double se = sqrt(bcg_vi[i]);
         cells[i][0] = bcg_tpos[i];
         cells[i][1] = bcg_cpos[i];
-        studies[i] = (ev_forest_study){bcg_study[i], bcg_yi[i], bcg_yi[i] - z * se,
-                                       bcg_yi[i] + z * se, bcg_w[i], cells[i]};
+        studies[i] = (ev_forest_study){bcg_study[i],       bcg_yi[i], bcg_yi[i] - z * se,
+                                       bcg_yi[i] + z * se, bcg_w[i],  cells[i]};
     }
     ev_forest_pooled_init(&overall);
     overall.label = "Random-effects model (REML)";
@@ -123,9 +122,13 @@ static void effect_text_uses_true_minus_on_linear_scale(void **state)
     ev_forest_init(&f);
     char buf[128];
     ev__forest_effect_text(buf, sizeof buf, &f, -0.8893, -2.0077, 0.2291);
-    assert_string_equal(buf, "\xe2\x88\x92" "0.89 [\xe2\x88\x92" "2.01, 0.23]");
+    assert_string_equal(buf, "\xe2\x88\x92"
+                             "0.89 [\xe2\x88\x92"
+                             "2.01, 0.23]");
     ev__forest_effect_text(buf, sizeof buf, &f, -0.001, -0.004, 0.003);
     assert_string_equal(buf, "0.00 [0.00, 0.00]"); /* a rounded zero has no sign */
+    ev__forest_effect_text(buf, sizeof buf, &f, NAN, NAN, NAN);
+    assert_string_equal(buf, "NA"); /* a study metafor could not use */
 }
 
 static void layout_rows_squares_and_axis(void **state)

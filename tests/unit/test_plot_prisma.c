@@ -24,9 +24,8 @@
 #include "test_plot_util.h"
 
 static const ev_prisma_count pubmed[] = {{"PubMed", 308}};
-static const ev_prisma_count text_reasons[] = {
-    {"Not a regenerative medicine intervention", 43},
-    {"Full text unavailable or not peer reviewed", 34}};
+static const ev_prisma_count text_reasons[] = {{"Not a regenerative medicine intervention", 43},
+                                               {"Full text unavailable or not peer reviewed", 34}};
 static const ev_prisma_count figure_reasons[] = {{"Not about Foot & Ankle", 151}};
 
 /* The counts as the seed's text reports them. */
@@ -132,10 +131,9 @@ static void negative_counts_and_more_studies_than_reports_are_refused(void **sta
 
 /* An illustrative consistent flow (made-up counts that add up). */
 static const ev_prisma_count dbs[] = {{"PubMed", 308}, {"Embase", 201}, {"CINAHL", 57}};
-static const ev_prisma_count reasons[] = {
-    {"Not a regenerative medicine intervention", 18},
-    {"Not a foot or ankle condition", 9},
-    {"Conference abstract or editorial", 3}};
+static const ev_prisma_count reasons[] = {{"Not a regenerative medicine intervention", 18},
+                                          {"Not a foot or ankle condition", 9},
+                                          {"Conference abstract or editorial", 3}};
 
 static void consistent(ev_prisma *p)
 {
@@ -190,10 +188,14 @@ static void consistent_flow_lays_out_the_template(void **state)
         ev_free(s);
     }
     /* per-database lines and the reasons with their counts */
-    assert_non_null(strstr(L.box[EV__PB_IDENTIFIED].text, "Databases (n\xc2\xa0=\xc2\xa0" "566)"));
-    assert_non_null(strstr(L.box[EV__PB_IDENTIFIED].text, "Embase (n\xc2\xa0=\xc2\xa0" "201)"));
-    assert_non_null(strstr(L.box[EV__PB_IDENTIFIED].text, "Registers (n\xc2\xa0=\xc2\xa0" "12)"));
-    assert_non_null(strstr(L.box[EV__PB_REASONS].text, "(n\xc2\xa0=\xc2\xa0" "9)"));
+    assert_non_null(strstr(L.box[EV__PB_IDENTIFIED].text, "Databases (n\xc2\xa0=\xc2\xa0"
+                                                          "566)"));
+    assert_non_null(strstr(L.box[EV__PB_IDENTIFIED].text, "Embase (n\xc2\xa0=\xc2\xa0"
+                                                          "201)"));
+    assert_non_null(strstr(L.box[EV__PB_IDENTIFIED].text, "Registers (n\xc2\xa0=\xc2\xa0"
+                                                          "12)"));
+    assert_non_null(strstr(L.box[EV__PB_REASONS].text, "(n\xc2\xa0=\xc2\xa0"
+                                                       "9)"));
     assert_non_null(strstr(L.box[EV__PB_INCLUDED].text, "Reports of included studies"));
     /* phase bars: screening spans screened .. assessed */
     assert_true(L.phase_y[1] == L.box[EV__PB_SCREENED].y);
