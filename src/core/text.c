@@ -200,10 +200,10 @@ static ev_status normalise_ascii(ev_buf *out, const char *s, size_t n, unsigned 
     return ev_buf_append(out, chunk, k) == EV_OK ? EV_OK : EV_ENOMEM;
 }
 
-ev_status ev_text_normalise(ev_buf *out, const char *s, size_t n, unsigned flags)
+/* The general path: markup stripped, utf8proc's NFKC (+ fold, + strip
+ * marks), then spacing. */
+static ev_status normalise_full(ev_buf *out, const char *s, size_t n, unsigned flags)
 {
-    if (ascii_plain(s, n, flags))
-        return normalise_ascii(out, s, n, flags);
     ev_buf clean;
     ev_buf_init(&clean, 0);
     ev_status st = strip_markup_and_fix(&clean, s, n, (flags & EV_NORM_STRIPMARKUP) != 0);
@@ -227,6 +227,72 @@ ev_status ev_text_normalise(ev_buf *out, const char *s, size_t n, unsigned flags
 done:
     ev_buf_release(&clean);
     return st;
+}
+
+/* Under PUNCT + SQUEEZE every ASCII byte that is not a letter or digit is a
+ * separator, and the output is the words joined by single spaces. An ASCII
+ * separator never composes into a letter with a following mark (the only
+ * ASCII bases of canonical compositions besides letters are < = >, which
+ * give symbols), so text with a few non-ASCII characters (an en dash, a
+ * beta) can be normalised word by word: ASCII words on the fast path, only
+ * the others through utf8proc. Markup needs the whole text: not with '<'. */
+static bool wordwise_ok(const char *s, size_t n, unsigned flags)
+{
+    unsigned need = EV_NORM_PUNCT | EV_NORM_SQUEEZE;
+    if ((flags & need) != need)
+        return false;
+    return !(flags & EV_NORM_STRIPMARKUP) || memchr(s, '<', n) == NULL;
+}
+
+static bool ascii_sep(unsigned char c)
+{
+    return c < 0x80 && !isalnum(c);
+}
+
+static ev_status normalise_wordwise(ev_buf *out, const char *s, size_t n, unsigned flags)
+{
+    size_t start_len = out->len, i = 0;
+    while (i < n) {
+        while (i < n && ascii_sep((unsigned char)s[i]))
+            i++;
+        size_t w = i;
+        bool ascii = true;
+        for (; i < n && !ascii_sep((unsigned char)s[i]); i++)
+            ascii = ascii && (unsigned char)s[i] < 0x80;
+        if (w == i)
+            break;
+        size_t before = out->len;
+        if (before > start_len && ev_buf_putc(out, ' ') != EV_OK)
+            return EV_ENOMEM;
+        size_t mark = out->len;
+        ev_status st = ascii ? normalise_ascii(out, s + w, i - w, flags)
+                             : normalise_full(out, s + w, i - w, flags);
+        if (st != EV_OK)
+            return st;
+        if (out->len == mark) { /* the word normalised to nothing */
+            out->len = before;
+            if (out->ptr)
+                out->ptr[before] = '\0';
+        }
+    }
+    return EV_OK;
+}
+
+/* Test hook: 0 sends everything down the general path. */
+static int allow_fast = 1;
+void ev__text_allow_fast(int allow);
+void ev__text_allow_fast(int allow)
+{
+    allow_fast = allow;
+}
+
+ev_status ev_text_normalise(ev_buf *out, const char *s, size_t n, unsigned flags)
+{
+    if (allow_fast && ascii_plain(s, n, flags))
+        return normalise_ascii(out, s, n, flags);
+    if (allow_fast && wordwise_ok(s, n, flags))
+        return normalise_wordwise(out, s, n, flags);
+    return normalise_full(out, s, n, flags);
 }
 
 bool ev_text_next_token(const char *s, size_t n, size_t *pos, ev_str *tok)

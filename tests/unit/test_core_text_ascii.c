@@ -1,7 +1,10 @@
-/* test_core_text_ascii.c - ev_text_normalise's pure-ASCII fast path gives
- * byte for byte what the general (utf8proc) path gives. The general path is
- * reached by appending " é" (non-ASCII forces it); the expected output is then
- * fast(s), the separating space as the flags treat it, and normalise("é"). */
+/* test_core_text_ascii.c - ev_text_normalise's fast paths give byte for byte
+ * what the general (utf8proc) path gives: the pure-ASCII path (checked without
+ * any hook: appending " é" forces the general path, and the expected output
+ * is then fast(s), the separating space as the flags treat it, and
+ * normalise("é")), and the word-by-word path for mostly-ASCII text (checked
+ * against the general path forced through a test hook, on text mixing ASCII
+ * with the characters that make Unicode normalisation tricky). */
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -67,6 +70,50 @@ static void ascii_fast_path_matches_general_path(void **state)
     }
 }
 
+void ev__text_allow_fast(int allow);
+
+/* Pieces chosen to stress NFKC, case folding and mark stripping next to ASCII
+ * separators: combining marks after letters and after separators, U+0338
+ * (composes with '=' into a symbol), ligatures, compatibility digits, a
+ * dotted capital I, the Angstrom sign, dashes, no-break space, full-width
+ * letters, invalid bytes and a truncated sequence. */
+static const char *const pieces[] = {
+    "a", "Z", "9", " ", "-", "=", "<", ">", "(", "\t", ".", ",", "\xc3\xa9", "e\xcc\x81",
+    "\xcc\x81", "\xcc\xb8", "\xc3\x9f", "\xef\xac\x81", "\xe2\x91\xa0", "\xc2\xbd",
+    "\xce\xb2", "\xef\xbf\xbd", "\xff", "\xc3", "\xc4\xb0", "\xe2\x84\xab",
+    "\xe2\x80\x93", "\xc2\xa0", "\xef\xbc\xa1", "\xe2\x84\xa1", "Beta", "IL-6", "<i>"};
+
+static void wordwise_path_matches_general_path(void **state)
+{
+    (void)state;
+    static const unsigned flag_sets[] = {EV_NORM_DEFAULT, EV_NORM_DEFAULT & ~EV_NORM_STRIPMARKUP,
+                                         EV_NORM_PUNCT | EV_NORM_SQUEEZE,
+                                         EV_NORM_DEFAULT & ~EV_NORM_STRIPMARK};
+    char s[256];
+    for (int i = 0; i < 4000; i++) {
+        size_t len = 0, parts = next_rand() % 12;
+        s[0] = '\0';
+        for (size_t p = 0; p < parts; p++) {
+            const char *piece = pieces[next_rand() % (sizeof pieces / sizeof pieces[0])];
+            if (len + strlen(piece) + 1 >= sizeof s)
+                break;
+            memcpy(s + len, piece, strlen(piece) + 1);
+            len += strlen(piece);
+        }
+        for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++) {
+            char *fast = norm(s, flag_sets[f]);
+            ev__text_allow_fast(0);
+            char *general = norm(s, flag_sets[f]);
+            ev__text_allow_fast(1);
+            if (strcmp(fast, general) != 0)
+                fail_msg("flags %#x input '%s': general path '%s', fast paths '%s'",
+                         flag_sets[f], s, general, fast);
+            ev_free(fast);
+            ev_free(general);
+        }
+    }
+}
+
 static void ascii_examples_normalise_as_documented(void **state)
 {
     (void)state;
@@ -82,6 +129,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ascii_fast_path_matches_general_path),
+        cmocka_unit_test(wordwise_path_matches_general_path),
         cmocka_unit_test(ascii_examples_normalise_as_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
