@@ -361,7 +361,9 @@ static ev_status render(plot_format fmt, cairo_write_func_t wf, void *closure, d
     if (cs == CAIRO_STATUS_NO_MEMORY)
         return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "plot: out of memory");
     if (cs == CAIRO_STATUS_WRITE_ERROR)
-        return ev_error_set(err, EV_EIO, NULL, 0, 0, "plot: cannot write the drawing");
+        return wf == write_buf /* an in-memory buffer only fails to grow */
+                   ? ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "plot: out of memory for the svg")
+                   : ev_error_set(err, EV_EIO, NULL, 0, 0, "plot: cannot write the drawing");
     if (cs != CAIRO_STATUS_SUCCESS)
         return ev_error_set(err, EV_EINTERNAL, NULL, 0, 0, "plot: cairo: %s",
                             cairo_status_to_string(cs));

@@ -324,6 +324,36 @@ static void no_leaks_across_formats(void **state)
     assert_int_equal(ev_alloc_live(), live);
 }
 
+/* Render into a buffer of its own, checked and released on success (a
+ * failed call leaves the buffer empty but keeps its memory: released too). */
+static ev_status svg_fresh(const ev_forest *d)
+{
+    ev_buf b;
+    ev_buf_init(&b, EV_BUF_DEFAULT_MAX);
+    ev_status st = ev_plot_forest_svg(&b, d, NULL);
+    if (st == EV_OK)
+        plot_assert_svg(ev_buf_cstr(&b));
+    else
+        assert_int_equal(b.len, 0);
+    ev_buf_release(&b);
+    return st;
+}
+
+static void out_of_memory_fails_cleanly(void **state)
+{
+    (void)state;
+    ev_forest f;
+    bcg_forest(&f);
+    size_t nfail;
+    char path[512];
+    plot_path(path, sizeof path, "oom.pdf");
+    PLOT_OOM_LOOP(ev_plot_forest(&f, path, NULL), path, nfail);
+    assert_true(nfail >= 3); /* rows, columns, widths */
+    plot_assert_magic(path, "%PDF-", 5);
+    PLOT_OOM_LOOP(svg_fresh(&f), (const char *)NULL, nfail);
+    assert_true(nfail >= 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +367,7 @@ int main(void)
         cmocka_unit_test(inverted_interval_is_refused_and_nothing_written),
         cmocka_unit_test(unknown_extension_and_bad_dir_are_errors),
         cmocka_unit_test(no_leaks_across_formats),
+        cmocka_unit_test(out_of_memory_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, plot_teardown);
 }

@@ -255,6 +255,36 @@ static void scoping_variant_and_outputs(void **state)
     ev_buf_release(&b);
 }
 
+/* Render into a buffer of its own, checked and released on success (a
+ * failed call leaves the buffer empty but keeps its memory: released too). */
+static ev_status svg_fresh(const ev_prisma *d)
+{
+    ev_buf b;
+    ev_buf_init(&b, EV_BUF_DEFAULT_MAX);
+    ev_status st = ev_plot_prisma_svg(&b, d, NULL);
+    if (st == EV_OK)
+        plot_assert_svg(ev_buf_cstr(&b));
+    else
+        assert_int_equal(b.len, 0);
+    ev_buf_release(&b);
+    return st;
+}
+
+static void out_of_memory_fails_cleanly(void **state)
+{
+    (void)state;
+    ev_prisma p;
+    consistent(&p);
+    size_t nfail;
+    char path[512];
+    plot_path(path, sizeof path, "oom.svg");
+    PLOT_OOM_LOOP(ev_plot_prisma(&p, path, NULL), path, nfail);
+    assert_true(nfail > 5); /* every box text and wrap allocates */
+    assert_true(plot_exists(path));
+    PLOT_OOM_LOOP(svg_fresh(&p), (const char *)NULL, nfail);
+    assert_true(nfail >= 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +296,7 @@ int main(void)
         cmocka_unit_test(consistent_flow_lays_out_the_template),
         cmocka_unit_test(long_reason_wraps_inside_its_box),
         cmocka_unit_test(scoping_variant_and_outputs),
+        cmocka_unit_test(out_of_memory_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, plot_teardown);
 }

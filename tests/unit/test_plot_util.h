@@ -84,6 +84,29 @@ static const char *plot_out_dir(void)
     return d && *d ? d : NULL;
 }
 
+/* Run `call` with the Nth allocation of the core funnel failing, for every
+ * N until it succeeds: each failure must be EV_ENOMEM, leak nothing, and
+ * leave no file at `path` (NULL: in-memory output). Returns the number of
+ * failing runs (so a test can check the loop did run). */
+#define PLOT_OOM_LOOP(call, path, nfail)                                                           \
+    do {                                                                                           \
+        const char *path_ = (path);                                                                \
+        nfail = 0;                                                                                 \
+        for (size_t n_ = 1; n_ < 10000; n_++) {                                                    \
+            long live_ = ev_alloc_live();                                                          \
+            ev_alloc_fail_after(n_, true);                                                         \
+            ev_status st_ = (call);                                                                \
+            ev_alloc_fail_after(0, false);                                                         \
+            assert_int_equal(ev_alloc_live(), live_);                                              \
+            if (st_ == EV_OK)                                                                      \
+                break;                                                                             \
+            assert_int_equal(st_, EV_ENOMEM);                                                      \
+            if (path_)                                                                             \
+                assert_false(plot_exists(path_));                                                  \
+            nfail++;                                                                               \
+        }                                                                                          \
+    } while (0)
+
 /* fontconfig parses its configuration once per process and keeps it until
  * FcFini(); cairo does the same with its font caches. Released at the end
  * of each test program so LeakSanitizer reports only our leaks. FcFini is
