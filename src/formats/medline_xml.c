@@ -15,6 +15,10 @@
 #include "formats_int.h"
 #include "xmlscan.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- element names -------------------------------------------------------------- */
 
 /* Every element the reader gives a meaning to. Anything else inside a record
@@ -274,6 +278,18 @@ static bool is_space(char c)
 static bool needs_collapse(const char *s, size_t n)
 {
     size_t i = 0;
+#if defined(__SSE2__)
+    /* sixteen at a time: a byte below ' ' (unsigned), or two spaces in a
+     * row inside the block or across its start */
+    const __m128i space = _mm_set1_epi8(' ');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, space), v));
+        unsigned spc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space));
+        if ((ctl & ~spc) || (spc & (spc >> 1)) || (i > 0 && (spc & 1) && s[i - 1] == ' '))
+            return true;
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
