@@ -145,6 +145,18 @@ static ev_status prisma(rd *r, ev_buf *out)
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         *v[i] = cnt(r);
     p.scoping = u8(r) & 1;
+    ev_prisma_count os[3], orr[3];
+    p.nother_sources = u8(r) % 3;
+    for (size_t i = 0; i < p.nother_sources; i++)
+        os[i] = (ev_prisma_count){str(r), cnt(r)};
+    p.other_sources = os;
+    p.nother_reasons = u8(r) % 3;
+    for (size_t i = 0; i < p.nother_reasons; i++)
+        orr[i] = (ev_prisma_count){str(r), cnt(r)};
+    p.other_reasons = orr;
+    p.other_sought = cnt(r);
+    p.other_not_retrieved = cnt(r);
+    p.other_assessed = cnt(r);
     return ev_plot_prisma_svg(out, &p, NULL);
 }
 

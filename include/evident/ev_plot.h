@@ -142,6 +142,15 @@ typedef struct ev_prisma {
     const ev_prisma_count *reasons;
     size_t nreasons; /* full-text exclusions */
     long studies_included, reports_included;
+    /* The template's second column, "identification of studies via other
+     * methods" (websites, organisations, citation searching, ...), drawn
+     * when nother_sources > 0. Its assessed reports minus its exclusions
+     * join the included count. */
+    const ev_prisma_count *other_sources;
+    size_t nother_sources;
+    long other_sought, other_not_retrieved, other_assessed;
+    const ev_prisma_count *other_reasons;
+    size_t nother_reasons;
 } ev_prisma;
 
 /* Every count -1, no databases, no reasons, not scoping. */
@@ -151,6 +160,8 @@ EV_EXTERN void ev_prisma_init(ev_prisma *p);
  *   screened − excluded (people + automation) = sought
  *   sought − not retrieved = assessed
  *   assessed − Σ reasons = reports included (studies when reports is -1)
+ *     (with other methods: + other assessed − Σ other reasons)
+ *   other sought − other not retrieved = other assessed
  *   studies included <= reports included
  * Returns EV_EINPUT naming the first failing equation with its numbers
  * ("prisma: reports assessed − excluded ≠ included: 111 − 77 = 34, not

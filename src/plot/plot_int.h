@@ -143,6 +143,11 @@ typedef enum ev__prisma_box_id {
     EV__PB_ASSESSED,
     EV__PB_REASONS,
     EV__PB_INCLUDED,
+    EV__PB_O_IDENTIFIED, /* the "other methods" column */
+    EV__PB_O_SOUGHT,
+    EV__PB_O_NOT_RETRIEVED,
+    EV__PB_O_ASSESSED,
+    EV__PB_O_REASONS,
     EV__PB_COUNT
 } ev__prisma_box_id;
 
@@ -158,7 +163,9 @@ typedef struct ev__prisma_layout {
     double width, height, line_h, font;
     double bar_x, bar_w;
     const char *phase_name[3];
-    const char *header;
+    const char *header, *other_header;
+    bool other;   /* the other-methods column is drawn */
+    double col_w; /* width of every box */
 } ev__prisma_layout;
 
 ev_status ev__prisma_layout_make(ev__prisma_layout *L, cairo_t *cr, const ev_prisma *p,

@@ -13,6 +13,7 @@
 #define P_LINE 11.0
 #define P_PAD 6.0
 #define P_COL_W 200.0
+#define P_COL_W_OTHER 170.0
 #define P_COL_GAP 40.0
 #define P_ROW_GAP 20.0
 #define P_BAR_W 22.0
@@ -27,6 +28,7 @@ void ev_prisma_init(ev_prisma *p)
     p->screened = p->excluded_people = p->excluded_automation = -1;
     p->sought = p->not_retrieved = p->assessed = -1;
     p->studies_included = p->reports_included = -1;
+    p->other_sought = p->other_not_retrieved = p->other_assessed = -1;
 }
 
 /* ---- arithmetic ----------------------------------------------------------------- */
@@ -46,12 +48,12 @@ static long identified(const ev_prisma *p)
     return n;
 }
 
-static long sum_reasons(const ev_prisma *p)
+static long sum_counts(const ev_prisma_count *c, size_t n)
 {
-    long n = 0;
-    for (size_t i = 0; i < p->nreasons; i++)
-        n += p->reasons[i].n;
-    return n;
+    long sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += c[i].n;
+    return sum;
 }
 
 static ev_status bad_eq(ev_error *err, const char *what, long got, const char *name, long want)
@@ -60,12 +62,51 @@ static ev_status bad_eq(ev_error *err, const char *what, long got, const char *n
                         name, want);
 }
 
+static ev_status check_lists(const ev_prisma *p, ev_error *err)
+{
+    const struct {
+        const ev_prisma_count *c;
+        size_t n;
+        const char *what;
+    } lists[] = {{p->databases, p->ndatabases, "database"},
+                 {p->reasons, p->nreasons, "exclusion reason"},
+                 {p->other_sources, p->nother_sources, "other source"},
+                 {p->other_reasons, p->nother_reasons, "exclusion reason"}};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        if (lists[l].n && !lists[l].c)
+            return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "prisma: missing %s list",
+                                lists[l].what);
+        if (lists[l].n > 100000)
+            return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: too many %ss (%zu)",
+                                lists[l].what, lists[l].n);
+        for (size_t i = 0; i < lists[l].n; i++) {
+            const ev_prisma_count *c = &lists[l].c[i];
+            if (c->n < 0 || c->n > P_MAX_COUNT)
+                return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
+                                    "prisma: %s '%s' has an impossible count (%ld)", lists[l].what,
+                                    c->label ? c->label : "", c->n);
+        }
+    }
+    return EV_OK;
+}
+
 static ev_status check_signs(const ev_prisma *p, ev_error *err)
 {
-    const long v[] = {
-        p->registers,     p->duplicates,      p->automation_removed,  p->other_removed,
-        p->screened,      p->excluded_people, p->excluded_automation, p->sought,
-        p->not_retrieved, p->assessed,        p->studies_included,    p->reports_included};
+    const long v[] = {p->registers,
+                      p->duplicates,
+                      p->automation_removed,
+                      p->other_removed,
+                      p->screened,
+                      p->excluded_people,
+                      p->excluded_automation,
+                      p->sought,
+                      p->not_retrieved,
+                      p->assessed,
+                      p->studies_included,
+                      p->reports_included,
+                      p->other_sought,
+                      p->other_not_retrieved,
+                      p->other_assessed};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (v[i] < -1)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: count %ld is negative", v[i]);
@@ -73,24 +114,7 @@ static ev_status check_signs(const ev_prisma *p, ev_error *err)
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (v[i] > P_MAX_COUNT)
             return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: count %ld is too large", v[i]);
-    for (size_t i = 0; i < p->ndatabases + p->nreasons; i++) {
-        long n = i < p->ndatabases ? p->databases[i].n : p->reasons[i - p->ndatabases].n;
-        if (n > P_MAX_COUNT)
-            return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: count %ld is too large", n);
-    }
-    if (p->ndatabases > 100000 || p->nreasons > 100000)
-        return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "prisma: too many databases or reasons");
-    for (size_t i = 0; i < p->ndatabases; i++)
-        if (p->databases[i].n < 0)
-            return ev_error_set(
-                err, EV_EINPUT, NULL, 0, 0, "prisma: database '%s' has a negative count (%ld)",
-                p->databases[i].label ? p->databases[i].label : "", p->databases[i].n);
-    for (size_t i = 0; i < p->nreasons; i++)
-        if (p->reasons[i].n < 0)
-            return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
-                                "prisma: exclusion reason '%s' has a negative count (%ld)",
-                                p->reasons[i].label ? p->reasons[i].label : "", p->reasons[i].n);
-    return EV_OK;
+    return check_lists(p, err);
 }
 
 /* Identification and title/abstract screening. */
@@ -127,40 +151,61 @@ static ev_status check_screening(const ev_prisma *p, ev_error *err)
     return EV_OK;
 }
 
-/* Retrieval, eligibility and inclusion. */
-static ev_status check_eligibility(const ev_prisma *p, ev_error *err)
+/* sought − not retrieved = assessed, for one column of the template. */
+static ev_status check_retrieval(long sought, long not_retrieved, long assessed, const char *via,
+                                 ev_error *err)
 {
-    char what[256];
-    if (p->sought >= 0 && p->assessed >= 0 && p->sought - opt0(p->not_retrieved) != p->assessed) {
-        snprintf(what, sizeof what, "reports sought (%ld) - reports not retrieved (%ld)", p->sought,
-                 opt0(p->not_retrieved));
-        return bad_eq(err, what, p->sought - opt0(p->not_retrieved),
-                      "reports assessed for eligibility", p->assessed);
-    }
+    if (sought < 0 || assessed < 0 || sought - opt0(not_retrieved) == assessed)
+        return EV_OK;
+    char what[256], name[96];
+    snprintf(what, sizeof what, "reports sought%s (%ld) - reports not retrieved (%ld)", via, sought,
+             opt0(not_retrieved));
+    snprintf(name, sizeof name, "reports assessed for eligibility%s", via);
+    return bad_eq(err, what, sought - opt0(not_retrieved), name, assessed);
+}
+
+/* Reports assessed minus those excluded (in both columns) are included. */
+static ev_status check_inclusion(const ev_prisma *p, ev_error *err)
+{
     long incl = p->reports_included >= 0 ? p->reports_included : p->studies_included;
     const char *name =
         p->reports_included >= 0 ? "reports of included studies" : "studies included";
-    if (p->assessed >= 0 && incl >= 0) {
-        long ex = sum_reasons(p);
-        snprintf(what, sizeof what, "reports assessed (%ld) - reports excluded (%ld)", p->assessed,
-                 ex);
-        if (p->assessed - ex != incl)
-            return bad_eq(err, what, p->assessed - ex, name, incl);
+    if (p->assessed < 0 || incl < 0)
+        return EV_OK;
+    char what[256];
+    long ex = sum_counts(p->reasons, p->nreasons), got = p->assessed - ex;
+    int len = snprintf(what, sizeof what, "reports assessed (%ld) - reports excluded (%ld)",
+                       p->assessed, ex);
+    if (p->nother_sources && p->other_assessed >= 0) {
+        long oex = sum_counts(p->other_reasons, p->nother_reasons);
+        got += p->other_assessed - oex;
+        snprintf(what + len, sizeof what - (size_t)len,
+                 " + reports assessed via other methods (%ld) - excluded (%ld)", p->other_assessed,
+                 oex);
     }
-    if (p->studies_included >= 0 && p->reports_included >= 0 &&
+    return got == incl ? EV_OK : bad_eq(err, what, got, name, incl);
+}
+
+static ev_status check_eligibility(const ev_prisma *p, ev_error *err)
+{
+    ev_status st = check_retrieval(p->sought, p->not_retrieved, p->assessed, "", err);
+    if (st == EV_OK && p->nother_sources)
+        st = check_retrieval(p->other_sought, p->other_not_retrieved, p->other_assessed,
+                             " via other methods", err);
+    if (st == EV_OK)
+        st = check_inclusion(p, err);
+    if (st == EV_OK && p->studies_included >= 0 && p->reports_included >= 0 &&
         p->studies_included > p->reports_included)
-        return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
-                            "prisma: studies included (%ld) exceed their reports (%ld)",
-                            p->studies_included, p->reports_included);
-    return EV_OK;
+        st = ev_error_set(err, EV_EINPUT, NULL, 0, 0,
+                          "prisma: studies included (%ld) exceed their reports (%ld)",
+                          p->studies_included, p->reports_included);
+    return st;
 }
 
 ev_status ev_prisma_check(const ev_prisma *p, ev_error *err)
 {
     if (!p)
         return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "prisma: no counts");
-    if ((p->ndatabases && !p->databases) || (p->nreasons && !p->reasons))
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "prisma: missing database or reason list");
     ev_status st = check_signs(p, err);
     if (st == EV_OK)
         st = check_screening(p, err);
@@ -229,13 +274,33 @@ static ev_status text_excluded(ev_buf *b, const ev_prisma *p)
     return st;
 }
 
-static ev_status text_reasons(ev_buf *b, const ev_prisma *p)
+static ev_status text_reasons(ev_buf *b, const ev_prisma *p, const ev_prisma_count *r, size_t n)
 {
     const char *head = p->scoping ? "Sources of evidence excluded:" : "Reports excluded:";
-    ev_status st = p->nreasons ? ev_buf_puts(b, head) : count_line(b, head, 0);
-    for (size_t i = 0; st == EV_OK && i < p->nreasons; i++)
-        st = count_line(b, p->reasons[i].label ? p->reasons[i].label : "", p->reasons[i].n);
+    ev_status st = n ? ev_buf_puts(b, head) : count_line(b, head, 0);
+    for (size_t i = 0; st == EV_OK && i < n; i++)
+        st = count_line(b, r[i].label ? r[i].label : "", r[i].n);
     return st;
+}
+
+static ev_status text_sources(ev_buf *b, const ev_prisma *p)
+{
+    ev_status st = ev_buf_puts(b, "Records identified from:");
+    for (size_t i = 0; st == EV_OK && i < p->nother_sources; i++)
+        st = count_line(b, p->other_sources[i].label ? p->other_sources[i].label : "",
+                        p->other_sources[i].n);
+    return st;
+}
+
+/* The sought / not retrieved / assessed boxes of either column. */
+static ev_status text_retrieval(ev_buf *b, const ev_prisma *p, int which, long n)
+{
+    static const char *const label[2][3] = {
+        {"Reports sought for retrieval", "Reports not retrieved",
+         "Reports assessed for eligibility"},
+        {"Sources of evidence sought for retrieval", "Sources of evidence not retrieved",
+         "Sources of evidence assessed for eligibility"}};
+    return count_line(b, label[p->scoping][which], which == 1 ? opt0(n) : n);
 }
 
 static ev_status text_included(ev_buf *b, const ev_prisma *p)
@@ -252,7 +317,6 @@ static ev_status text_included(ev_buf *b, const ev_prisma *p)
 
 static ev_status box_text(ev_buf *b, const ev_prisma *p, ev__prisma_box_id id)
 {
-    bool sc = p->scoping;
     switch (id) {
     case EV__PB_IDENTIFIED:
         return text_identified(b, p);
@@ -263,21 +327,25 @@ static ev_status box_text(ev_buf *b, const ev_prisma *p, ev__prisma_box_id id)
     case EV__PB_EXCLUDED:
         return text_excluded(b, p);
     case EV__PB_SOUGHT:
-        return count_line(
-            b, sc ? "Sources of evidence sought for retrieval" : "Reports sought for retrieval",
-            p->sought);
+        return text_retrieval(b, p, 0, p->sought);
     case EV__PB_NOT_RETRIEVED:
-        return count_line(b, sc ? "Sources of evidence not retrieved" : "Reports not retrieved",
-                          opt0(p->not_retrieved));
+        return text_retrieval(b, p, 1, p->not_retrieved);
     case EV__PB_ASSESSED:
-        return count_line(b,
-                          sc ? "Sources of evidence assessed for eligibility"
-                             : "Reports assessed for eligibility",
-                          p->assessed);
+        return text_retrieval(b, p, 2, p->assessed);
     case EV__PB_REASONS:
-        return text_reasons(b, p);
+        return text_reasons(b, p, p->reasons, p->nreasons);
     case EV__PB_INCLUDED:
         return text_included(b, p);
+    case EV__PB_O_IDENTIFIED:
+        return text_sources(b, p);
+    case EV__PB_O_SOUGHT:
+        return text_retrieval(b, p, 0, p->other_sought);
+    case EV__PB_O_NOT_RETRIEVED:
+        return text_retrieval(b, p, 1, p->other_not_retrieved);
+    case EV__PB_O_ASSESSED:
+        return text_retrieval(b, p, 2, p->other_assessed);
+    case EV__PB_O_REASONS:
+        return text_reasons(b, p, p->other_reasons, p->nother_reasons);
     case EV__PB_COUNT:
         break;
     }
@@ -286,12 +354,15 @@ static ev_status box_text(ev_buf *b, const ev_prisma *p, ev__prisma_box_id id)
 
 /* ---- layout ----------------------------------------------------------------------- */
 
-/* Rows of the template: (left box, right box or COUNT for none). */
-static const ev__prisma_box_id row_box[5][2] = {{EV__PB_IDENTIFIED, EV__PB_REMOVED},
-                                                {EV__PB_SCREENED, EV__PB_EXCLUDED},
-                                                {EV__PB_SOUGHT, EV__PB_NOT_RETRIEVED},
-                                                {EV__PB_ASSESSED, EV__PB_REASONS},
-                                                {EV__PB_INCLUDED, EV__PB_COUNT}};
+#define NONE EV__PB_COUNT
+/* Rows of the template: databases/registers main and side column, other
+ * methods main and side column (NONE: no box). */
+static const ev__prisma_box_id row_box[5][4] = {
+    {EV__PB_IDENTIFIED, EV__PB_REMOVED, EV__PB_O_IDENTIFIED, NONE},
+    {EV__PB_SCREENED, EV__PB_EXCLUDED, NONE, NONE},
+    {EV__PB_SOUGHT, EV__PB_NOT_RETRIEVED, EV__PB_O_SOUGHT, EV__PB_O_NOT_RETRIEVED},
+    {EV__PB_ASSESSED, EV__PB_REASONS, EV__PB_O_ASSESSED, EV__PB_O_REASONS},
+    {EV__PB_INCLUDED, NONE, NONE, NONE}};
 /* Rows spanned by each phase bar: identification, screening, included. */
 static const int phase_rows[3][2] = {{0, 0}, {1, 3}, {4, 4}};
 
@@ -304,11 +375,11 @@ static ev_status make_box(ev__prisma_layout *L, cairo_t *cr, const ev_prisma *p,
     ev__prisma_box *b = &L->box[id];
     ev_status st = box_text(&raw, p, id);
     if (st == EV_OK)
-        st = ev__plot_wrap(cr, ev_buf_cstr(&raw), P_COL_W - 2 * P_PAD, &wrapped, &b->nlines);
+        st = ev__plot_wrap(cr, ev_buf_cstr(&raw), L->col_w - 2 * P_PAD, &wrapped, &b->nlines);
     if (st == EV_OK && !(b->text = ev_buf_detach(&wrapped)))
         st = EV_ENOMEM;
     b->x = x;
-    b->w = P_COL_W;
+    b->w = L->col_w;
     b->h = (double)b->nlines * P_LINE + 2 * P_PAD;
     ev_buf_release(&raw);
     ev_buf_release(&wrapped);
@@ -323,42 +394,65 @@ static double phase_min_h(cairo_t *cr, const char *name)
     return w;
 }
 
-ev_status ev__prisma_layout_make(ev__prisma_layout *L, cairo_t *cr, const ev_prisma *p,
-                                 ev_error *err)
+static void layout_names(ev__prisma_layout *L, const ev_prisma *p)
 {
-    memset(L, 0, sizeof *L);
     L->font = P_FONT;
     L->line_h = P_LINE;
     L->bar_x = P_MARGIN;
     L->bar_w = P_BAR_W;
+    L->other = p->nother_sources > 0;
+    L->col_w = L->other ? P_COL_W_OTHER : P_COL_W;
     L->phase_name[0] = "Identification";
     L->phase_name[1] = "Screening";
     L->phase_name[2] = "Included";
     L->header = p->scoping ? "Identification of sources of evidence via databases and registers"
                            : "Identification of studies via databases and registers";
-    double xl = L->bar_x + L->bar_w + 12, xr = xl + P_COL_W + P_COL_GAP;
+    L->other_header = p->scoping ? "Identification of sources of evidence via other methods"
+                                 : "Identification of studies via other methods";
+}
+
+/* Lay out row r at height y; returns the row's height. */
+static ev_status layout_row(ev__prisma_layout *L, cairo_t *cr, const ev_prisma *p, int r, double y,
+                            double *h)
+{
+    double x0 = L->bar_x + L->bar_w + 12;
+    double colx[4] = {x0, x0 + L->col_w + P_COL_GAP, 0, 0};
+    colx[2] = colx[1] + L->col_w + P_COL_GAP * 0.75;
+    colx[3] = colx[2] + L->col_w + P_COL_GAP;
+    /* a one-row phase must be tall enough for its rotated name */
+    *h = r == 0 || r == 4 ? phase_min_h(cr, L->phase_name[r ? 2 : 0]) : 0;
+    int ncols = L->other ? 4 : 2;
+    for (int c = 0; c < ncols; c++) {
+        ev__prisma_box_id id = row_box[r][c];
+        if (id == NONE)
+            continue;
+        if (make_box(L, cr, p, id, colx[c]) != EV_OK)
+            return EV_ENOMEM;
+        *h = fmax(*h, L->box[id].h);
+    }
+    for (int c = 0; c < ncols; c++)
+        if (row_box[r][c] != NONE) {
+            L->box[row_box[r][c]].y = y;
+            L->box[row_box[r][c]].h = *h; /* a row's boxes share a height */
+        }
+    L->width = colx[ncols - 1] + L->col_w + P_MARGIN;
+    return EV_OK;
+}
+
+ev_status ev__prisma_layout_make(ev__prisma_layout *L, cairo_t *cr, const ev_prisma *p,
+                                 ev_error *err)
+{
+    memset(L, 0, sizeof *L);
+    layout_names(L, p);
     ev__plot_font(cr, P_FONT, false);
-    double y = P_MARGIN + P_HEAD_H + 14;
+    double y = P_MARGIN + P_HEAD_H + 14, h;
     L->phase_y[3] = P_MARGIN;
     L->phase_h[3] = P_HEAD_H;
     for (int r = 0; r < 5; r++) {
-        /* a one-row phase must be tall enough for its rotated name */
-        double h = r == 0 || r == 4 ? phase_min_h(cr, L->phase_name[r ? 2 : 0]) : 0;
-        for (int c = 0; c < 2; c++) {
-            ev__prisma_box_id id = row_box[r][c];
-            if (id == EV__PB_COUNT)
-                continue;
-            if (make_box(L, cr, p, id, c ? xr : xl) != EV_OK) {
-                ev__prisma_layout_release(L);
-                return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "prisma: out of memory");
-            }
-            h = fmax(h, L->box[id].h);
+        if (layout_row(L, cr, p, r, y, &h) != EV_OK) {
+            ev__prisma_layout_release(L);
+            return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "prisma: out of memory");
         }
-        for (int c = 0; c < 2; c++)
-            if (row_box[r][c] != EV__PB_COUNT) {
-                L->box[row_box[r][c]].y = y;
-                L->box[row_box[r][c]].h = h; /* a row's boxes share a height */
-            }
         y += h + P_ROW_GAP;
     }
     for (int ph = 0; ph < 3; ph++) {
@@ -367,7 +461,6 @@ ev_status ev__prisma_layout_make(ev__prisma_layout *L, cairo_t *cr, const ev_pri
         L->phase_y[ph] = top->y;
         L->phase_h[ph] = bot->y + bot->h - top->y;
     }
-    L->width = xr + P_COL_W + P_MARGIN;
     L->height = y - P_ROW_GAP + P_MARGIN;
     return EV_OK;
 }
@@ -412,28 +505,37 @@ static void draw_box(cairo_t *cr, const ev__prisma_layout *L, ev__prisma_box_id 
     cairo_set_line_width(cr, 0.9);
     cairo_rectangle(cr, b->x, b->y, b->w, b->h);
     cairo_stroke(cr);
-    /* counts in the main column are centred as in the template; lists in
-     * the side column read better left-aligned */
-    bool left = b->x > L->box[EV__PB_IDENTIFIED].x || id == EV__PB_IDENTIFIED;
+    /* single counts are centred as in the template; lists (identification
+     * sources, removals, reasons) read better left-aligned */
+    bool left = b->nlines > 2 || id == EV__PB_IDENTIFIED || id == EV__PB_O_IDENTIFIED ||
+                id == EV__PB_REMOVED || id == EV__PB_REASONS || id == EV__PB_O_REASONS;
     double ty = b->y + (b->h - (double)b->nlines * P_LINE) / 2 + P_LINE * 0.78;
     ev__plot_font(cr, P_FONT, false);
     ev__plot_lines(cr, left ? b->x + P_PAD : b->x + b->w / 2, ty, P_LINE, b->text, left ? 0 : 0.5);
 }
 
-static void draw_phases(cairo_t *cr, const ev__prisma_layout *L)
+static void header_box(cairo_t *cr, const ev__prisma_layout *L, const ev__prisma_box *a,
+                       const ev__prisma_box *b, const char *text, double grey)
 {
-    const ev__prisma_box *id = &L->box[EV__PB_IDENTIFIED];
-    const ev__prisma_box *rm = &L->box[EV__PB_REMOVED];
-    /* template colours: amber header, pale blue phase bars */
-    cairo_set_source_rgb(cr, 1.0, 0.85, 0.40);
-    rounded(cr, id->x, L->phase_y[3], rm->x + rm->w - id->x, L->phase_h[3], 5);
+    if (grey > 0)
+        cairo_set_source_rgb(cr, grey, grey, grey);
+    else
+        cairo_set_source_rgb(cr, 1.0, 0.85, 0.40); /* the template's amber */
+    rounded(cr, a->x, L->phase_y[3], b->x + b->w - a->x, L->phase_h[3], 5);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     ev__plot_font(cr, P_FONT + 1, true);
-    ev__plot_text(cr, (id->x + rm->x + rm->w) / 2, L->phase_y[3] + L->phase_h[3] / 2 + 3.5,
-                  L->header, 0.5);
+    ev__plot_text(cr, (a->x + b->x + b->w) / 2, L->phase_y[3] + L->phase_h[3] / 2 + 3.5, text, 0.5);
+}
+
+static void draw_phases(cairo_t *cr, const ev__prisma_layout *L)
+{
+    header_box(cr, L, &L->box[EV__PB_IDENTIFIED], &L->box[EV__PB_REMOVED], L->header, 0);
+    if (L->other) /* grey, as the template's other-methods header */
+        header_box(cr, L, &L->box[EV__PB_O_IDENTIFIED], &L->box[EV__PB_O_REASONS], L->other_header,
+                   0.85);
     for (int ph = 0; ph < 3; ph++) {
-        cairo_set_source_rgb(cr, 0.66, 0.80, 0.93);
+        cairo_set_source_rgb(cr, 0.66, 0.80, 0.93); /* pale blue phase bars */
         rounded(cr, L->bar_x, L->phase_y[ph], L->bar_w, L->phase_h[ph], 5);
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
@@ -443,6 +545,35 @@ static void draw_phases(cairo_t *cr, const ev__prisma_layout *L)
     }
 }
 
+static void down(cairo_t *cr, const ev__prisma_box *a, const ev__prisma_box *b)
+{
+    arrow(cr, a->x + a->w / 2, a->y + a->h, b->x + b->w / 2, b->y);
+}
+
+static void across(cairo_t *cr, const ev__prisma_box *a, const ev__prisma_box *b)
+{
+    arrow(cr, a->x + a->w, a->y + a->h / 2, b->x, a->y + a->h / 2);
+}
+
+/* The other-methods column: down its boxes, then into "included". */
+static void draw_other(cairo_t *cr, const ev__prisma_layout *L)
+{
+    const ev__prisma_box *id = &L->box[EV__PB_O_IDENTIFIED], *so = &L->box[EV__PB_O_SOUGHT];
+    const ev__prisma_box *as = &L->box[EV__PB_O_ASSESSED], *in = &L->box[EV__PB_INCLUDED];
+    for (int i = EV__PB_O_IDENTIFIED; i <= EV__PB_O_REASONS; i++)
+        draw_box(cr, L, (ev__prisma_box_id)i);
+    down(cr, id, so);
+    down(cr, so, as);
+    across(cr, so, &L->box[EV__PB_O_NOT_RETRIEVED]);
+    across(cr, as, &L->box[EV__PB_O_REASONS]);
+    double x = as->x + as->w / 2, y = in->y + in->h / 2;
+    cairo_set_line_width(cr, 0.9);
+    cairo_move_to(cr, x, as->y + as->h);
+    cairo_line_to(cr, x, y);
+    cairo_stroke(cr);
+    arrow(cr, x, y, in->x + in->w, y);
+}
+
 static void draw_prisma(cairo_t *cr, const void *vctx)
 {
     const ev__prisma_layout *L = vctx;
@@ -450,16 +581,15 @@ static void draw_prisma(cairo_t *cr, const void *vctx)
     for (int r = 0; r < 5; r++) {
         const ev__prisma_box *a = &L->box[row_box[r][0]];
         draw_box(cr, L, row_box[r][0]);
-        if (row_box[r][1] != EV__PB_COUNT) {
-            const ev__prisma_box *b = &L->box[row_box[r][1]];
+        if (row_box[r][1] != NONE) {
             draw_box(cr, L, row_box[r][1]);
-            arrow(cr, a->x + a->w, a->y + a->h / 2, b->x, a->y + a->h / 2);
+            across(cr, a, &L->box[row_box[r][1]]);
         }
-        if (r < 4) {
-            const ev__prisma_box *n = &L->box[row_box[r + 1][0]];
-            arrow(cr, a->x + a->w / 2, a->y + a->h, n->x + n->w / 2, n->y);
-        }
+        if (r < 4)
+            down(cr, a, &L->box[row_box[r + 1][0]]);
     }
+    if (L->other)
+        draw_other(cr, L);
 }
 
 static ev_status prisma_emit(const char *path, ev_buf *svg, const ev_prisma *p, ev_error *err)

@@ -255,6 +255,73 @@ static void scoping_variant_and_outputs(void **state)
     ev_buf_release(&b);
 }
 
+/* The template's other-methods column, illustrative counts that add up:
+ * 17 sought, 1 not retrieved, 16 assessed, 10 excluded: 6 more reports. */
+static const ev_prisma_count other_src[] = {{"Citation searching", 14}, {"Websites", 3}};
+static const ev_prisma_count other_why[] = {{"Not a foot or ankle condition", 10}};
+
+static void with_other_methods(ev_prisma *p)
+{
+    consistent(p);
+    p->other_sources = other_src;
+    p->nother_sources = 2;
+    p->other_sought = 17;
+    p->other_not_retrieved = 1;
+    p->other_assessed = 16;
+    p->other_reasons = other_why;
+    p->nother_reasons = 1;
+    p->reports_included = 83;
+    p->studies_included = 77;
+}
+
+static void other_methods_join_the_inclusion_equation(void **state)
+{
+    (void)state;
+    ev_prisma p;
+    with_other_methods(&p);
+    assert_int_equal(ev_prisma_check(&p, NULL), EV_OK);
+    p.reports_included = 77; /* forgot the other column */
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_prisma_check(&p, &err), EV_EINPUT);
+    assert_string_equal(err.message,
+                        "prisma: reports assessed (107) - reports excluded (30) + reports "
+                        "assessed via other methods (16) - excluded (10) = 83, but reports of "
+                        "included studies is 77");
+    with_other_methods(&p);
+    p.other_assessed = 15;
+    ev_error_clear(&err);
+    assert_int_equal(ev_prisma_check(&p, &err), EV_EINPUT);
+    assert_non_null(strstr(err.message, "reports sought via other methods (17) - reports not "
+                                        "retrieved (1) = 16, but reports assessed for "
+                                        "eligibility via other methods is 15"));
+}
+
+static void other_methods_column_is_laid_out_right(void **state)
+{
+    (void)state;
+    ev_prisma p;
+    with_other_methods(&p);
+    cairo_t *cr = ev__plot_measure_new();
+    ev__prisma_layout L;
+    assert_int_equal(ev__prisma_layout_make(&L, cr, &p, NULL), EV_OK);
+    assert_true(L.other);
+    const ev__prisma_box *rm = &L.box[EV__PB_REMOVED], *oi = &L.box[EV__PB_O_IDENTIFIED];
+    assert_true(oi->x > rm->x + rm->w && oi->y == rm->y);
+    assert_true(L.box[EV__PB_O_SOUGHT].y == L.box[EV__PB_SOUGHT].y);
+    assert_true(L.box[EV__PB_O_REASONS].x > L.box[EV__PB_O_ASSESSED].x);
+    assert_non_null(strstr(oi->text, "Citation searching"));
+    assert_true(L.width > L.box[EV__PB_O_REASONS].x + L.box[EV__PB_O_REASONS].w);
+    ev__prisma_layout_release(&L);
+    ev__plot_measure_free(cr);
+    char path[512];
+    plot_path(path, sizeof path, "prisma_other.svg");
+    assert_int_equal(ev_plot_prisma(&p, path, NULL), EV_OK);
+    if (plot_out_dir()) {
+        snprintf(path, sizeof path, "%s/prisma_other.png", plot_out_dir());
+        assert_int_equal(ev_plot_prisma(&p, path, NULL), EV_OK);
+    }
+}
+
 /* Render into a buffer of its own, checked and released on success (a
  * failed call leaves the buffer empty but keeps its memory: released too). */
 static ev_status svg_fresh(const ev_prisma *d)
@@ -296,6 +363,8 @@ int main(void)
         cmocka_unit_test(consistent_flow_lays_out_the_template),
         cmocka_unit_test(long_reason_wraps_inside_its_box),
         cmocka_unit_test(scoping_variant_and_outputs),
+        cmocka_unit_test(other_methods_join_the_inclusion_equation),
+        cmocka_unit_test(other_methods_column_is_laid_out_right),
         cmocka_unit_test(out_of_memory_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, plot_teardown);
