@@ -213,15 +213,24 @@ static void axes(cairo_t *cr, const funnel_ctx *c)
     cairo_rectangle(cr, L->plot_l, L->plot_t, L->plot_r - L->plot_l, L->plot_b - L->plot_t);
     cairo_stroke(cr);
     ev__plot_font(cr, U_SMALL, false);
+    char labels[16][64];
+    const char *lp[16];
+    double xs[16];
+    size_t keep = 0;
     for (size_t i = 0; i < L->nxt; i++) {
         ev__funnel_xy(L, L->xt[i], L->semax, &x, &y);
         cairo_move_to(cr, x, L->plot_b);
         cairo_line_to(cr, x, L->plot_b + 3.5);
         cairo_stroke(cr);
         double v = f->log_scale ? exp(L->xt[i]) : L->xt[i];
-        ev__plot_fmt(buf, sizeof buf, v, f->log_scale ? ev__plot_tick_digits(v) : L->xdigits);
-        ev__plot_text(cr, x, L->plot_b + 12, buf, 0.5);
+        ev__plot_fmt(labels[i], sizeof labels[i], v,
+                     f->log_scale ? ev__plot_tick_digits(v) : L->xdigits);
+        lp[i] = labels[i];
+        xs[i] = x;
+        if (fabs(L->xt[i]) < fabs(L->xt[keep]))
+            keep = i;
     }
+    ev__plot_tick_labels(cr, xs, lp, L->nxt, L->plot_b + 12, keep);
     for (size_t i = 0; i < L->nyt; i++) {
         ev__funnel_xy(L, L->xlo, L->yt[i], &x, &y);
         cairo_move_to(cr, L->plot_l, y);

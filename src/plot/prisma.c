@@ -231,19 +231,21 @@ static ev_status count_line(ev_buf *b, const char *label, long n)
 static ev_status text_identified(ev_buf *b, const ev_prisma *p)
 {
     ev_status st = ev_buf_puts(b, "Records identified from:");
-    long db = 0;
-    for (size_t i = 0; i < p->ndatabases; i++)
-        db += p->databases[i].n;
-    if (st == EV_OK && p->ndatabases)
-        st = count_line(b, p->ndatabases > 1 ? "Databases" : "Database", db);
+    long db = sum_counts(p->databases, p->ndatabases);
+    if (st == EV_OK && p->ndatabases == 1) {
+        char label[300];
+        snprintf(label, sizeof label, "Database: %s",
+                 p->databases[0].label ? p->databases[0].label : "");
+        st = count_line(b, label, db);
+    } else if (st == EV_OK && p->ndatabases) {
+        st = count_line(b, "Databases", db);
+    }
     for (size_t i = 0; st == EV_OK && p->ndatabases > 1 && i < p->ndatabases; i++) {
         char label[300];
         snprintf(label, sizeof label, "\xe2\x80\x93 %s",
                  p->databases[i].label ? p->databases[i].label : "");
         st = count_line(b, label, p->databases[i].n);
     }
-    if (st == EV_OK && p->ndatabases == 1)
-        st = ev_buf_printf(b, " [%s]", p->databases[0].label ? p->databases[0].label : "");
     if (st == EV_OK && p->registers >= 0)
         st = count_line(b, "Registers", p->registers);
     return st;
