@@ -98,7 +98,9 @@ ev_status ev_store_exec(ev_store *s, const char *sql, ev_error *err)
 /* Connection settings. One import is one big transaction: a generous page
  * cache keeps B-tree pages hot without letting memory grow with the file;
  * NORMAL sync is safe in WAL mode (a power cut may lose the last commit, never
- * corrupt the file). */
+ * corrupt the file). A big import leaves a WAL as large as itself; the size
+ * limit truncates it after the next checkpoint when another connection (the
+ * server) keeps the review open, instead of keeping the disk space. */
 static ev_status configure(ev_store *s, ev_error *err)
 {
     sqlite3_busy_timeout(s->db, 5000);
@@ -112,6 +114,7 @@ static ev_status configure(ev_store *s, ev_error *err)
                          "PRAGMA synchronous = NORMAL;"
                          "PRAGMA cache_size = -32768;"
                          "PRAGMA temp_store = MEMORY;"
+                         "PRAGMA journal_size_limit = 67108864;"
                          "PRAGMA foreign_keys = OFF",
                          err);
 }
