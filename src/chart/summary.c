@@ -166,8 +166,11 @@ static ev_status add_categories(tech_acc *a, const ev__chart_val *v, size_t nv, 
         size_t base = strlen(p);
         snprintf(p + base, sizeof p - base, "events");
         const json_t *e = json_of(v, nv, study, p);
-        st = ev_buf_printf(&a->cats, "%s%s: %lld (%s)", a->cats.len ? "; " : "",
-                           json_string_value(v[i].value), (long long)json_integer_value(e), study);
+        char cnt[32] = "events not reported";
+        if (json_is_integer(e))
+            snprintf(cnt, sizeof cnt, "%lld", (long long)json_integer_value(e));
+        st = ev_buf_printf(&a->cats, "%s%s: %s (%s)", a->cats.len ? "; " : "",
+                           json_string_value(v[i].value), cnt, study);
     }
     return st;
 }
