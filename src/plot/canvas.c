@@ -212,13 +212,18 @@ void ev__plot_lines(cairo_t *cr, double x, double y, double line_h, const char *
 
 void ev__plot_ticks(double *lo, double *hi, double *t, size_t max, size_t *n)
 {
+    ev__plot_ticks_n(lo, hi, 5, t, max, n);
+}
+
+void ev__plot_ticks_n(double *lo, double *hi, double intervals, double *t, size_t max, size_t *n)
+{
     *n = 0;
     double span = *hi - *lo;
     if (!isfinite(span) || span <= 0 || max < 2)
         return;
     /* Heckbert's "nice numbers" (Graphics Gems, 1990): a step of 1, 2 or 5
-     * times a power of ten giving at most ~6 intervals. */
-    double raw = span / 5;
+     * times a power of ten giving about `intervals` intervals. */
+    double raw = span / intervals;
     double mag = pow(10, floor(log10(raw)));
     double f = raw / mag;
     double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;

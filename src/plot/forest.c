@@ -196,16 +196,22 @@ static void axis_setup(ev__forest_layout *L, const ev_forest *f)
     }
     double a = lo, b = hi;
     ev__plot_ticks(&a, &b, L->ticks, 16, &L->nticks);
-    L->tick_digits = L->nticks > 1 ? ev__plot_tick_digits(L->ticks[1] - L->ticks[0]) : 0;
     L->lo = fixed ? lo : a;
     L->hi = fixed ? hi : b;
-    if (fixed) { /* drop ticks outside the caller's limits */
+    /* the caller's limits: ticks inside them only, finer when few remain */
+    for (double iv = 6; fixed && iv <= 12; iv *= 2) {
+        a = lo;
+        b = hi;
+        ev__plot_ticks_n(&a, &b, iv, L->ticks, 16, &L->nticks);
         size_t k = 0;
         for (size_t i = 0; i < L->nticks; i++)
             if (L->ticks[i] >= lo - 1e-9 && L->ticks[i] <= hi + 1e-9)
                 L->ticks[k++] = L->ticks[i];
         L->nticks = k;
+        if (k >= 4)
+            break;
     }
+    L->tick_digits = L->nticks > 1 ? ev__plot_tick_digits(L->ticks[1] - L->ticks[0]) : 0;
 }
 
 double ev__forest_x(const ev__forest_layout *L, double v)

@@ -45,6 +45,8 @@ void ev__plot_lines(cairo_t *cr, double x, double y, double line_h, const char *
 /* Nice axis ticks (1-2-5 steps) covering [lo, hi]: fills up to max ticks
  * into t, sets *n, widens *lo / *hi to the outer ticks. */
 void ev__plot_ticks(double *lo, double *hi, double *t, size_t max, size_t *n);
+/* The same aiming at about `intervals` intervals (5 above). */
+void ev__plot_ticks_n(double *lo, double *hi, double intervals, double *t, size_t max, size_t *n);
 /* Log-axis ticks (analysis scale) at the 1-2-5 series 0.001 ... 1000 that
  * encloses [lo, hi] (widened to them unless `fixed`), thinned to powers of
  * ten and 0.5, 2 when more than 9. */

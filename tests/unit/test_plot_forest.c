@@ -170,6 +170,32 @@ static void layout_rows_squares_and_axis(void **state)
     ev__plot_measure_free(cr);
 }
 
+/* Mean differences on a linear axis the caller fixes at [-3, 3]: the ticks
+ * are the integers -3..3, the clipped whiskers stay inside the plot. */
+static void fixed_linear_axis_gets_round_ticks(void **state)
+{
+    (void)state;
+    ev_forest_study md[] = {{"Smith 2010", -0.89, -2.01, 0.23, 40, NULL},
+                            {"Garcia 2019", -0.20, -4.90, 4.50, 60, NULL}};
+    ev_forest_group g = {NULL, md, 2, NULL};
+    ev_forest f;
+    ev_forest_init(&f);
+    f.groups = &g;
+    f.ngroups = 1;
+    f.xmin = -3;
+    f.xmax = 3;
+    cairo_t *cr = ev__plot_measure_new();
+    ev__forest_layout L;
+    assert_int_equal(ev__forest_layout_make(&L, cr, &f, NULL), EV_OK);
+    assert_true(L.lo == -3 && L.hi == 3);
+    assert_int_equal(L.nticks, 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_true(fabs(L.ticks[i] - ((double)i - 3)) < 1e-12);
+    assert_int_equal(L.tick_digits, 0);
+    ev__forest_layout_release(&L);
+    ev__plot_measure_free(cr);
+}
+
 static void writes_svg_pdf_png(void **state)
 {
     (void)state;
@@ -360,6 +386,7 @@ int main(void)
         cmocka_unit_test(effect_text_matches_metafor_bcg),
         cmocka_unit_test(effect_text_uses_true_minus_on_linear_scale),
         cmocka_unit_test(layout_rows_squares_and_axis),
+        cmocka_unit_test(fixed_linear_axis_gets_round_ticks),
         cmocka_unit_test(writes_svg_pdf_png),
         cmocka_unit_test(svg_to_buffer_appends_one_document),
         cmocka_unit_test(clipped_whiskers_get_arrows),
