@@ -107,7 +107,7 @@ TOPIC_A_MESH = ["Regenerative Medicine", "Stem Cells", "Mesenchymal Stem Cells",
                 "Platelet-Rich Plasma", "Tissue Engineering", "Tissue Scaffolds",
                 "Exosomes", "Intercellular Signaling Peptides and Proteins", "Biocompatible Materials",
                 "Printing, Three-Dimensional"]
-TOPIC_B_MESH = ["Talus", "Ankle Joint", "Achilles Tendon", "Plantar Fasciitis", "Ankle Injuries",
+TOPIC_B_MESH = ["Talus", "Ankle Joint", "Achilles Tendon", "Fasciitis, Plantar", "Ankle Injuries",
                 "Ligaments, Articular", "Foot", "Ankle", "Tendon Injuries", "Osteoarthritis"]
 TOPIC_WORDS = re.compile(r"regenerat|stem cell|platelet-rich|\bPRP\b|tissue engineer|scaffold|"
                          r"exosome|growth factor|biomaterial|3D[- ]print|ankle|achilles|talus|"
