@@ -76,7 +76,7 @@ typedef struct ev_forest {
     const char *const *col_titles;   /* ncols extra column headings */
     size_t ncols;
     const char *study_title;                  /* default "Study" */
-    const char *effect_title;                 /* default "Estimate [95% CI]" */
+    const char *effect_title;                 /* default "Estimate [<level>% CI]" */
     const char *xlabel;                       /* "Risk Ratio (log scale)" */
     const char *favours_left, *favours_right; /* NULL: not drawn */
     const char *footer;                       /* extra line under the plot, or NULL */
@@ -84,9 +84,10 @@ typedef struct ev_forest {
     bool show_weights;
     double xmin, xmax; /* axis limits on the displayed scale; NAN = auto */
     int digits;        /* decimals of effect text; 0 = 2 */
+    double level;      /* CI level (percent) named by the default effect title */
 } ev_forest;
 
-/* Set the defaults (zeroes, NAN limits, digits 2, weights shown). */
+/* Set the defaults (zeroes, NAN limits, digits 2, level 95, weights shown). */
 EV_EXTERN void ev_forest_init(ev_forest *f);
 /* A pooled struct with every number NAN and no label. */
 EV_EXTERN void ev_forest_pooled_init(ev_forest_pooled *p);

@@ -21,6 +21,7 @@ void ev_forest_init(ev_forest *f)
     f->xmin = NAN;
     f->xmax = NAN;
     f->digits = 2;
+    f->level = 95;
     f->show_weights = true;
 }
 
@@ -306,9 +307,14 @@ static void measure_row(widths *W, cairo_t *cr, const ev_forest *f, const ev__fo
     fit(&W->ub, cr, t.ub);
 }
 
-static const char *effect_title(const ev_forest *f)
+/* The caller's title, else "Estimate [95% CI]" with the CI level. */
+static const char *effect_title(const ev_forest *f, char *buf, size_t n)
 {
-    return f->effect_title ? f->effect_title : "Estimate [95% CI]";
+    if (f->effect_title)
+        return f->effect_title;
+    double lv = f->level > 0 && f->level < 100 ? f->level : 95;
+    snprintf(buf, n, "Estimate [%g%% CI]", lv);
+    return buf;
 }
 
 /* Header titles are bold and may widen their columns. */
@@ -322,7 +328,9 @@ static void measure_header(widths *W, cairo_t *cr, const ev_forest *f)
         fit(&W->weight, cr, "Weight");
     W->est += W->bold_extra;
     double space = ev__plot_text_w(cr, " ");
-    double need = ev__plot_text_w(cr, effect_title(f)) - (W->est + W->lb + W->ub + 2 * space);
+    char title[64];
+    double need = ev__plot_text_w(cr, effect_title(f, title, sizeof title)) -
+                  (W->est + W->lb + W->ub + 2 * space);
     if (need > 0)
         W->est += need;
 }
@@ -345,6 +353,11 @@ static void place_columns(ev__forest_layout *L, const ev_forest *f, const widths
     L->x_ub = L->x_ci + space + W->ub;
     L->plot_l = L->x_ub + F_GAP * 1.5;
     L->plot_r = L->plot_l + F_PLOT_W;
+}
+
+static int has_favours(const ev_forest *f)
+{
+    return (f->favours_left && *f->favours_left) || (f->favours_right && *f->favours_right);
 }
 
 /* ---- layout -------------------------------------------------------------------- */
@@ -446,7 +459,7 @@ ev_status ev__forest_layout_make(ev__forest_layout *L, cairo_t *cr, const ev_for
                             "forest: the effects span a range too wide to draw");
     }
     L->width = L->plot_r + F_MARGIN + 10;
-    L->height = L->axis_y + F_ROW_H * (3.4 + (f->footer ? 1 : 0)) + F_MARGIN * 0.5;
+    L->height = L->axis_y + F_ROW_H * (2.4 + has_favours(f) + (f->footer ? 1 : 0)) + F_MARGIN * 0.5;
     return EV_OK;
 }
 
@@ -588,7 +601,8 @@ static void draw_header(cairo_t *cr, const forest_ctx *c, double y)
         ev__plot_text(cr, L->x_cols[j], y, f->col_titles[j], 1);
     if (f->show_weights)
         ev__plot_text(cr, L->x_w, y, "Weight", 1);
-    ev__plot_text(cr, L->x_ub, y, effect_title(f), 1);
+    char title[64];
+    ev__plot_text(cr, L->x_ub, y, effect_title(f, title, sizeof title), 1);
     cairo_set_line_width(cr, 0.6);
     cairo_move_to(cr, L->x_label, y + 5);
     cairo_line_to(cr, L->plot_r, y + 5);
@@ -638,7 +652,7 @@ static void draw_axis(cairo_t *cr, const forest_ctx *c)
         ev__plot_text(cr, x0 - 5, y + 12 + 2 * F_ROW_H, f->favours_left, 1);
         ev__plot_text(cr, x0 + 5, y + 12 + 2 * F_ROW_H, f->favours_right, 0);
     }
-    ev__plot_text(cr, L->x_label, y + 12 + 3 * F_ROW_H, f->footer, 0);
+    ev__plot_text(cr, L->x_label, y + 12 + (2 + has_favours(f)) * F_ROW_H, f->footer, 0);
 }
 
 /* The line of no effect, from under the header to the axis. */
