@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include "evident/ev_plot.h"
 #include "evident/ev_synth.h"
 
 /* ---- options --------------------------------------------------------------- */
@@ -465,9 +466,12 @@ static int check_combinations(const meta_args *a)
         return ev_cli_usage("meta", "--rng R needs a --seed below 2^31 (R's set.seed)");
     if (a->estimator && strcmp(a->estimator, "L0") && strcmp(a->estimator, "R0"))
         return ev_cli_usage("meta", "unknown --estimator '%s' (L0 or R0)", a->estimator);
-    if (a->forest || a->funnel)
-        return ev_cli_usage("meta", "--forest and --funnel are not available yet (the plot "
-                                    "module is not built into this evident)");
+    if (a->funnel && a->model)
+        return ev_cli_usage("meta", "--funnel needs an rma model (not --model %s)", a->model);
+    if (a->funnel && a->mods)
+        return ev_cli_usage("meta", "--funnel needs a model without --mods");
+    if (a->forest && a->mods)
+        return ev_cli_usage("meta", "--forest needs a model without --mods");
     return -1;
 }
 
@@ -1220,6 +1224,213 @@ static int print_json(const meta_run *r)
     return EV_EXIT_OK;
 }
 
+
+/* ---- plots ------------------------------------------------------------------------------ */
+
+/* The axis label of a measure, as metafor's forest() words it. */
+static const char *measure_label(ev_synth_measure m)
+{
+    switch (m) {
+    case EV_MEASURE_RR: return "Risk Ratio";
+    case EV_MEASURE_OR: case EV_MEASURE_PETO: return "Odds Ratio";
+    case EV_MEASURE_RD: return "Risk Difference";
+    case EV_MEASURE_AS: return "Arcsine Transformed Risk Difference";
+    case EV_MEASURE_IRR: return "Incidence Rate Ratio";
+    case EV_MEASURE_IRD: return "Incidence Rate Difference";
+    case EV_MEASURE_MD: return "Mean Difference";
+    case EV_MEASURE_SMD: case EV_MEASURE_SMDH: return "Standardized Mean Difference";
+    case EV_MEASURE_ROM: return "Ratio of Means";
+    case EV_MEASURE_PLO: return "Log Odds";
+    case EV_MEASURE_PR: return "Proportion";
+    case EV_MEASURE_ZCOR: return "Fisher's z Transformed Correlation Coefficient";
+    case EV_MEASURE_COR: case EV_MEASURE_UCOR: return "Correlation Coefficient";
+    default: return "Observed Outcome";
+    }
+}
+
+/* Upper quantile of N(0,1): Acklam's rational approximation refined by one
+ * Halley step on erfc (full double precision). For study CIs, which metafor's
+ * forest() draws with normal quantiles whatever the model's test. */
+static double normal_upper_quantile(double p)
+{
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                               -2.759285104469687e+02, 1.383577518672690e+02,
+                               -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                               -1.556989798598866e+02, 6.680131188771972e+01,
+                               -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                               -2.400758277161838e+00, -2.549732539343734e+00,
+                               4.374664141464968e+00, 2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                               2.445134137142996e+00, 3.754408661907416e+00};
+    double q = 1.0 - p, x; /* lower-tail probability */
+    if (q < 0.02425 || q > 1 - 0.02425) {
+        double t = sqrt(-2 * log(q < 0.5 ? q : 1 - q));
+        x = (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) /
+            ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1);
+        x = q < 0.5 ? x : -x;
+    } else {
+        double t = q - 0.5, u = t * t;
+        x = (((((a[0] * u + a[1]) * u + a[2]) * u + a[3]) * u + a[4]) * u + a[5]) * t /
+            (((((b[0] * u + b[1]) * u + b[2]) * u + b[3]) * u + b[4]) * u + 1);
+    }
+    double e = 0.5 * erfc(-x / sqrt(2.0)) - q, u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+    return x - u / (1 + x * u / 2);
+}
+
+static bool ratio_measure(ev_synth_measure m)
+{
+    return ev_synth_measure_transf(m) == EV_TRANSF_EXP;
+}
+
+/* Per-study yi/vi/weight of whichever model was fitted. */
+typedef struct study_view {
+    size_t k;
+    const double *yi, *vi, *w;
+} study_view;
+
+static study_view studies_of(const meta_run *r)
+{
+    if (r->mh)
+        return (study_view){r->mh->k_all, r->mh->yi, r->mh->vi, NULL};
+    return (study_view){r->fit->k_all, r->fit->yi, r->fit->vi, r->fit->weights};
+}
+
+static void pooled_from_fit(ev_forest_pooled *p, const ev_rma *f, const char *label)
+{
+    ev_rma_pred pr;
+    ev_error e = EV_ERROR_INIT;
+    ev_forest_pooled_init(p);
+    p->label = label;
+    p->est = f->beta[0], p->ci_lb = f->ci_lb[0], p->ci_ub = f->ci_ub[0];
+    if (!is_ee(f) && ev_rma_predict(&pr, f, NULL, 1, EV_TRANSF_NONE, 0, &e) == EV_OK)
+        p->pi_lb = pr.pi_lb, p->pi_ub = pr.pi_ub;
+    p->tau2 = is_ee(f) ? NAN : f->tau2;
+    p->i2 = f->I2, p->q = f->QE, p->q_df = (double)f->QEdf, p->q_p = f->QEp;
+    p->z = f->stat[0], p->z_p = f->pval[0];
+    p->stat_name = f->stat_is_t ? "t" : "Z";
+}
+
+static void pooled_from_mh(ev_forest_pooled *p, const ev_rma_mh *m)
+{
+    ev_forest_pooled_init(p);
+    p->label = m->measure == EV_MEASURE_PETO ? "Peto model" : "Mantel-Haenszel model";
+    p->est = m->beta, p->ci_lb = m->ci_lb, p->ci_ub = m->ci_ub;
+    p->i2 = m->I2, p->q = m->QE, p->q_df = (double)m->QEdf, p->q_p = m->QEp;
+    p->z = m->zval, p->z_p = m->pval;
+}
+
+static void fill_study(ev_forest_study *s, const meta_run *r, const study_view *v, size_t i,
+                       char (*lb)[24], double crit)
+{
+    s->label = study_label(r, i, lb[i], sizeof lb[i]);
+    s->yi = v->yi[i];
+    s->ci_lb = v->yi[i] - crit * sqrt(v->vi[i]);
+    s->ci_ub = v->yi[i] + crit * sqrt(v->vi[i]);
+    s->weight = v->w ? v->w[i] : NAN;
+    if (isnan(s->yi) || isnan(s->ci_lb))
+        s->yi = s->ci_lb = s->ci_ub = NAN;
+}
+
+/* Subgroups: one group per level (header, studies, subtotal). */
+static ev_status forest_groups(ev_forest_group *g, ev_forest_study *st, ev_forest_pooled *sub,
+                               const meta_run *r, const study_view *v, char (*lb)[24],
+                               double crit)
+{
+    size_t n = 0;
+    for (size_t l = 0; l < r->sg->n_levels; l++) {
+        const ev_subgroup_level *lv = &r->sg->levels[l];
+        g[l] = (ev_forest_group){.title = lv->level, .studies = st + n,
+                                 .nstudies = lv->n_rows, .subtotal = &sub[l]};
+        for (size_t j = 0; j < lv->n_rows; j++)
+            fill_study(&st[n++], r, v, lv->rows[j], lb, crit);
+        pooled_from_fit(&sub[l], lv->fit, "Subtotal");
+    }
+    return EV_OK;
+}
+
+static int write_forest(meta_run *r)
+{
+    study_view v = studies_of(r);
+    size_t ng = r->sg ? r->sg->n_levels : 1;
+    ev_forest_study *st = ev_calloc(v.k ? v.k : 1, sizeof *st);
+    ev_forest_group *g = ev_calloc(ng, sizeof *g);
+    ev_forest_pooled *sub = ev_calloc(ng, sizeof *sub), overall;
+    char (*lb)[24] = ev_calloc(v.k ? v.k : 1, sizeof *lb), xlab[96];
+    int rc = -1;
+    if (!st || !g || !sub || !lb) {
+        rc = EV_EXIT_INTERNAL;
+        goto done;
+    }
+    double level = r->mh ? r->mh->level : r->fit->opt.level;
+    double crit = normal_upper_quantile((1.0 - level / 100.0) / 2.0);
+    if (r->sg) {
+        (void)forest_groups(g, st, sub, r, &v, lb, crit);
+    } else {
+        for (size_t i = 0; i < v.k; i++)
+            fill_study(&st[i], r, &v, i, lb, crit);
+        g[0] = (ev_forest_group){.studies = st, .nstudies = v.k};
+    }
+    if (r->mh)
+        pooled_from_mh(&overall, r->mh);
+    else
+        pooled_from_fit(&overall, r->fit, is_ee(r->fit) ? "EE model" : "RE model");
+    ev_synth_measure m = r->mh ? r->mh->measure : r->fit->opt.measure;
+    ev_forest f;
+    ev_forest_init(&f);
+    f.groups = g, f.ngroups = ng, f.overall = &overall;
+    f.log_scale = ratio_measure(m);
+    snprintf(xlab, sizeof xlab, "%s%s", measure_label(m), f.log_scale ? " (log scale)" : "");
+    f.xlabel = xlab;
+    f.show_weights = v.w != NULL;
+    if (ev_plot_forest(&f, r->a->forest, &r->err) != EV_OK)
+        rc = ev_cli_fail(&r->err, NULL);
+done:
+    ev_free(st), ev_free(g), ev_free(sub), ev_free(lb);
+    return rc;
+}
+
+static int write_funnel(meta_run *r)
+{
+    const ev_rma *f = r->fit;
+    size_t kf = r->tf ? r->tf->k0 : 0, k = f->k_all;
+    double *se = ev_calloc(k + kf + 1, sizeof(double));
+    char xlab[96];
+    int rc = -1;
+    if (se == NULL)
+        return EV_EXIT_INTERNAL;
+    for (size_t i = 0; i < k; i++)
+        se[i] = f->used[i] ? sqrt(f->vi[i]) : NAN;
+    for (size_t j = 0; j < kf; j++)
+        se[k + j] = sqrt(r->tf->fit->vi[k + j]);
+    ev_funnel fu;
+    ev_funnel_init(&fu);
+    fu.yi = f->yi, fu.sei = se, fu.k = k;
+    if (kf) {
+        fu.fill_yi = r->tf->fit->yi + k, fu.fill_sei = se + k, fu.kfill = kf;
+    }
+    fu.estimate = f->beta[0];
+    fu.log_scale = ratio_measure(f->opt.measure);
+    snprintf(xlab, sizeof xlab, "%s%s", measure_label(f->opt.measure),
+             fu.log_scale ? " (log scale)" : "");
+    fu.xlabel = xlab;
+    if (ev_plot_funnel(&fu, r->a->funnel, &r->err) != EV_OK)
+        rc = ev_cli_fail(&r->err, NULL);
+    ev_free(se);
+    return rc;
+}
+
+static int write_plots(meta_run *r)
+{
+    int rc = -1;
+    if (r->a->forest)
+        rc = write_forest(r);
+    if (rc < 0 && r->a->funnel)
+        rc = write_funnel(r);
+    return rc;
+}
+
 /* ---- the command ---------------------------------------------------------------------- */
 
 static int analyse(meta_run *r)
@@ -1255,6 +1466,8 @@ static int run(int argc, char **argv)
         goto done;
     }
     rc = analyse(&r);
+    if (rc < 0)
+        rc = write_plots(&r);
     if (rc >= 0)
         goto done;
     if (a.repeat > 0)
@@ -1274,7 +1487,8 @@ const ev_cli_command ev_cli_cmd_meta = {
         "                    [--mods A,B] [--by GROUP] [--add X --to T --drop00]\n"
         "                    [--model mh|peto] [--leave1out] [--cumul COL] [--regtest]\n"
         "                    [--ranktest] [--trimfill [--estimator L0|R0]]\n"
-        "                    [--permutest N [--seed S]] [--json] [--quiet]\n"
+        "                    [--permutest N [--seed S]] [--forest F] [--funnel F]\n"
+        "                    [--json] [--quiet]\n"
         "\n"
         "Pool the studies of DATA.csv (effect sizes, an equal- or random-effects\n"
         "model or a meta-regression) and print the result as R's metafor does; the\n"
@@ -1322,7 +1536,8 @@ const ev_cli_command ev_cli_cmd_meta = {
         "Output:\n"
         "  --json          one JSON document with every number (NA = null)\n"
         "  --quiet         no warnings or progress on stderr\n"
-        "  --forest F, --funnel F  plots: not available yet in this build\n"
+        "  --forest F      forest plot (with --by: subgroups); .svg .pdf or .png\n"
+        "  --funnel F      funnel plot (with --trimfill: the filled studies)\n"
         "  --repeat N      (benchmarks) fit N times in-process, timings to stderr\n"
         "\n"
         "Exit: 0 done, 1 bad usage, 2 bad input (DATA.csv:LINE:FIELD: message).\n"

@@ -63,7 +63,9 @@ expect no_mod_column 2 "no column 'latitude' for --mods" $F/bcg.csv --measure RR
 expect no_group_column 2 "no column 'design' for --by" $F/bcg.csv --measure RR --by design
 expect mh_measure 1 "mantel-haenszel method needs measure OR, RR, RD, IRR or IRD" \
     $F/bcg.csv --measure SMD --model mh
-expect forest 1 "not available yet" $F/bcg.csv --measure RR --forest out.svg
+expect forest_format 1 "unknown format" $F/bcg.csv --measure RR --forest "$WORK/out.doc"
+expect funnel_mods 1 "--funnel needs a model without --mods" $F/bcg.csv --measure RR --mods ablat \
+    --funnel "$WORK/f.svg"
 # warnings metafor gives while going on: printed, exit 0
 expect na_warning 0 "warning: Studies with NAs omitted from model fitting." \
     $F/missing_cell.csv --measure RR

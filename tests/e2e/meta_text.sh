@@ -75,6 +75,15 @@ grep -q '"pval":\[0.69199999999999995,0.0030000000000000001\]' "$WORK/pr.json" |
 grep -q '"QMp":0.059999999999999998' "$WORK/pr2.json" && grep -q '0.46142857142857141' "$WORK/pr2.json" ||
     { echo "FAIL permutest --rng R (seed 42): $(grep -o '"permutest":{[^}]*}' "$WORK/pr2.json")"; fails=$((fails + 1)); }
 
+# plots: cairo draws text as glyphs, so check the files structurally (an SVG
+# document, a PNG signature, no temporary file left); they were looked at.
+rm -f "$WORK/forest.svg" "$WORK/funnel.png"
+"$EV" meta $F/bcg.csv --measure RR --by alloc --trimfill --forest "$WORK/forest.svg" \
+    --funnel "$WORK/funnel.png" --quiet > /dev/null || fails=$((fails + 1))
+has "$WORK/forest.svg" "<svg"
+head -c 4 "$WORK/funnel.png" | grep -q PNG || { echo "FAIL funnel.png: not a PNG"; fails=$((fails + 1)); }
+[ -f "$WORK/forest.svg.tmp" ] && { echo "FAIL forest: temporary file left"; fails=$((fails + 1)); }
+
 "$EV" meta --help > "$WORK/help.txt" || fails=$((fails + 1))
 has "$WORK/help.txt" "usage: evident meta DATA.csv"
 has "$WORK/help.txt" "evident meta bcg.csv --measure RR"
