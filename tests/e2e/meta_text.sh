@@ -82,7 +82,8 @@ grep -q '"QMp":0.059999999999999998' "$WORK/pr2.json" && grep -q '0.461428571428
 rm -f "$WORK/forest.svg" "$WORK/funnel.png"
 printf 'leak:libfontconfig\nleak:libcairo\n' > "$WORK/lsan.supp"
 LSAN_OPTIONS="suppressions=$WORK/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" "$EV" meta $F/bcg.csv --measure RR --by alloc --trimfill --forest "$WORK/forest.svg" \
-    --funnel "$WORK/funnel.png" --quiet > /dev/null || fails=$((fails + 1))
+    --funnel "$WORK/funnel.png" --quiet > /dev/null 2> "$WORK/plot.err" ||
+    { echo "FAIL plots: $(head -3 "$WORK/plot.err")"; fails=$((fails + 1)); }
 has "$WORK/forest.svg" "<svg"
 head -c 4 "$WORK/funnel.png" | grep -q PNG || { echo "FAIL funnel.png: not a PNG"; fails=$((fails + 1)); }
 [ -f "$WORK/forest.svg.tmp" ] && { echo "FAIL forest: temporary file left"; fails=$((fails + 1)); }
