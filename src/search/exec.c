@@ -93,9 +93,9 @@ static ev_status expand(const ev__sq_map *m, char prefix, const char *pat, plv *
     ev_status st = EV_OK;
     for (size_t i = lo; st == EV_OK && i < hi; i++) {
         uint32_t li = m->sorted[i];
-        if (glob(pat, m->keys[li] + 1)) {
+        if (glob(pat, EV__SQ_KEY(m, li) + 1)) {
             (*terms)++;
-            st = plv_push(out, &m->lists[li]);
+            st = plv_push(out, EV__SQ_LIST(m, li));
         }
     }
     return st;
@@ -376,7 +376,7 @@ static ev_status distinct_terms(ev__sq_ctx *c, const char *w, unsigned groups, s
         size_t lo, hi;
         ev__sq_map_prefix(m, key, stem + 1, &lo, &hi);
         for (size_t i = lo; i < hi; i++) {
-            const char *k = m->keys[m->sorted[i]] + 1;
+            const char *k = EV__SQ_KEY(m, m->sorted[i]) + 1;
             if (!glob(w, k))
                 continue;
             if (n == cap) {
@@ -653,11 +653,11 @@ static ev_status author_lists(ev__sq_ctx *c, const ev__sq_node *nd, char p, cons
     ev__sq_map_prefix(&c->ix->values, key, (size_t)kn, &lo, &hi);
     ev_status st = EV_OK;
     for (size_t i = lo; st == EV_OK && i < hi; i++) {
-        const char *k = c->ix->values.keys[c->ix->values.sorted[i]];
+        const char *k = EV__SQ_KEY(&c->ix->values, c->ix->values.sorted[i]);
         char next = k[kn];
         if (next == '\0' || next == ' ' || initials) {
             (*terms)++;
-            st = plv_push(l, &c->ix->values.lists[c->ix->values.sorted[i]]);
+            st = plv_push(l, EV__SQ_LIST(&c->ix->values, c->ix->values.sorted[i]));
         }
     }
     return st;

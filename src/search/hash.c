@@ -21,6 +21,13 @@ void ev__sq_hash_release(ev__sq_hash *h)
     *h = (ev__sq_hash){0};
 }
 
+void ev__sq_hash_clear(ev__sq_hash *h)
+{
+    if (h->slots)
+        memset(h->slots, 0, h->cap * sizeof *h->slots);
+    h->n = 0;
+}
+
 static size_t find_slot(const ev__sq_hash *h, const char *k, size_t n, uint32_t hv)
 {
     size_t mask = h->cap - 1;
@@ -47,6 +54,13 @@ bool ev__sq_hash_get(const ev__sq_hash *h, const char *k, size_t n, uint32_t *ou
         return false;
     *out = h->slots[i].val;
     return true;
+}
+
+const char *ev__sq_hash_key(const ev__sq_hash *h, const char *k, size_t n)
+{
+    if (h->cap == 0)
+        return NULL;
+    return h->slots[find_slot(h, k, n, hash32(k, n))].key;
 }
 
 static ev_status grow(ev__sq_hash *h)

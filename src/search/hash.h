@@ -17,7 +17,11 @@ typedef struct ev__sq_hash {
 } ev__sq_hash;
 
 void ev__sq_hash_release(ev__sq_hash *h);
+/* Empty the table, keep its memory. */
+void ev__sq_hash_clear(ev__sq_hash *h);
 bool ev__sq_hash_get(const ev__sq_hash *h, const char *k, size_t n, uint32_t *out);
+/* The stored key equal to k[0..n), or NULL. */
+const char *ev__sq_hash_key(const ev__sq_hash *h, const char *k, size_t n);
 /* Insert k -> val unless k is present (then *existed = true, *old = its
  * value). The key must outlive the table. */
 ev_status ev__sq_hash_put(ev__sq_hash *h, const char *k, size_t n, uint32_t val, bool *existed,

@@ -11,51 +11,49 @@
 
 /* ---- posting maps -------------------------------------------------------- */
 
+static ev__sq_term *term_of(const char *key)
+{
+    return (ev__sq_term *)(uintptr_t)(key - offsetof(ev__sq_term, key));
+}
+
 const ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n)
 {
-    uint32_t li;
-    return ev__sq_hash_get(&m->h, key, n, &li) ? &m->lists[li] : NULL;
+    const char *k = ev__sq_hash_key(&m->h, key, n);
+    return k ? &term_of(k)->pl : NULL;
 }
 
 static ev_status map_list(ev_search_index *ix, ev__sq_map *m, const char *key, size_t n,
                           ev__sq_plist **out)
 {
-    uint32_t li;
-    if (ev__sq_hash_get(&m->h, key, n, &li)) {
-        *out = &m->lists[li];
+    const char *k = ev__sq_hash_key(&m->h, key, n);
+    if (k) {
+        *out = &term_of(k)->pl;
         return EV_OK;
     }
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 256;
-        ev__sq_plist *l = ev_reallocarray(m->lists, cap, sizeof *l);
-        const char **k = l ? ev_reallocarray(m->keys, cap, sizeof *k) : NULL;
-        if (l)
-            m->lists = l;
-        if (k == NULL)
+        ev__sq_term **t = ev_reallocarray(m->terms, cap, sizeof *t);
+        if (t == NULL)
             return EV_ENOMEM;
-        m->keys = k;
+        m->terms = t;
         m->cap = cap;
     }
-    char *copy = ev_arena_strndup(ix->arena, key, n);
-    if (copy == NULL)
+    ev__sq_term *t = ev_arena_alloc(ix->arena, sizeof *t + n + 1);
+    if (t == NULL)
         return EV_ENOMEM;
-    ev_status st = ev__sq_hash_put(&m->h, copy, n, (uint32_t)m->n, NULL, NULL);
+    memcpy(t->key, key, n);
+    t->key[n] = '\0';
+    ev_status st = ev__sq_hash_put(&m->h, t->key, n, (uint32_t)m->n, NULL, NULL);
     if (st != EV_OK)
         return st;
-    m->keys[m->n] = copy;
-    m->lists[m->n] = (ev__sq_plist){0};
-    *out = &m->lists[m->n++];
+    m->terms[m->n++] = t;
+    *out = &t->pl;
     ix->sorted = false;
     return EV_OK;
 }
 
-static ev_status map_add(ev_search_index *ix, ev__sq_map *m, const char *key, size_t n,
-                         uint32_t doc, uint32_t pos)
+static ev_status plist_push(ev__sq_plist *l, uint32_t doc, uint32_t pos)
 {
-    ev__sq_plist *l;
-    ev_status st = map_list(ix, m, key, n, &l);
-    if (st != EV_OK)
-        return st;
     if (l->n && l->p[l->n - 1].doc == doc && l->p[l->n - 1].pos >= pos)
         return EV_OK; /* values: one posting per document */
     if (l->n == l->cap) {
@@ -70,21 +68,123 @@ static ev_status map_add(ev_search_index *ix, ev__sq_map *m, const char *key, si
     return EV_OK;
 }
 
+#define BATCH_ENTRIES ((size_t)1 << 18)
+
+static void batch_reset(ev__sq_batch *b)
+{
+    ev__sq_hash_clear(&b->local);
+    if (b->arena)
+        ev_arena_reset(b->arena);
+    b->n_terms = 0;
+    b->n = 0;
+}
+
+static void batch_release(ev__sq_batch *b)
+{
+    ev__sq_hash_release(&b->local);
+    ev_arena_free(b->arena);
+    ev_free(b->keys);
+    ev_free(b->lens);
+    ev_free(b->e);
+    *b = (ev__sq_batch){0};
+}
+
+/* Move a batch's postings into the map: entries grouped by term (a stable
+ * counting sort keeps each term's (doc, pos) order), one map lookup per
+ * term. */
+static ev_status batch_flush(ev_search_index *ix, ev__sq_batch *b, ev__sq_map *m)
+{
+    if (b->n == 0)
+        return EV_OK;
+    size_t *start = ev_calloc(b->n_terms + 1, sizeof *start);
+    uint32_t *order = start ? ev_reallocarray(NULL, b->n, sizeof *order) : NULL;
+    ev_status st = order ? EV_OK : EV_ENOMEM;
+    for (size_t i = 0; st == EV_OK && i < b->n; i++)
+        start[b->e[i].term + 1]++;
+    for (size_t t = 0; st == EV_OK && t < b->n_terms; t++)
+        start[t + 1] += start[t];
+    for (size_t i = 0; st == EV_OK && i < b->n; i++)
+        order[start[b->e[i].term]++] = (uint32_t)i;
+    for (size_t t = 0, j = 0; st == EV_OK && t < b->n_terms; t++) {
+        ev__sq_plist *l;
+        st = map_list(ix, m, b->keys[t], b->lens[t], &l);
+        for (; st == EV_OK && j < start[t]; j++)
+            st = plist_push(l, b->e[order[j]].doc, b->e[order[j]].pos);
+    }
+    ev_free(start);
+    ev_free(order);
+    batch_reset(b);
+    return st;
+}
+
+static ev_status batch_term(ev__sq_batch *b, const char *key, size_t n, uint32_t *out)
+{
+    bool existed = false;
+    if ((b->arena == NULL && (b->arena = ev_arena_new()) == NULL))
+        return EV_ENOMEM;
+    if (b->n_terms == b->cap_terms) {
+        size_t cap = b->cap_terms ? b->cap_terms * 2 : 1024;
+        const char **k = ev_reallocarray((void *)b->keys, cap, sizeof *k);
+        if (k)
+            b->keys = k;
+        uint32_t *l = k ? ev_reallocarray(b->lens, cap, sizeof *l) : NULL;
+        if (l == NULL)
+            return EV_ENOMEM;
+        b->lens = l;
+        b->cap_terms = cap;
+    }
+    uint32_t found;
+    if (ev__sq_hash_get(&b->local, key, n, &found)) {
+        *out = found;
+        return EV_OK;
+    }
+    char *copy = ev_arena_strndup(b->arena, key, n);
+    if (copy == NULL)
+        return EV_ENOMEM;
+    ev_status st = ev__sq_hash_put(&b->local, copy, n, (uint32_t)b->n_terms, &existed, NULL);
+    if (st != EV_OK)
+        return st;
+    b->keys[b->n_terms] = copy;
+    b->lens[b->n_terms] = (uint32_t)n;
+    *out = (uint32_t)b->n_terms++;
+    return EV_OK;
+}
+
+static ev_status map_add(ev_search_index *ix, ev__sq_map *m, const char *key, size_t n,
+                         uint32_t doc, uint32_t pos)
+{
+    ev__sq_batch *b = m == &ix->words ? &ix->bwords : &ix->bvalues;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        ev__sq_bent *e = ev_reallocarray(b->e, cap, sizeof *e);
+        if (e == NULL)
+            return EV_ENOMEM;
+        b->e = e;
+        b->cap = cap;
+    }
+    uint32_t t;
+    ev_status st = batch_term(b, key, n, &t);
+    if (st != EV_OK)
+        return st;
+    b->e[b->n++] = (ev__sq_bent){t, doc, pos};
+    ix->sorted = false;
+    return b->n >= BATCH_ENTRIES ? batch_flush(ix, b, m) : EV_OK;
+}
+
 static void map_release(ev__sq_map *m)
 {
     for (size_t i = 0; i < m->n; i++)
-        ev_free(m->lists[i].p);
-    ev_free(m->lists);
-    ev_free(m->keys);
+        ev_free(m->terms[i]->pl.p);
+    ev_free(m->terms);
     ev_free(m->sorted);
     ev__sq_hash_release(&m->h);
     *m = (ev__sq_map){0};
 }
 
-static const char **sort_keys; /* qsort has no payload; sorting is single-threaded */
+static ev__sq_term **sort_terms; /* qsort has no payload; sorting is single-threaded */
 static int key_cmp(const void *a, const void *b)
 {
-    return strcmp(sort_keys[*(const uint32_t *)a], sort_keys[*(const uint32_t *)b]);
+    return strcmp(sort_terms[*(const uint32_t *)a]->key, sort_terms[*(const uint32_t *)b]->key);
 }
 
 ev_status ev__sq_map_sort(ev__sq_map *m)
@@ -96,7 +196,7 @@ ev_status ev__sq_map_sort(ev__sq_map *m)
         return EV_ENOMEM;
     for (size_t i = 0; i < m->n; i++)
         v[i] = (uint32_t)i;
-    sort_keys = m->keys;
+    sort_terms = m->terms;
     qsort(v, m->n, sizeof *v, key_cmp);
     m->sorted = v;
     m->n_sorted = m->n;
@@ -108,14 +208,14 @@ void ev__sq_map_prefix(const ev__sq_map *m, const char *prefix, size_t n, size_t
     size_t a = 0, b = m->n_sorted;
     while (a < b) {
         size_t mid = a + (b - a) / 2;
-        if (strncmp(m->keys[m->sorted[mid]], prefix, n) < 0)
+        if (strncmp(EV__SQ_KEY(m, m->sorted[mid]), prefix, n) < 0)
             a = mid + 1;
         else
             b = mid;
     }
     *lo = a;
     b = a;
-    while (b < m->n_sorted && strncmp(m->keys[m->sorted[b]], prefix, n) == 0)
+    while (b < m->n_sorted && strncmp(EV__SQ_KEY(m, m->sorted[b]), prefix, n) == 0)
         b++;
     *hi = b;
 }
@@ -546,6 +646,8 @@ void ev_search_index_free(ev_search_index *ix)
         return;
     map_release(&ix->words);
     map_release(&ix->values);
+    batch_release(&ix->bwords);
+    batch_release(&ix->bvalues);
     ev__sq_hash_release(&ix->pmids);
     ev_free(ix->ids);
     ev_free(ix->dates);
@@ -568,7 +670,7 @@ size_t ev_search_index_docs_without_mesh(const ev_search_index *ix)
 static void shrink(ev__sq_map *m)
 {
     for (size_t i = 0; i < m->n; i++) {
-        ev__sq_plist *l = &m->lists[i];
+        ev__sq_plist *l = EV__SQ_LIST(m, i);
         if (l->cap > l->n && l->n) {
             ev__sq_post *p = ev_reallocarray(l->p, l->n, sizeof *p);
             if (p) {
@@ -583,6 +685,11 @@ ev_status ev__sq_index_prepare(ev_search_index *ix)
 {
     if (ix->sorted)
         return EV_OK;
+    ev_status fs = batch_flush(ix, &ix->bwords, &ix->words);
+    if (fs == EV_OK)
+        fs = batch_flush(ix, &ix->bvalues, &ix->values);
+    if (fs != EV_OK)
+        return fs;
     shrink(&ix->words);
     shrink(&ix->values);
     ev_status st = ev__sq_map_sort(&ix->words);

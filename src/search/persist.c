@@ -36,14 +36,14 @@ static ev_status put_map(ev_buf *b, const ev__sq_map *m)
 {
     ev_status st = put_v(b, m->n);
     for (size_t i = 0; st == EV_OK && i < m->n; i++) {
-        size_t len = strlen(m->keys[i]);
+        size_t len = strlen(EV__SQ_KEY(m, i));
         if ((st = put_v(b, len)) == EV_OK)
-            st = ev_buf_append(b, m->keys[i], len);
+            st = ev_buf_append(b, EV__SQ_KEY(m, i), len);
     }
     for (size_t i = 0; st == EV_OK && i < m->n; i++)
         st = put_v(b, m->sorted[i]);
     for (size_t i = 0; st == EV_OK && i < m->n; i++) {
-        const ev__sq_plist *l = &m->lists[i];
+        const ev__sq_plist *l = EV__SQ_LIST(m, i);
         uint32_t pd = 0, pp = 0;
         st = put_v(b, l->n);
         for (uint32_t j = 0; st == EV_OK && j < l->n; j++) {
@@ -148,26 +148,32 @@ static ev_status get_map(rd *r, ev_search_index *ix, ev__sq_map *m)
     uint64_t n = get_v(r);
     if (r->bad || n > (uint64_t)(r->end - r->p))
         return EV_EINPUT;
-    m->lists = ev_calloc(n ? n : 1, sizeof *m->lists);
-    m->keys = ev_calloc(n ? n : 1, sizeof *m->keys);
+    m->terms = ev_calloc(n ? n : 1, sizeof *m->terms);
     m->sorted = ev_calloc(n ? n : 1, sizeof *m->sorted);
-    if (!m->lists || !m->keys || !m->sorted)
+    if (!m->terms || !m->sorted)
         return EV_ENOMEM;
     m->cap = n ? n : 1;
     ev_status st = EV_OK;
     for (size_t i = 0; st == EV_OK && i < n; i++) {
-        size_t len;
-        if ((m->keys[i] = get_str(r, ix->arena, &len)) == NULL)
-            return r->bad ? EV_EINPUT : EV_ENOMEM;
-        st = ev__sq_hash_put(&m->h, m->keys[i], len, (uint32_t)i, NULL, NULL);
+        size_t len = (size_t)get_v(r);
+        if (r->bad || len > (size_t)(r->end - r->p))
+            return EV_EINPUT;
+        ev__sq_term *t = ev_arena_alloc(ix->arena, sizeof *t + len + 1);
+        if (t == NULL)
+            return EV_ENOMEM;
+        memcpy(t->key, r->p, len);
+        t->key[len] = '\0';
+        r->p += len;
+        m->terms[i] = t;
         m->n = i + 1;
+        st = ev__sq_hash_put(&m->h, t->key, len, (uint32_t)i, NULL, NULL);
     }
     for (size_t i = 0; st == EV_OK && i < n; i++)
         if ((m->sorted[i] = (uint32_t)get_v(r)) >= n)
             r->bad = true;
     m->n_sorted = n;
     for (size_t i = 0; st == EV_OK && i < n && !r->bad; i++)
-        st = get_list(r, &m->lists[i]);
+        st = get_list(r, EV__SQ_LIST(m, i));
     return st == EV_OK && r->bad ? EV_EINPUT : st;
 }
 

@@ -148,15 +148,24 @@ ev_status ev__sq_set_union_plists(ev__sq_set *out, const ev__sq_plist *const *li
 
 #include "hash.h"
 
-/* Key -> posting list. Keys are "<prefix byte><normalised text>". */
+/* One index term: its posting list and its key, together in the index arena
+ * (one cache line for the hash hit, the key compare and the list header). */
+typedef struct ev__sq_term {
+    ev__sq_plist pl;
+    char key[]; /* "<prefix byte><normalised text>", NUL-terminated */
+} ev__sq_term;
+
+/* Key -> term. */
 typedef struct ev__sq_map {
-    ev__sq_hash h;      /* key -> list number */
-    ev__sq_plist *lists;
-    const char **keys;  /* list number -> key (index arena) */
+    ev__sq_hash h;       /* key (term->key) -> term number */
+    ev__sq_term **terms; /* term number -> term */
     size_t n, cap;
-    uint32_t *sorted;   /* list numbers in key order, for wildcards */
-    size_t n_sorted;    /* == n when up to date */
+    uint32_t *sorted;    /* term numbers in key order, for wildcards */
+    size_t n_sorted;     /* == n when up to date */
 } ev__sq_map;
+
+#define EV__SQ_KEY(m, i) ((m)->terms[i]->key)
+#define EV__SQ_LIST(m, i) (&(m)->terms[i]->pl)
 
 const ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n);
 /* Sort the key table (once, after building; searches need it for
@@ -169,11 +178,30 @@ typedef struct ev__sq_dates {
     uint32_t pub, epub, edat, crdt, mhda, dcom, lr; /* yyyymmdd, 0 = none */
 } ev__sq_dates;
 
+/* Postings not yet in their map: appended per token while records are added,
+ * inverted in one pass per batch (one lookup in the big map per distinct
+ * term of the batch instead of one per token: far fewer cache misses). */
+typedef struct ev__sq_bent {
+    uint32_t term; /* local term number */
+    uint32_t doc, pos;
+} ev__sq_bent;
+
+typedef struct ev__sq_batch {
+    ev__sq_hash local;  /* key -> local term number (keys in `arena`) */
+    ev_arena *arena;
+    const char **keys;  /* local term number -> key */
+    uint32_t *lens;
+    size_t n_terms, cap_terms;
+    ev__sq_bent *e;
+    size_t n, cap;
+} ev__sq_batch;
+
 struct ev_search_index {
     const ev_mesh *mesh;
     ev_arena *arena;
     ev__sq_map words;  /* group byte + token */
     ev__sq_map values; /* field byte + normalised value */
+    ev__sq_batch bwords, bvalues;
     ev_id *ids;        /* doc -> record id */
     ev__sq_dates *dates;
     bool *has_mesh;
