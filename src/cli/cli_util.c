@@ -77,6 +77,5 @@ int ev_cli_open_review(ev_store **out, const char *path, unsigned flags)
     }
     if (st == EV_EINPUT) /* not a review: the review cannot be opened (exit 4) */
         err.code = EV_EIO;
-    return ev_cli_fail(&err, st == EV_ENEWER ? "install a newer evident to open this review"
-                                             : NULL);
+    return ev_cli_fail(&err, NULL);
 }
