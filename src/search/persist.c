@@ -11,7 +11,8 @@
  *
  * The cache is valid while its fingerprint matches: last import, live record
  * count, last record id, last audit entry of other modules (dedup merges,
- * edits) and the vocabulary used.
+ * edits) and the vocabulary used; and it is read only when its checksum
+ * matches.
  */
 #include "search_int.h"
 
@@ -123,7 +124,9 @@ static const char *get_str(rd *r, ev_arena *a, size_t *len)
     return s;
 }
 
-static ev_status get_list(rd *r, ev__sq_plist *l)
+/* A posting list; every document must be below n_docs (a damaged cache must
+ * not make the executor index past its arrays). */
+static ev_status get_list(rd *r, ev__sq_plist *l, size_t n_docs)
 {
     uint64_t n = get_v(r);
     if (r->bad || n > (uint64_t)(r->end - r->p) / 2)
@@ -136,6 +139,8 @@ static ev_status get_list(rd *r, ev__sq_plist *l)
     for (uint64_t j = 0; j < n && !r->bad; j++) {
         uint64_t dd = get_v(r), pv = get_v(r);
         bool same = j > 0 && dd == 0;
+        if (dd > n_docs || doc + dd >= n_docs)
+            r->bad = true;
         doc += (uint32_t)dd;
         pos = same ? pos + (uint32_t)pv : (uint32_t)pv;
         l->p[j] = (ev__sq_post){doc, pos};
@@ -173,7 +178,7 @@ static ev_status get_map(rd *r, ev_search_index *ix, ev__sq_map *m)
             r->bad = true;
     m->n_sorted = n;
     for (size_t i = 0; st == EV_OK && i < n && !r->bad; i++)
-        st = get_list(r, EV__SQ_LIST(m, i));
+        st = get_list(r, EV__SQ_LIST(m, i), ix->n_docs);
     return st == EV_OK && r->bad ? EV_EINPUT : st;
 }
 
@@ -212,6 +217,8 @@ static ev_status get_pmids(rd *r, ev_search_index *ix)
         uint32_t doc = (uint32_t)get_v(r);
         if (k == NULL)
             return r->bad ? EV_EINPUT : EV_ENOMEM;
+        if (doc >= ix->n_docs)
+            return EV_EINPUT;
         st = ev__sq_hash_put(&ix->pmids, k, len, doc, NULL, NULL);
     }
     return st == EV_OK && r->bad ? EV_EINPUT : st;
@@ -244,6 +251,18 @@ static ev_status decode(const char *data, size_t n, const ev_mesh *mesh, ev_sear
     ix->sorted = true;
     *out = ix;
     return EV_OK;
+}
+
+/* FNV-1a 64 of the encoded index, kept beside it: a cache damaged on disk is
+ * rebuilt, not decoded into wrong results. */
+static void checksum(const char *p, size_t n, char out[17])
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
 /* ---- the review's tables ------------------------------------------------------- */
@@ -284,15 +303,16 @@ static ev_status fingerprint(ev_store *s, const char *mesh_id, const ev_mesh *me
     return st;
 }
 
-/* Has the review a cache with fingerprint `fp`? Tables may not exist yet. */
-static bool cache_matches(ev_store *s, const char *fp)
+/* Does info row `key` hold `want`? Tables may not exist yet. */
+static bool info_is(ev_store *s, const char *key, const char *want)
 {
     ev_stmt *q = NULL;
     bool row = false, ok = false;
-    if (ev_stmt_prepare(s, &q, "SELECT value FROM search_index_info WHERE key = 'fingerprint'",
-                        NULL) == EV_OK &&
+    if (ev_stmt_prepare(s, &q, "SELECT value FROM search_index_info WHERE key = ?", NULL) ==
+            EV_OK &&
+        ev_stmt_bind_text(q, 1, key, strlen(key)) == EV_OK &&
         ev_stmt_step(q, &row, NULL) == EV_OK && row)
-        ok = ev_stmt_text(q, 0) && strcmp(ev_stmt_text(q, 0), fp) == 0;
+        ok = ev_stmt_text(q, 0) && strcmp(ev_stmt_text(q, 0), want) == 0;
     ev_stmt_free(q);
     return ok;
 }
@@ -307,6 +327,10 @@ static ev_status load(ev_store *s, const ev_mesh *mesh, ev_search_index **out, e
     while (st == EV_OK && (st = ev_stmt_step(q, &row, err)) == EV_OK && row)
         st = ev_buf_append(&b, ev_stmt_blob(q, 0), ev_stmt_bytes(q, 0));
     ev_stmt_free(q);
+    char sum[17];
+    checksum(b.ptr ? b.ptr : "", b.len, sum);
+    if (st == EV_OK && !info_is(s, "checksum", sum))
+        st = EV_EINPUT;
     if (st == EV_OK)
         st = decode(b.ptr ? b.ptr : "", b.len, mesh, out);
     ev_buf_release(&b);
@@ -327,10 +351,13 @@ static ev_status store_parts(ev_store *s, const ev_buf *b, const char *fp, ev_er
             (st = ev_stmt_bind_blob(ins, 2, b->ptr + off, n)) == EV_OK)
             st = ev_stmt_step(ins, &row, err);
     }
+    char sum[17];
+    checksum(b->ptr ? b->ptr : "", b->len, sum);
     if (st == EV_OK)
         st = ev_stmt_prepare(s, &info, "INSERT OR REPLACE INTO search_index_info(key, value)"
-                                       " VALUES('fingerprint', ?)", err);
-    if (st == EV_OK && (st = ev_stmt_bind_text(info, 1, fp, strlen(fp))) == EV_OK)
+                                       " VALUES('fingerprint', ?), ('checksum', ?)", err);
+    if (st == EV_OK && (st = ev_stmt_bind_text(info, 1, fp, strlen(fp))) == EV_OK &&
+        (st = ev_stmt_bind_text(info, 2, sum, strlen(sum))) == EV_OK)
         st = ev_stmt_step(info, &row, err);
     ev_stmt_free(ins);
     ev_stmt_free(info);
@@ -365,7 +392,7 @@ ev_status ev_search_index_open(ev_search_index **out, ev_store *s, const ev_mesh
     if (out_cached)
         *out_cached = false;
     ev_status st = fingerprint(s, mesh_id, mesh, &fp, err);
-    if (st == EV_OK && cache_matches(s, fp.ptr) && load(s, mesh, out, NULL) == EV_OK) {
+    if (st == EV_OK && info_is(s, "fingerprint", fp.ptr) && load(s, mesh, out, NULL) == EV_OK) {
         if (out_cached)
             *out_cached = true;
     } else if (st == EV_OK) {

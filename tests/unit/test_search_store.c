@@ -79,6 +79,20 @@ static void cached_index_gives_the_same_results(void **state)
                                           &err), EV_OK);
     assert_true(cached);
     ev_search_index_free(ix);
+    /* a damaged cache is rebuilt, never trusted */
+    const char *damage[] = {
+        "UPDATE search_index SET data = substr(data, 1, length(data) / 2)"
+        " || x'ffffffffffffffffffff' || substr(data, length(data) / 2 + 11)",
+        "UPDATE search_index SET data = x'4556534901'",
+        "UPDATE search_index SET data = substr(data, 1, length(data) - 3)"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(ev_store_exec(st, damage[i], &err), EV_OK);
+        assert_int_equal(ev_search_index_open(&ix, st, mesh, "bundled", true, NULL, NULL,
+                                              &cached, &err), EV_OK);
+        assert_false(cached);
+        assert_int_equal(strategy_last(ix, NULL), 7);
+        ev_search_index_free(ix);
+    }
     /* another vocabulary, or a new import: rebuilt */
     assert_int_equal(ev_search_index_open(&ix, st, mesh, "other", false, NULL, NULL, &cached,
                                           &err), EV_OK);
