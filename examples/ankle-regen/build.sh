@@ -15,6 +15,10 @@ if [ -e "$review" ]; then
     exit 3
 fi
 "$evident" init "$review" --title "Regenerative medicine in foot and ankle disorders (scoping review)" -q
+# Table 1 verbatim, run and stored as the documented PubMed search (no
+# records are imported: the seed publishes its tables, not its export)
+"$evident" search "$review" --strategy "$here/strategy.txt" --save-as PubMed -q
+"$evident" chart "$review" protocol --picos "$here/picos.md" --as build -q
 "$evident" chart "$review" form --set "$EVIDENT_DATA/forms/default.json" --as build -q
 "$evident" chart "$review" import "$here/studies.json" --as charter
 "$evident" chart "$review" import "$here/outcomes.json" --as charter

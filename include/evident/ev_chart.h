@@ -232,6 +232,15 @@ EV_EXTERN ev_status ev_chart_diff_study(ev_chart *c, const char *study, ev_chart
                                         size_t *n, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_chart_diffs_free(ev_chart_diff *d, size_t n);
 
+/* Protocol text kept with the charting (the PICOS table, the eligibility
+ * criteria): `name` is "picos" or "eligibility", stored as review metadata
+ * "chart.<name>" with an audit row. EV_EUSAGE for another name.
+ * ev_chart_protocol_get gives *out = NULL when unset (caller frees). */
+EV_EXTERN ev_status ev_chart_protocol_set(ev_chart *c, const char *name, const char *text,
+                                          const char *actor, ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN ev_status ev_chart_protocol_get(ev_chart *c, const char *name, char **out,
+                                          ev_error *err) EV_WARN_UNUSED;
+
 /* Number of charted studies. */
 EV_EXTERN ev_status ev_chart_study_count(ev_chart *c, size_t *out, ev_error *err) EV_WARN_UNUSED;
 

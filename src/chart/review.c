@@ -254,3 +254,36 @@ ev_status ev_chart_study_count(ev_chart *c, size_t *out, ev_error *err)
     ev_stmt_free(st);
     return rc;
 }
+
+static ev_status protocol_key(char *key, size_t n, const char *name, ev_error *err)
+{
+    if (strcmp(name, "picos") != 0 && strcmp(name, "eligibility") != 0)
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0,
+                            "unknown protocol item '%s' (picos, eligibility)", name);
+    snprintf(key, n, "chart.%s", name);
+    return EV_OK;
+}
+
+ev_status ev_chart_protocol_set(ev_chart *c, const char *name, const char *text,
+                                const char *actor, ev_error *err)
+{
+    char key[64];
+    ev_status rc = protocol_key(key, sizeof key, name, err);
+    if (rc == EV_OK && !ev_utf8_valid(text, strlen(text), NULL))
+        rc = ev_error_set(err, EV_EINPUT, NULL, 0, 0, "%s: the text is not valid UTF-8", name);
+    if (rc == EV_OK && (rc = ev_store_begin(c->store, err)) == EV_OK) {
+        rc = ev_store_meta_set(c->store, key, text, err);
+        if (rc == EV_OK)
+            rc = ev_store_audit(c->store, actor, "chart.protocol", NULL, err);
+        rc = rc == EV_OK ? ev_store_commit(c->store, err) : (ev_store_rollback(c->store), rc);
+    }
+    return rc;
+}
+
+ev_status ev_chart_protocol_get(ev_chart *c, const char *name, char **out, ev_error *err)
+{
+    char key[64];
+    *out = NULL;
+    ev_status rc = protocol_key(key, sizeof key, name, err);
+    return rc == EV_OK ? ev_store_meta_get(c->store, key, out, err) : rc;
+}

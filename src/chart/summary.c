@@ -42,20 +42,25 @@ static const json_t *json_of(const ev__chart_val *v, size_t nv, const char *stud
 
 static ev_status study_row(ev_chart_table *t, const ev__chart_val *v, size_t nv, const char *study)
 {
-    static const char *const fields[] = {"citation", "first_author", "year", "sample_size",
-                                         "method", "instruments", "results", "conclusions"};
-    char *x[8] = {0};
+    enum { CIT, AUTHOR, YEAR, N, METHOD, INSTR, SCORING, RESULTS, CONCL, NF };
+    static const char *const fields[NF] = {"citation", "first_author", "year",
+                                           "sample_size", "method", "instruments",
+                                           "scoring", "results", "conclusions"};
+    char *x[NF] = {0};
     bool ok = true;
-    for (size_t i = 0; i < 8; i++)
+    for (size_t i = 0; i < NF; i++)
         ok &= (x[i] = text_of(v, nv, study, fields[i])) != NULL;
-    char ref[300];
-    if (ok && !*x[0])
-        snprintf(ref, sizeof ref, "%s%s et al. (%s)", *x[1] ? x[1] : study, "", x[2]);
-    else
-        snprintf(ref, sizeof ref, "%s", ok ? x[0] : "");
-    const char *cells[6] = {ref, x[3], x[4], x[5], x[6], x[7]};
+    char ref[300] = "";
+    if (ok && *x[CIT])
+        snprintf(ref, sizeof ref, "%s", x[CIT]);
+    else if (ok) /* the seed's style: "Kim et al. (2016)" */
+        snprintf(ref, sizeof ref, "%s%s%s%s%s", *x[AUTHOR] ? x[AUTHOR] : study,
+                 *x[AUTHOR] ? " et al." : "", *x[YEAR] ? " (" : "", x[YEAR], *x[YEAR] ? ")" : "");
+    /* the scoring system as printed when charted, else the instruments */
+    const char *scoring = ok && *x[SCORING] ? x[SCORING] : x[INSTR];
+    const char *cells[6] = {ref, x[N], x[METHOD], scoring, x[RESULTS], x[CONCL]};
     ev_status st = ok ? ev__chart_table_add(t, cells) : EV_ENOMEM;
-    for (size_t i = 0; i < 8; i++)
+    for (size_t i = 0; i < NF; i++)
         ev_free(x[i]);
     return st;
 }

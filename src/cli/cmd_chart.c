@@ -16,6 +16,7 @@ static const char help[] =
     "    evident chart REVIEW verify STUDY --as NAME\n"
     "    evident chart REVIEW diff STUDY\n"
     "    evident chart REVIEW link STUDY RECORD_ID\n"
+    "    evident chart REVIEW protocol [--picos FILE] [--eligibility FILE] [--show]\n"
     "\n"
     "DESCRIPTION\n"
     "    form --set stores a new version of the extraction form (a JSON schema of\n"
@@ -34,12 +35,17 @@ static const char help[] =
     "    diff lists, field by field, where the reviewers of STUDY disagree; the\n"
     "    reviewer named 'consensus' records agreed values, which tables prefer.\n"
     "    link attaches a record of the review (a report) to a study.\n"
+    "    protocol stores (or --show prints) the review's PICOS table and\n"
+    "    eligibility criteria as text (Markdown); the search strategy itself is\n"
+    "    stored by 'evident search REVIEW --strategy FILE --save-as SOURCE'.\n"
     "\n"
     "OPTIONS\n"
     "    --as NAME           the reviewer\n"
     "    --set FILE          (form) store FILE as the new form version\n"
     "    --show              (form) print the current form (the default)\n"
     "    --form-version N    (set) the form version the value was charted on\n"
+    "    --picos FILE        (protocol) the PICOS table\n"
+    "    --eligibility FILE  (protocol) the eligibility criteria\n"
     "    --json              machine-readable output on stdout\n"
     "    -q, --quiet         print nothing on success\n"
     "    -h, --help          show this page\n"
@@ -58,7 +64,7 @@ static const char help[] =
 typedef struct args {
     const char *pos[6];
     size_t npos;
-    const char *as, *set_file;
+    const char *as, *set_file, *picos, *eligibility;
     long form_version;
     bool show, json, quiet;
 } args;
@@ -67,13 +73,18 @@ static int parse_args(args *a, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        bool takes = !strcmp(s, "--as") || !strcmp(s, "--set") || !strcmp(s, "--form-version");
+        bool takes = !strcmp(s, "--as") || !strcmp(s, "--set") || !strcmp(s, "--form-version") ||
+                     !strcmp(s, "--picos") || !strcmp(s, "--eligibility");
         if (takes && i + 1 >= argc)
             return ev_cli_usage("chart", "option '%s' needs a value", s);
         if (!strcmp(s, "--as"))
             a->as = argv[++i];
         else if (!strcmp(s, "--set"))
             a->set_file = argv[++i];
+        else if (!strcmp(s, "--picos"))
+            a->picos = argv[++i];
+        else if (!strcmp(s, "--eligibility"))
+            a->eligibility = argv[++i];
         else if (!strcmp(s, "--form-version")) {
             if (!ev_parse_long(argv[++i], &a->form_version) || a->form_version < 1)
                 return ev_cli_usage("chart", "--form-version needs a number >= 1");
@@ -104,28 +115,67 @@ static int need(const args *a, size_t n, const char *what)
     return EV_EXIT_OK;
 }
 
+/* Read a whole (small) file into b; on failure err is set. */
+static ev_status slurp(ev_buf *b, const char *path, ev_error *err)
+{
+    ev_buf_init(b, (size_t)16 << 20);
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return ev_error_set(err, EV_EINPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    char chunk[4096];
+    size_t got;
+    ev_status st = EV_OK;
+    while (st == EV_OK && (got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        st = ev_buf_append(b, chunk, got);
+    if (st == EV_OK && ferror(fp))
+        st = EV_EIO;
+    fclose(fp);
+    return st == EV_OK ? EV_OK : ev_error_set(err, EV_EINPUT, path, 0, 0, "cannot read the file");
+}
+
+static int do_protocol(ev_chart *c, const args *a)
+{
+    const char *names[2] = {"picos", "eligibility"}, *files[2] = {a->picos, a->eligibility};
+    ev_error err = EV_ERROR_INIT;
+    for (int i = 0; i < 2; i++) {
+        ev_buf b;
+        if (files[i] == NULL)
+            continue;
+        ev_status st = slurp(&b, files[i], &err);
+        if (st == EV_OK)
+            st = ev_chart_protocol_set(c, names[i], ev_buf_cstr(&b), a->as, &err);
+        ev_buf_release(&b);
+        if (st != EV_OK)
+            return ev_cli_fail(&err, NULL);
+    }
+    if (a->picos || a->eligibility)
+        return a->quiet ? EV_EXIT_OK : (puts("protocol stored"), EV_EXIT_OK);
+    for (int i = 0; i < 2; i++) {
+        char *text = NULL;
+        if (ev_chart_protocol_get(c, names[i], &text, &err) != EV_OK)
+            return ev_cli_fail(&err, NULL);
+        if (a->json) {
+            printf(i ? "," : "{");
+            ev_cli_json_kv(stdout, names[i], text, 1);
+        } else if (text) {
+            fputs(text, stdout);
+        }
+        ev_free(text);
+    }
+    if (a->json)
+        puts("}");
+    return EV_EXIT_OK;
+}
+
 static int do_form(ev_chart *c, const args *a)
 {
     ev_error err = EV_ERROR_INIT;
     if (a->set_file) {
-        FILE *fp = fopen(a->set_file, "rb");
-        if (fp == NULL) {
-            ev_error_set(&err, EV_EINPUT, a->set_file, 0, 0, "cannot open: %s", strerror(errno));
-            return ev_cli_fail(&err, NULL);
-        }
         ev_buf b;
-        ev_buf_init(&b, (size_t)16 << 20);
-        char chunk[4096];
-        size_t got;
-        ev_status st = EV_OK;
-        while (st == EV_OK && (got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-            st = ev_buf_append(&b, chunk, got);
-        fclose(fp);
         long v = 0;
+        ev_status st = slurp(&b, a->set_file, &err);
         if (st == EV_OK)
-            st = ev_chart_form_set(c, b.ptr ? b.ptr : "", b.len, a->set_file, a->as, &v, &err);
-        else
-            ev_error_set(&err, st, a->set_file, 0, 0, "cannot read the file");
+            st = ev_chart_form_set(c, ev_buf_cstr(&b), b.len, a->set_file, a->as, &v, &err);
         ev_buf_release(&b);
         if (st != EV_OK)
             return ev_cli_fail(&err, NULL);
@@ -238,7 +288,10 @@ static int dispatch(ev_chart *c, const args *a)
             return ev_cli_fail(&err, NULL);
         return done(a, "linked", 0);
     }
-    return ev_cli_usage("chart", "unknown action '%s' (form, set, import, verify, diff, link)", sub);
+    if (!strcmp(sub, "protocol"))
+        return (rc = need(a, 2, "")) ? rc : do_protocol(c, a);
+    return ev_cli_usage("chart", "unknown action '%s' (form, set, import, verify, diff, link, protocol)",
+                        sub);
 }
 
 static int run(int argc, char **argv)
