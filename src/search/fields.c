@@ -231,6 +231,43 @@ bool ev__sq_date(const char *s, size_t n, long *first, long *last)
     return true;
 }
 
+/* "last N years|months|days" (A7.5): today back N units, today included. */
+bool ev__sq_relative_date(const char *s, long today, long *first, long *last)
+{
+    char unit[16];
+    int n = 0, used = 0;
+    if (sscanf(s, " last %d %15[a-zA-Z] %n", &n, unit, &used) != 2 || s[used] != '\0' ||
+        n < 1 || n > 10000)
+        return false;
+    struct tm tm = {.tm_year = (int)(today / 10000) - 1900,
+                    .tm_mon = (int)(today / 100 % 100) - 1,
+                    .tm_mday = (int)(today % 100), .tm_hour = 12};
+    if (ev_strncasecmp(unit, "year", 4) == 0)
+        tm.tm_year -= n;
+    else if (ev_strncasecmp(unit, "month", 5) == 0)
+        tm.tm_mon -= n;
+    else if (ev_strncasecmp(unit, "day", 3) == 0)
+        tm.tm_mday -= n;
+    else
+        return false;
+    time_t t = timegm(&tm);
+    struct tm out;
+    if (t == (time_t)-1 || gmtime_r(&t, &out) == NULL)
+        return false;
+    *first = (long)(out.tm_year + 1900) * 10000 + (out.tm_mon + 1) * 100 + out.tm_mday;
+    *last = today;
+    return true;
+}
+
+long ev__sq_today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL)
+        return 19700101;
+    return (long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
 /* ---- notes ------------------------------------------------------------------- */
 
 ev_status ev__sq_note_add(ev__sq_notes *nl, const char *code, const char *fmt, ...)

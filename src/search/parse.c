@@ -245,8 +245,11 @@ static ev_status date_term(parser *p, ev__sq_node *nd)
     size_t n1 = colon ? (size_t)(colon - nd->raw) : strlen(nd->raw);
     long a0, a1, b0, b1;
     nd->op = SQN_RANGE;
+    if (colon == NULL && ev__sq_relative_date(nd->raw, ev__sq_today(), &nd->from, &nd->to))
+        return EV_OK; /* evaluated against the date the search is run (A7.5) */
     if (!ev__sq_date(nd->raw, n1, &a0, &a1))
-        return perr(p, nd->pos, "E-DATE", "'%.*s' is not a date (YYYY, YYYY/MM or YYYY/MM/DD)",
+        return perr(p, nd->pos, "E-DATE", "'%.*s' is not a date (YYYY, YYYY/MM, YYYY/MM/DD or "
+                    "\"last N years\")",
                     (int)n1, nd->raw);
     nd->from = a0;
     nd->to = a1;

@@ -109,6 +109,10 @@ size_t ev__sq_column(const char *s, size_t pos);
 /* Normalise one date value "YYYY[/MM[/DD]]" (month may be a name) into the
  * first and last day it covers. False if malformed. */
 bool ev__sq_date(const char *s, size_t n, long *first, long *last);
+/* "last N years|months|days" relative to `today` (yyyymmdd), A7.5. */
+bool ev__sq_relative_date(const char *s, long today, long *first, long *last);
+/* Today's date (UTC) as yyyymmdd. */
+long ev__sq_today(void);
 /* Subheading: full name or two-letter abbreviation -> normalised full name
  * (static), or NULL. */
 const char *ev__sq_qualifier(const char *s);

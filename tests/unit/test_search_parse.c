@@ -173,6 +173,27 @@ static void dates_and_ranges(void **state)
     CANON("2019/11[edat]", "2019/11/01:2019/11/30[Date - Entry]");
 }
 
+static void relative_dates_end_today(void **state)
+{
+    (void)state;
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char today[16], want[128];
+    strftime(today, sizeof today, "%Y/%m/%d", &tm);
+    char *got = canon("\"last 5 years\"[dp]");
+    snprintf(want, sizeof want, ":%s[Date - Publication]", today);
+    assert_non_null(strstr(got, want));
+    char y5[16];
+    snprintf(y5, sizeof y5, "%04d/", tm.tm_year + 1900 - 5);
+    assert_memory_equal(got, y5, 5);
+    ev_free(got);
+    got = canon("\"last 30 days\"[edat]");
+    assert_non_null(strstr(got, "[Date - Entry]"));
+    ev_free(got);
+    expect_error("\"last 5 weeks\"[dp]", "E-DATE", 1);
+}
+
 static void history_references(void **state)
 {
     (void)state;
@@ -280,6 +301,7 @@ int main(void)
         cmocka_unit_test(phrases_curly_quotes_and_hyphens),
         cmocka_unit_test(wildcards_kept_in_canonical),
         cmocka_unit_test(dates_and_ranges),
+        cmocka_unit_test(relative_dates_end_today),
         cmocka_unit_test(history_references),
         cmocka_unit_test(errors_quote),
         cmocka_unit_test(errors_paren),
