@@ -45,6 +45,7 @@ typedef struct targs {
     const char *pos[4];
     size_t npos;
     const char *by;
+    bool by_default;
     ev_chart_format fmt;
     bool json;
 } targs;
@@ -52,6 +53,7 @@ typedef struct targs {
 static int parse(targs *a, int argc, char **argv)
 {
     a->by = "condition";
+    a->by_default = true;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if ((!strcmp(s, "--format") || !strcmp(s, "--by")) && i + 1 >= argc)
@@ -103,7 +105,12 @@ static int dispatch(ev_chart *c, const targs *a)
             return ev_cli_usage("tables", "missing FIELD");
         st = ev_chart_freq(c, a->pos[2], a->npos > 3 ? a->pos[3] : NULL, &one, &err);
     } else if (!strcmp(sub, "studies") && a->npos == 2) {
-        st = ev_chart_studies(c, strcmp(a->by, "none") ? a->by : NULL, &many, &n, &err);
+        /* the default grouping only when the form has a condition field */
+        const ev_chart_form *f = ev_chart_form_current(c, NULL);
+        const char *by = strcmp(a->by, "none") ? a->by : NULL;
+        if (a->by_default && (f == NULL || !ev_chart_form_field_type(f, by, NULL)))
+            by = NULL;
+        st = ev_chart_studies(c, by, &many, &n, &err);
     } else if (!strcmp(sub, "safety") && a->npos == 2) {
         st = ev_chart_safety(c, &one, &err);
     } else {

@@ -345,6 +345,19 @@ static void dual_charting_lists_differences(void **state)
     assert_int_equal(ev_chart_set(c, "kim2016", "condition", "ankle osteoarthritis", "bob", 0, &err),
                      EV_OK);
     assert_int_equal(ev_chart_diff_study(c, "nope", &d, &n, &err), EV_ENOTFOUND);
+    /* links need a charted study and a record of the review */
+    assert_int_equal(ev_chart_link(c, "nope", 1, &err), EV_ENOTFOUND);
+    ev_error e2 = EV_ERROR_INIT;
+    assert_int_equal(ev_chart_link(c, "kim2016", 99, &e2), EV_ENOTFOUND);
+    /* a field inside a group counts a study once per distinct value */
+    assert_int_equal(ev_chart_set(c, "kim2016", "arms.1.label", "BMS", "ana", 0, &err), EV_OK);
+    assert_int_equal(ev_chart_set(c, "kim2016", "arms.2.label", "MSC + BMS", "ana", 0, &err), EV_OK);
+    assert_int_equal(ev_chart_set(c, "kim2013", "arms.1.label", "BMS", "ana", 0, &err), EV_OK);
+    ev_chart_table *t = NULL;
+    assert_int_equal(ev_chart_freq(c, "arms.label", NULL, &t, &err), EV_OK);
+    assert_string_equal(cell(t, "BMS", 1), "2");
+    assert_string_equal(cell(t, "MSC + BMS", 1), "1");
+    ev_chart_table_free(t);
     close_example(s, cat, c);
 }
 
