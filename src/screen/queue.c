@@ -1,0 +1,464 @@
+/*
+ * queue.c - the stage-level view of a review: per-record state of a
+ * stage's pool, the next record for a reviewer (ranked by the relevance
+ * model trained on the settled outcomes), PRISMA counts, and applying the
+ * stopping rule (records left unscreened are excluded by automation).
+ */
+#include "screen_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* State of each pool record at one stage. */
+typedef struct stage_state {
+    ev__screen_pool pool;
+    signed char *outcome; /* -1 none, 0/1 settled by people, 2 automation */
+    unsigned char *n_dec; /* current decisions */
+    unsigned char *mine;  /* decided by the viewer */
+    unsigned char *conflict;
+} stage_state;
+
+static long pool_find(const ev__screen_pool *p, ev_id id)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->ids[mid] == id)
+            return (long)mid;
+        if (p->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static void state_release(stage_state *st)
+{
+    ev__screen_pool_release(&st->pool);
+    ev_free(st->outcome);
+    ev_free(st->n_dec);
+    ev_free(st->mine);
+    ev_free(st->conflict);
+}
+
+static ev_status load_outcomes(ev_store *s, const char *stage, stage_state *x, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    ev_status rc = ev__screen_prepare(s, &st, err,
+                                      "SELECT record_id, outcome, method = 'automation' FROM"
+                                      " screen_outcome WHERE stage = ?1",
+                                      "t", stage);
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        long i = pool_find(&x->pool, ev_stmt_int(st, 0));
+        if (i >= 0)
+            x->outcome[i] = (signed char)(ev_stmt_int(st, 2) ? 2 : ev_stmt_int(st, 1));
+    }
+    ev_stmt_free(st);
+    return rc;
+}
+
+static ev_status load_decisions(ev_store *s, const ev__screen_cfg *cfg, const char *stage,
+                                const char *viewer, stage_state *x, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    ev_status rc = ev__screen_prepare(s, &st, err,
+                                      "SELECT record_id, count(*), sum(reviewer = ?2),"
+                                      " min(decision) <> max(decision) OR max(decision) = 2"
+                                      " FROM screen_decision WHERE stage = ?1 AND current = 1"
+                                      " GROUP BY record_id",
+                                      "tt", stage, viewer ? viewer : "");
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        ev_id id = ev_stmt_int(st, 0);
+        long i = pool_find(&x->pool, id);
+        if (i < 0)
+            continue;
+        int64_t n = ev_stmt_int(st, 1);
+        x->n_dec[i] = (unsigned char)(n > 255 ? 255 : n);
+        x->mine[i] = ev_stmt_int(st, 2) > 0;
+        x->conflict[i] = x->outcome[i] < 0 && ev_stmt_int(st, 3) &&
+                         n >= (int64_t)ev__screen_required(cfg, id);
+    }
+    ev_stmt_free(st);
+    return rc;
+}
+
+static ev_status state_load(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                            const char *viewer, stage_state *x, ev_error *err)
+{
+    memset(x, 0, sizeof *x);
+    ev_status rc = ev__screen_pool_load(s, cfg, stage, &x->pool, err);
+    if (rc != EV_OK)
+        return rc;
+    size_t n = x->pool.n ? x->pool.n : 1;
+    x->outcome = ev_malloc(n);
+    x->n_dec = ev_calloc(n, 1);
+    x->mine = ev_calloc(n, 1);
+    x->conflict = ev_calloc(n, 1);
+    if (!x->outcome || !x->n_dec || !x->mine || !x->conflict)
+        rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == EV_OK) {
+        memset(x->outcome, -1, n);
+        rc = load_outcomes(s, cfg->stages[stage], x, err);
+    }
+    if (rc == EV_OK)
+        rc = load_decisions(s, cfg, cfg->stages[stage], viewer, x, err);
+    if (rc != EV_OK)
+        state_release(x);
+    return rc;
+}
+
+/* ---- next ------------------------------------------------------------------ */
+
+static ev_status load_texts(ev_store *s, const ev__screen_pool *p, char **texts, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    ev_status rc = ev__screen_prepare(s, &st, err,
+                                      "SELECT rowid, title, abstract FROM records_fts", "");
+    bool row = true;
+    ev_buf b;
+    ev_buf_init(&b, EV_BUF_DEFAULT_MAX);
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        long i = pool_find(p, ev_stmt_int(st, 0));
+        if (i < 0 || texts[i])
+            continue;
+        ev_buf_clear(&b);
+        const char *t = ev_stmt_text(st, 1), *a = ev_stmt_text(st, 2);
+        if (ev_buf_puts(&b, t ? t : "") != EV_OK || ev_buf_putc(&b, ' ') != EV_OK ||
+            ev_buf_puts(&b, a ? a : "") != EV_OK || !(texts[i] = ev_buf_detach(&b)))
+            rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    ev_buf_release(&b);
+    ev_stmt_free(st);
+    return rc;
+}
+
+static bool is_candidate(const ev__screen_cfg *cfg, const stage_state *x, size_t i)
+{
+    return x->outcome[i] < 0 && !x->mine[i] &&
+           x->n_dec[i] < ev__screen_required(cfg, x->pool.ids[i]);
+}
+
+/* Score every pool record with the review's model trained on the settled
+ * outcomes at this stage (automation exclusions are not evidence). */
+static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, const stage_state *x,
+                           double *scores, ev_error *err)
+{
+    size_t n = x->pool.n;
+    char **texts = ev_calloc(n, sizeof *texts);
+    ev_screen_corpus *c = NULL;
+    ev_screen_ranker *r = NULL;
+    ev_status rc = texts ? load_texts(s, &x->pool, texts, err)
+                         : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_screen_corpus_options co = EV_SCREEN_CORPUS_OPTIONS_INIT;
+    ev_screen_model_options mo = EV_SCREEN_MODEL_OPTIONS_INIT;
+    mo.kind = cfg->model;
+    if (rc == EV_OK)
+        rc = ev_screen_corpus_new(&c, (const char *const *)texts, n, &co, err);
+    if (rc == EV_OK)
+        rc = ev_screen_ranker_new(&r, c, &mo, err);
+    for (size_t i = 0; rc == EV_OK && i < n; i++)
+        if (x->outcome[i] == 0 || x->outcome[i] == 1)
+            rc = ev_screen_ranker_label(r, i, x->outcome[i] == 1, err);
+    if (rc == EV_OK)
+        rc = ev_screen_ranker_scores(r, scores, err);
+    ev_screen_ranker_free(r);
+    ev_screen_corpus_free(c);
+    for (size_t i = 0; texts && i < n; i++)
+        ev_free(texts[i]);
+    ev_free(texts);
+    return rc;
+}
+
+static size_t pick_random(const ev__screen_cfg *cfg, const stage_state *x, ev__screen_rng *rng,
+                          size_t n_cand)
+{
+    size_t k = (size_t)ev__screen_rng_below(rng, n_cand);
+    for (size_t i = 0; i < x->pool.n; i++)
+        if (is_candidate(cfg, x, i) && k-- == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static ev_status next_in_stage(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                               const char *reviewer, ev_id *out, double *score, ev_error *err)
+{
+    stage_state x;
+    ev_status rc = state_load(s, cfg, stage, reviewer, &x, err);
+    if (rc != EV_OK)
+        return rc;
+    size_t n_cand = 0, n_inc = 0, n_exc = 0;
+    for (size_t i = 0; i < x.pool.n; i++) {
+        n_cand += is_candidate(cfg, &x, i);
+        n_inc += x.outcome[i] == 1;
+        n_exc += x.outcome[i] == 0;
+    }
+    ev__screen_rng rng;
+    /* a different draw after every decision, reproducible for a given state */
+    ev__screen_rng_seed(&rng, ev__screen_mix(n_cand) ^ ev__screen_mix(n_inc * 7919 + n_exc));
+    size_t best = SIZE_MAX;
+    if (n_cand && (!n_inc || !n_exc || ev__screen_rng_unit(&rng) < cfg->random_fraction)) {
+        best = pick_random(cfg, &x, &rng, n_cand);
+    } else if (n_cand) {
+        double *sc = ev_calloc(x.pool.n, sizeof *sc);
+        rc = sc ? rank_pool(s, cfg, &x, sc, err)
+                : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; rc == EV_OK && i < x.pool.n; i++)
+            if (is_candidate(cfg, &x, i) && (best == SIZE_MAX || sc[i] > sc[best]))
+                best = i;
+        if (rc == EV_OK && best != SIZE_MAX && score)
+            *score = sc[best];
+        ev_free(sc);
+    }
+    if (rc == EV_OK && best != SIZE_MAX)
+        *out = x.pool.ids[best];
+    state_release(&x);
+    return rc;
+}
+
+ev_status ev_screen_next(ev_store *s, const char *reviewer, const char *stage, ev_id *out,
+                         double *out_score, ev_error *err)
+{
+    ev__screen_cfg cfg;
+    unsigned roles = 0;
+    *out = 0;
+    if (out_score)
+        *out_score = NAN;
+    ev_status rc = ev__screen_load(s, &cfg, err);
+    if (rc == EV_OK)
+        rc = ev__screen_roles(s, reviewer, &roles, err);
+    if (rc == EV_OK && !(roles & EV__ROLE_REVIEWER))
+        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "'%s' is not a reviewer of this review",
+                            reviewer ? reviewer : "");
+    int only = stage ? ev__screen_stage_index(&cfg, stage) : -1;
+    if (rc == EV_OK && stage && only < 0)
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", stage);
+    for (size_t i = 0; rc == EV_OK && i < cfg.n_stages && *out == 0; i++)
+        if (only < 0 || (size_t)only == i)
+            rc = next_in_stage(s, &cfg, (int)i, reviewer, out, out_score, err);
+    return rc;
+}
+
+/* ---- summary and stopping ----------------------------------------------------- */
+
+/* Settled outcomes at a stage in settlement order, automation left out. */
+static ev_status settled_sequence(ev_store *s, const char *stage, bool **out, size_t *n,
+                                  ev_error *err)
+{
+    ev_stmt *st = NULL;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    ev_status rc = ev__screen_prepare(s, &st, err,
+                                      "SELECT outcome FROM screen_outcome WHERE stage = ?1 AND"
+                                      " method <> 'automation' ORDER BY rowid",
+                                      "t", stage);
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            bool *v = ev_reallocarray(*out, cap, sizeof *v);
+            if (!v) {
+                rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            *out = v;
+        }
+        (*out)[(*n)++] = ev_stmt_int(st, 0) == 1;
+    }
+    ev_stmt_free(st);
+    return rc;
+}
+
+static ev_status stage_reasons(ev_store *s, const char *stage, char **out, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    ev_status rc = ev__screen_prepare(
+        s, &st, err,
+        "SELECT coalesce(o.reason, (SELECT d.reason FROM screen_decision d WHERE"
+        " d.record_id = o.record_id AND d.stage = o.stage AND d.current = 1 AND d.decision = 0"
+        " AND d.reason IS NOT NULL ORDER BY d.id LIMIT 1), 'no reason given') AS why, count(*)"
+        " FROM screen_outcome o WHERE o.stage = ?1 AND o.outcome = 0 AND"
+        " o.method <> 'automation' GROUP BY why ORDER BY count(*) DESC, why",
+        "t", stage);
+    ev_buf b;
+    ev_buf_init(&b, 1 << 20);
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
+        if (ev_buf_printf(&b, "%s%s=%lld", b.len ? "; " : "", ev_stmt_text(st, 0),
+                          (long long)ev_stmt_int(st, 1)) != EV_OK)
+            rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_stmt_free(st);
+    *out = rc == EV_OK && b.len ? ev_buf_detach(&b) : NULL;
+    ev_buf_release(&b);
+    return rc;
+}
+
+static ev_status summarise_stage(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                                 ev_screen_stage_summary *o, ev_error *err)
+{
+    stage_state x;
+    memset(o, 0, sizeof *o);
+    snprintf(o->stage, sizeof o->stage, "%s", cfg->stages[stage]);
+    ev_status rc = state_load(s, cfg, stage, NULL, &x, err);
+    if (rc != EV_OK)
+        return rc;
+    o->records = x.pool.n;
+    for (size_t i = 0; i < x.pool.n; i++) {
+        o->included += x.outcome[i] == 1;
+        o->excluded += x.outcome[i] == 0;
+        o->automation += x.outcome[i] == 2;
+        o->conflicts += x.conflict[i];
+    }
+    o->pending = o->records - o->included - o->excluded - o->automation - o->conflicts;
+    bool *seq = NULL;
+    size_t n = 0;
+    rc = settled_sequence(s, cfg->stages[stage], &seq, &n, err);
+    if (rc == EV_OK && x.pool.n >= n)
+        rc = ev_screen_stop_hypergeometric(&o->stop, seq, n, x.pool.n - o->automation, 0.95,
+                                           0.95, err);
+    o->trailing_exclusions = ev_screen_trailing_exclusions(seq, n);
+    if (rc == EV_OK)
+        rc = stage_reasons(s, cfg->stages[stage], &o->reasons, err);
+    ev_free(seq);
+    state_release(&x);
+    return rc;
+}
+
+void ev_screen_summary_free(ev_screen_stage_summary *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++)
+        ev_free(rows[i].reasons);
+    ev_free(rows);
+}
+
+ev_status ev_screen_summary(ev_store *s, ev_screen_stage_summary **out, size_t *n, ev_error *err)
+{
+    ev__screen_cfg cfg;
+    *out = NULL;
+    *n = 0;
+    ev_status rc = ev__screen_load(s, &cfg, err);
+    if (rc != EV_OK)
+        return rc;
+    *out = ev_calloc(cfg.n_stages, sizeof **out);
+    if (!*out)
+        return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; rc == EV_OK && i < cfg.n_stages; i++) {
+        rc = summarise_stage(s, &cfg, (int)i, &(*out)[i], err);
+        *n = i + 1;
+    }
+    if (rc != EV_OK) {
+        ev_screen_summary_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static ev_status exclude_rest(ev_store *s, const char *stage, const stage_state *x, int64_t stop_id,
+                              const char *owner, uint64_t *count, ev_error *err)
+{
+    ev_status rc = EV_OK;
+    for (size_t i = 0; rc == EV_OK && i < x->pool.n; i++) {
+        if (x->outcome[i] >= 0 || x->n_dec[i] > 0)
+            continue; /* settled, or screened by someone: people finish those */
+        rc = ev__screen_exec(s, err,
+                             "INSERT INTO screen_outcome(record_id, stage, outcome, method,"
+                             " settled_by, reason, stop_id) VALUES (?1, ?2, 0, 'automation', ?3,"
+                             " 'stopping rule', ?4)",
+                             "itti", (int64_t)x->pool.ids[i], stage, owner, stop_id);
+        (*count)++;
+    }
+    return rc;
+}
+
+static ev_status record_stop(ev_store *s, const char *stage, const ev_screen_stop_result *r,
+                             double target, double confidence, const char *owner,
+                             const stage_state *x, uint64_t *count, ev_error *err)
+{
+    char params[128];
+    snprintf(params, sizeof params, "{\"recall_target\":%.4g,\"confidence\":%.4g}", target,
+             confidence);
+    ev_status rc = ev__screen_exec(
+        s, err,
+        "INSERT INTO screen_stop(stage, rule, params, p, recall_estimate, screened, found,"
+        " total, applied_by) VALUES (?1, 'hypergeometric (Callaghan & Mueller-Hansen 2020)', ?2,"
+        " ?3, ?4, ?5, ?6, ?7, ?8)",
+        "ttddiiit", stage, params, r->p, r->recall_estimate, (int64_t)r->screened,
+        (int64_t)r->found, (int64_t)r->total, owner);
+    int64_t id = ev_store_last_insert_id(s);
+    if (rc == EV_OK)
+        rc = exclude_rest(s, stage, x, id, owner, count, err);
+    if (rc == EV_OK)
+        rc = ev__screen_exec(s, err, "UPDATE screen_stop SET excluded = ?1 WHERE id = ?2", "ii",
+                             (int64_t)*count, id);
+    char detail[256];
+    snprintf(detail, sizeof detail, "{\"stage\":\"%s\",\"p\":%.6g,\"recall_estimate\":%.6g,"
+             "\"excluded\":%llu}", stage, r->p, r->recall_estimate, (unsigned long long)*count);
+    if (rc == EV_OK)
+        rc = ev_store_audit(s, owner, "screen.stop", detail, err);
+    return rc;
+}
+
+static ev_status stop_stage(ev_store *s, const ev__screen_cfg *cfg, int at, const char *owner,
+                            double target, double conf, bool force, ev_screen_stop_result *res,
+                            uint64_t *count, ev_error *err)
+{
+    stage_state x;
+    bool *seq = NULL;
+    size_t n = 0;
+    ev_status rc = state_load(s, cfg, at, NULL, &x, err);
+    if (rc != EV_OK)
+        return rc;
+    rc = settled_sequence(s, cfg->stages[at], &seq, &n, err);
+    uint64_t autom = 0;
+    for (size_t i = 0; i < x.pool.n; i++)
+        autom += x.outcome[i] == 2;
+    if (rc == EV_OK)
+        rc = ev_screen_stop_hypergeometric(res, seq, n, x.pool.n - autom, target, conf, err);
+    if (rc == EV_OK && !res->stop && !force)
+        rc = ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
+                          "the stopping rule says go on: p = %.3g for recall >= %g (needs < %g); "
+                          "%zu of %zu screened, %zu included",
+                          res->p, target, 1 - conf, res->screened, res->total, res->found);
+    if (rc == EV_OK && (rc = ev_store_begin(s, err)) == EV_OK) {
+        rc = record_stop(s, cfg->stages[at], res, target, conf, owner, &x, count, err);
+        if (rc == EV_OK)
+            rc = ev_store_commit(s, err);
+        else
+            ev_store_rollback(s);
+    }
+    ev_free(seq);
+    state_release(&x);
+    return rc;
+}
+
+ev_status ev_screen_stop(ev_store *s, const char *stage, const char *owner, double recall_target,
+                         double confidence, bool force, ev_screen_stop_result *out,
+                         uint64_t *n_excluded, ev_error *err)
+{
+    ev__screen_cfg cfg;
+    unsigned roles = 0;
+    ev_screen_stop_result res = {0};
+    uint64_t count = 0;
+    ev_status rc = ev__screen_load(s, &cfg, err);
+    if (rc == EV_OK)
+        rc = ev__screen_roles(s, owner, &roles, err);
+    if (rc == EV_OK && !(roles & EV__ROLE_OWNER))
+        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
+                            "'%s' is not the review's owner: only the owner applies a stopping "
+                            "rule", owner ? owner : "");
+    int at = stage ? ev__screen_stage_index(&cfg, stage) : 0;
+    if (rc == EV_OK && at < 0)
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", stage);
+    if (rc == EV_OK)
+        rc = stop_stage(s, &cfg, at, owner, recall_target, confidence, force, &res, &count, err);
+    if (out)
+        *out = res;
+    if (n_excluded)
+        *n_excluded = count;
+    return rc;
+}

@@ -1,0 +1,90 @@
+/*
+ * screen_int.h - what the files of the screen module share: the sparse
+ * TF-IDF matrix layout, the PRNG, and the store helpers of the workflow.
+ */
+#ifndef EV_SCREEN_INT_H
+#define EV_SCREEN_INT_H
+
+#include "evident/ev_screen.h"
+
+/* CSR matrix: row i has entries [row_ptr[i], row_ptr[i+1]) of col/val. */
+struct ev_screen_corpus {
+    size_t rows, cols;
+    size_t *row_ptr;
+    uint32_t *col;
+    float *val;
+};
+
+/* xoshiro256** (Blackman & Vigna 2018), seeded by splitmix64: reproducible
+ * across platforms, unlike rand(). */
+typedef struct ev__screen_rng {
+    uint64_t s[4];
+} ev__screen_rng;
+
+void ev__screen_rng_seed(ev__screen_rng *r, uint64_t seed);
+uint64_t ev__screen_rng_next(ev__screen_rng *r);
+/* Uniform in [0, n) (n > 0), without modulo bias. */
+uint64_t ev__screen_rng_below(ev__screen_rng *r, uint64_t n);
+/* Uniform in [0, 1). */
+double ev__screen_rng_unit(ev__screen_rng *r);
+/* splitmix64 of x: a hash for per-record decisions (dual review share). */
+uint64_t ev__screen_mix(uint64_t x);
+
+/* ---- store helpers (sql.c) ---- */
+
+/* Prepare `sql` and bind its parameters from `types`, one letter each:
+ * 'i' int64_t, 'd' double, 't' const char * (NULL binds NULL). */
+ev_status ev__screen_prepare(ev_store *s, ev_stmt **out, ev_error *err, const char *sql,
+                             const char *types, ...);
+/* The same, stepped once and freed (INSERT, UPDATE, DELETE). */
+ev_status ev__screen_exec(ev_store *s, ev_error *err, const char *sql, const char *types, ...);
+/* One integer from a query (dflt when there is no row). */
+ev_status ev__screen_int(ev_store *s, int64_t *out, int64_t dflt, ev_error *err,
+                         const char *sql, const char *types, ...);
+
+/* ---- configuration (review.c) ---- */
+
+#define EV__SCREEN_MAX_STAGES 8
+
+enum { EV__ROLE_REVIEWER = 1, EV__ROLE_ADJUDICATOR = 2, EV__ROLE_OWNER = 4 };
+
+typedef struct ev__screen_cfg {
+    char stages[EV__SCREEN_MAX_STAGES][8];
+    size_t n_stages;
+    int rule;
+    double dual_fraction, random_fraction;
+    bool self_adjudication;
+    ev_screen_model_kind model;
+} ev__screen_cfg;
+
+/* Create/upgrade the tables and load the configuration (EV_EUSAGE when the
+ * review has no screening setup). */
+ev_status ev__screen_load(ev_store *s, ev__screen_cfg *cfg, ev_error *err);
+ev_status ev__screen_schema(ev_store *s, ev_error *err);
+/* Role flags of a person (0 when unknown). */
+ev_status ev__screen_roles(ev_store *s, const char *name, unsigned *out, ev_error *err);
+/* Independent decisions the rule asks of this record: 1 or 2. */
+unsigned ev__screen_required(const ev__screen_cfg *cfg, ev_id record);
+/* Index of a stage name, or -1. */
+int ev__screen_stage_index(const ev__screen_cfg *cfg, const char *name);
+
+/* ---- record state (state.c) ---- */
+
+/* The stage a record is at (index), -1 when it is finished (excluded
+ * somewhere or included at the last stage). EV_ENOTFOUND for a record that
+ * does not exist, is deleted, or was merged into another. */
+ev_status ev__screen_record_stage(ev_store *s, const ev__screen_cfg *cfg, ev_id record,
+                                  int *out, ev_error *err);
+
+/* The records at a stage, in id order: for the first stage every live record
+ * not merged away, later the records included at the stage before. */
+typedef struct ev__screen_pool {
+    ev_id *ids;
+    size_t n;
+} ev__screen_pool;
+
+ev_status ev__screen_pool_load(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                               ev__screen_pool *out, ev_error *err);
+void ev__screen_pool_release(ev__screen_pool *p);
+
+#endif /* EV_SCREEN_INT_H */
