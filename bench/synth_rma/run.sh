@@ -19,9 +19,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -f "$build/libev_synth.a" ]; then
-  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null 2>&1
 fi
-cmake --build "$build" --target ev_synth -j2 >/dev/null
+cmake --build "$build" --target ev_synth -j2 >/dev/null 2>&1
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$src/include" "$here/bench_rma.c" \
    "$build/libev_synth.a" "$build/libev_core.a" \
    $(pkg-config --libs gsl libutf8proc libsodium jansson) -lm -o "$tmp/bench_rma"
