@@ -53,10 +53,15 @@ EV_EXTERN ev_status ev_chart_catalogue_parse(ev_chart_catalogue **out, const cha
 EV_EXTERN ev_status ev_chart_catalogue_load(ev_chart_catalogue **out, const char *path,
                                             ev_error *err) EV_WARN_UNUSED;
 /* The bundled catalogue: $EVIDENT_DATA/instruments.json when that variable
- * is set, else the source tree's data/instruments.json. */
+ * is set, else the copy of data/instruments.json embedded in the library at
+ * build time. */
 EV_EXTERN ev_status ev_chart_catalogue_load_default(ev_chart_catalogue **out,
                                                     ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_chart_catalogue_free(ev_chart_catalogue *c);
+/* A bundled data file embedded at build time ("instruments.json",
+ * "forms/default.json"): borrowed bytes (NUL-terminated) and size; false
+ * when there is no such file. */
+EV_EXTERN bool ev_chart_bundled(const char *name, const char **data, size_t *n);
 EV_EXTERN size_t ev_chart_catalogue_count(const ev_chart_catalogue *c);
 /* Borrowed; i < count. */
 EV_EXTERN const ev_chart_instrument *ev_chart_catalogue_at(const ev_chart_catalogue *c, size_t i);

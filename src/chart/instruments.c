@@ -6,6 +6,8 @@
  */
 #include "chart_int.h"
 
+#include "embed_chart.h"
+
 typedef struct entry {
     ev_chart_instrument pub;
     char **aliases;
@@ -224,13 +226,29 @@ ev_status ev_chart_catalogue_load(ev_chart_catalogue **out, const char *path, ev
     return st;
 }
 
+bool ev_chart_bundled(const char *name, const char **data, size_t *n)
+{
+    const ev_embedded_file *f = ev_embed_chart_find(name);
+    if (f == NULL)
+        return false;
+    *data = (const char *)f->data;
+    *n = f->size;
+    return true;
+}
+
 ev_status ev_chart_catalogue_load_default(ev_chart_catalogue **out, ev_error *err)
 {
     const char *dir = getenv("EVIDENT_DATA");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/instruments.json",
-             dir && *dir ? dir : EV_SOURCE_DIR "/data");
-    return ev_chart_catalogue_load(out, path, err);
+    if (dir && *dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/instruments.json", dir);
+        return ev_chart_catalogue_load(out, path, err);
+    }
+    const char *data;
+    size_t n;
+    if (!ev_chart_bundled("instruments.json", &data, &n))
+        return ev_error_set(err, EV_EINTERNAL, NULL, 0, 0, "no bundled instruments.json");
+    return ev_chart_catalogue_parse(out, data, n, "instruments.json (bundled)", err);
 }
 
 ev_status ev_chart_harmonise_sign(double *out, const ev_chart_catalogue *c,

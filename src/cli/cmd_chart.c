@@ -22,12 +22,14 @@ static const char help[] =
     "    form --set stores a new version of the extraction form (a JSON schema of\n"
     "    typed fields: text, integer, number, date, choice, multi_choice, mean_sd,\n"
     "    median_iqr, events, instrument_score, group); --show prints the current one\n"
-    "    (data/forms/default.json holds the seed review's Table 3 items).\n"
+    "    (--set default stores the bundled form, data/forms/default.json: the\n"
+    "    seed review's Table 3 items).\n"
     "    set charts one value: FIELD is a path such as sample_size or\n"
     "    outcomes.2.score (groups are numbered from 1); VALUE is plain text or JSON\n"
     "    ('{\"instrument\":\"AOFAS\",\"mean\":62.3,\"sd\":6.1,\"n\":33}'). Values are\n"
     "    validated on entry; scores are checked against the instrument's range in\n"
-    "    the catalogue (data/instruments.json, or $EVIDENT_DATA/instruments.json).\n"
+    "    the catalogue (data/instruments.json, built into evident; set\n"
+    "    $EVIDENT_DATA to a directory with an instruments.json to use another).\n"
     "    import charts a whole file in one transaction: JSON {\"form_version\": N,\n"
     "    \"studies\": [{\"id\", \"records\", \"values\"}]} or CSV study,field,value.\n"
     "    A file charted on another form version than the current one is refused.\n"
@@ -41,7 +43,7 @@ static const char help[] =
     "\n"
     "OPTIONS\n"
     "    --as NAME           the reviewer\n"
-    "    --set FILE          (form) store FILE as the new form version\n"
+    "    --set FILE          (form) store FILE (or 'default') as the new form version\n"
     "    --show              (form) print the current form (the default)\n"
     "    --form-version N    (set) the form version the value was charted on\n"
     "    --picos FILE        (protocol) the PICOS table\n"
@@ -173,7 +175,17 @@ static int do_form(ev_chart *c, const args *a)
     if (a->set_file) {
         ev_buf b;
         long v = 0;
-        ev_status st = slurp(&b, a->set_file, &err);
+        const char *bundled;
+        size_t nb;
+        ev_status st;
+        /* "--set default" is the bundled form unless a file of that name exists */
+        if (!strcmp(a->set_file, "default") && access("default", F_OK) != 0 &&
+            ev_chart_bundled("forms/default.json", &bundled, &nb)) {
+            ev_buf_init(&b, (size_t)16 << 20);
+            st = ev_buf_append(&b, bundled, nb);
+        } else {
+            st = slurp(&b, a->set_file, &err);
+        }
         if (st == EV_OK)
             st = ev_chart_form_set(c, ev_buf_cstr(&b), b.len, a->set_file, a->as, &v, &err);
         ev_buf_release(&b);
@@ -307,7 +319,7 @@ static int run(int argc, char **argv)
     ev_error err = EV_ERROR_INIT;
     ev_chart_catalogue *cat = NULL;
     if (ev_chart_catalogue_load_default(&cat, &err) != EV_OK)
-        return ev_cli_fail(&err, "set EVIDENT_DATA to the directory holding instruments.json");
+        return ev_cli_fail(&err, "check $EVIDENT_DATA/instruments.json");
     ev_store *s = NULL;
     ev_chart *c = NULL;
     rc = ev_cli_open_review(&s, a.pos[0], 0);

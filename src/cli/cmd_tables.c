@@ -139,7 +139,7 @@ static int run(int argc, char **argv)
     ev_error err = EV_ERROR_INIT;
     ev_chart_catalogue *cat = NULL;
     if (ev_chart_catalogue_load_default(&cat, &err) != EV_OK)
-        return ev_cli_fail(&err, "set EVIDENT_DATA to the directory holding instruments.json");
+        return ev_cli_fail(&err, "check $EVIDENT_DATA/instruments.json");
     ev_store *s = NULL;
     ev_chart *c = NULL;
     rc = ev_cli_open_review(&s, a.pos[0], 0);
