@@ -1,0 +1,133 @@
+/*
+ * routes_dash.c - the dashboard: records, progress per stage, conflicts to
+ * settle, agreement (Cohen's kappa per pair of reviewers, from the screen
+ * module), and the live PRISMA 2020 flow diagram drawn by the plot module.
+ */
+#include "server_int.h"
+
+#include "evident/ev_dedup.h"
+#include "evident/ev_plot.h"
+#include "evident/ev_screen.h"
+
+static json_t *num_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *stages_json(const ev_screen_stage_summary *st, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(
+            a, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "stage", st[i].stage, "records",
+                         (json_int_t)st[i].records, "included", (json_int_t)st[i].included,
+                         "excluded", (json_int_t)st[i].excluded, "automation",
+                         (json_int_t)st[i].automation, "conflicts", (json_int_t)st[i].conflicts,
+                         "pending", (json_int_t)st[i].pending, "reasons",
+                         st[i].reasons ? json_string(st[i].reasons) : json_null()));
+    return a;
+}
+
+static json_t *agreement_json(const ev_screen_pair_agreement *p, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) {
+        const ev_screen_agreement *g = &p[i].agreement;
+        json_array_append_new(
+            a, json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o}", "stage", p[i].stage,
+                         "reviewer_a", p[i].reviewer_a, "reviewer_b", p[i].reviewer_b, "n",
+                         (json_int_t)g->n, "kappa", num_or_null(g->kappa), "ci_low",
+                         num_or_null(g->ci_low), "ci_high", num_or_null(g->ci_high),
+                         "p_observed", num_or_null(g->p_observed), "pabak",
+                         num_or_null(g->pabak)));
+    }
+    return a;
+}
+
+static ev_status get_dashboard(ev__server_ctx *ctx)
+{
+    ev_store *s = ctx->conn->store;
+    ev_store_stats stats;
+    ev_screen_stage_summary *st = NULL;
+    ev_screen_pair_agreement *ag = NULL;
+    size_t nst = 0, nag = 0;
+    ev_status rc = ev_store_stats_get(s, &stats, &ctx->err);
+    if (rc == EV_OK)
+        rc = ev_screen_summary(s, &st, &nst, &ctx->err);
+    if (rc == EV_OK)
+        rc = ev_screen_agreement_list(s, &ag, &nag, &ctx->err);
+    if (rc == EV_OK)
+        rc = ev__server_reply_json(
+            ctx, 200,
+            json_pack("{s:I,s:I,s:o,s:o,s:s,s:s}", "records", (json_int_t)stats.records, "imports",
+                      (json_int_t)stats.imports, "stages", stages_json(st, nst), "agreement",
+                      agreement_json(ag, nag), "user", ctx->session.user, "role",
+                      ev_server_role_name(ctx->session.role)));
+    ev_screen_summary_free(st, nst);
+    ev_free(ag);
+    return rc;
+}
+
+/* Fill the flow from the counts; `depth` 2 = every stage, 1 = up to
+ * screening, 0 = identification only (counts of unfinished stages would
+ * break the template's equations, so they are left "not reported"). */
+static void fill_prisma(ev_prisma *p, const ev_dedup_summary *d, ev_prisma_count *dbs,
+                        const ev_screen_stage_summary *st, size_t nst, int depth)
+{
+    ev_prisma_init(p);
+    for (size_t i = 0; i < d->n_sources; i++) {
+        dbs[i].label = d->sources[i].source ? d->sources[i].source : "unknown";
+        dbs[i].n = (long)d->sources[i].records;
+    }
+    p->databases = dbs;
+    p->ndatabases = d->n_sources;
+    p->duplicates = (long)d->merged;
+    if (depth < 1 || nst == 0)
+        return;
+    p->screened = (long)st[0].records;
+    p->excluded_people = (long)st[0].excluded;
+    p->excluded_automation = (long)st[0].automation;
+    if (depth < 2 || nst < 2)
+        return;
+    p->sought = (long)st[1].records;
+    p->not_retrieved = 0;
+    p->assessed = (long)st[1].records;
+    p->studies_included = (long)st[1].included;
+}
+
+static ev_status get_prisma(ev__server_ctx *ctx)
+{
+    ev_store *s = ctx->conn->store;
+    ev_dedup_summary d = {0};
+    ev_screen_stage_summary *st = NULL;
+    size_t nst = 0;
+    ev_prisma_count *dbs = NULL;
+    ev_status rc = ev_dedup_review_summary(s, &d, &ctx->err);
+    if (rc == EV_OK)
+        rc = ev_screen_summary(s, &st, &nst, &ctx->err);
+    if (rc == EV_OK && (dbs = ev_calloc(d.n_sources + 1, sizeof *dbs)) == NULL)
+        rc = ev_error_set(&ctx->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_prisma p;
+    for (int depth = 2; rc == EV_OK && depth >= 0; depth--) {
+        fill_prisma(&p, &d, dbs, st, nst, depth);
+        if (ev_prisma_check(&p, NULL) == EV_OK || depth == 0)
+            break;
+    }
+    ev_buf_clear(&ctx->resp->body);
+    if (rc == EV_OK)
+        rc = ev_plot_prisma_svg(&ctx->resp->body, &p, &ctx->err);
+    if (rc == EV_OK) {
+        ctx->resp->status = 200;
+        ctx->resp->content_type = "image/svg+xml";
+    }
+    ev_free(dbs);
+    ev_screen_summary_free(st, nst);
+    ev_dedup_summary_release(&d);
+    return rc;
+}
+
+const ev__server_route ev__server_routes_dash[] = {
+    {"GET", "/api/dashboard", EV__ROLES_ANY, get_dashboard},
+    {"GET", "/api/prisma.svg", EV__ROLES_ANY, get_prisma},
+    {NULL, NULL, 0, NULL},
+};
