@@ -246,6 +246,18 @@ EV_EXTERN ev_status ev_chart_protocol_set(ev_chart *c, const char *name, const c
 EV_EXTERN ev_status ev_chart_protocol_get(ev_chart *c, const char *name, char **out,
                                           ev_error *err) EV_WARN_UNUSED;
 
+/* Where each study stands: who charted it (in order), who verified it,
+ * how many values are stored and how many records are linked. Strings are
+ * comma-separated names ("" when none). *out is caller-owned
+ * (ev_chart_status_free). */
+typedef struct ev_chart_status {
+    char *study, *charted_by, *verified_by;
+    size_t values, records;
+} ev_chart_status;
+EV_EXTERN ev_status ev_chart_status_list(ev_chart *c, ev_chart_status **out, size_t *n,
+                                         ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_chart_status_free(ev_chart_status *s, size_t n);
+
 /* Number of charted studies. */
 EV_EXTERN ev_status ev_chart_study_count(ev_chart *c, size_t *out, ev_error *err) EV_WARN_UNUSED;
 

@@ -165,3 +165,56 @@ ev_status ev__chart_resolved(ev_chart *c, ev__chart_val **out, size_t *n, ev_err
     }
     return rc;
 }
+
+static const char status_sql[] =
+    "SELECT s.id,"
+    " coalesce((SELECT group_concat(reviewer, ', ') FROM (SELECT reviewer FROM chart_charters"
+    "   WHERE study = s.id ORDER BY rowid)), ''),"
+    " coalesce((SELECT group_concat(reviewer, ', ') FROM (SELECT reviewer FROM chart_verifications"
+    "   WHERE study = s.id ORDER BY at, reviewer)), ''),"
+    " (SELECT count(*) FROM chart_values WHERE study = s.id),"
+    " (SELECT count(*) FROM chart_links WHERE study = s.id)"
+    " FROM chart_studies s ORDER BY s.rowid";
+
+void ev_chart_status_free(ev_chart_status *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++) {
+        ev_free(s[i].study);
+        ev_free(s[i].charted_by);
+        ev_free(s[i].verified_by);
+    }
+    ev_free(s);
+}
+
+static ev_status add_status(ev_chart_status **out, size_t *n, ev_stmt *st, ev_error *err)
+{
+    ev_chart_status *g = ev_reallocarray(*out, *n + 1, sizeof **out);
+    if (g == NULL)
+        return ev__chart_oom(err);
+    *out = g;
+    ev_chart_status *x = &g[(*n)++];
+    x->study = ev_strdup(ev_stmt_text(st, 0));
+    x->charted_by = ev_strdup(ev_stmt_text(st, 1));
+    x->verified_by = ev_strdup(ev_stmt_text(st, 2));
+    x->values = (size_t)ev_stmt_int(st, 3);
+    x->records = (size_t)ev_stmt_int(st, 4);
+    return x->study && x->charted_by && x->verified_by ? EV_OK : ev__chart_oom(err);
+}
+
+ev_status ev_chart_status_list(ev_chart *c, ev_chart_status **out, size_t *n, ev_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    ev_stmt *st = NULL;
+    bool row = false;
+    ev_status rc = ev_stmt_prepare(c->store, &st, status_sql, err);
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
+        rc = add_status(out, n, st, err);
+    ev_stmt_free(st);
+    if (rc != EV_OK) {
+        ev_chart_status_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}

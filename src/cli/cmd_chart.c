@@ -17,6 +17,7 @@ static const char help[] =
     "    evident chart REVIEW diff STUDY\n"
     "    evident chart REVIEW link STUDY RECORD_ID\n"
     "    evident chart REVIEW protocol [--picos FILE] [--eligibility FILE] [--show]\n"
+    "    evident chart REVIEW status\n"
     "\n"
     "DESCRIPTION\n"
     "    form --set stores a new version of the extraction form (a JSON schema of\n"
@@ -37,6 +38,8 @@ static const char help[] =
     "    diff lists, field by field, where the reviewers of STUDY disagree; the\n"
     "    reviewer named 'consensus' records agreed values, which tables prefer.\n"
     "    link attaches a record of the review (a report) to a study.\n"
+    "    status lists each study: who charted it, who verified it, how many\n"
+    "    values and linked records it has.\n"
     "    protocol stores (or --show prints) the review's PICOS table and\n"
     "    eligibility criteria as text (Markdown); the search strategy itself is\n"
     "    stored by 'evident search REVIEW --strategy FILE --save-as SOURCE'.\n"
@@ -234,6 +237,36 @@ static int print_diffs(const char *study, ev_chart_diff *d, size_t n, bool json)
     return EV_EXIT_OK;
 }
 
+static int do_status(ev_chart *c, const args *a)
+{
+    ev_chart_status *s = NULL;
+    size_t n = 0;
+    ev_error err = EV_ERROR_INIT;
+    if (ev_chart_status_list(c, &s, &n, &err) != EV_OK)
+        return ev_cli_fail(&err, NULL);
+    if (a->json)
+        printf("{\"studies\":[");
+    else
+        printf("%-20s %6s %7s  %-24s %s\n", "study", "values", "records", "charted by",
+               "verified by");
+    for (size_t i = 0; i < n; i++) {
+        if (a->json) {
+            printf(i ? ",{" : "{");
+            ev_cli_json_kv(stdout, "study", s[i].study, 1);
+            ev_cli_json_kv(stdout, "charted_by", s[i].charted_by, 0);
+            ev_cli_json_kv(stdout, "verified_by", s[i].verified_by, 0);
+            printf(",\"values\":%zu,\"records\":%zu}", s[i].values, s[i].records);
+        } else {
+            printf("%-20s %6zu %7zu  %-24s %s\n", s[i].study, s[i].values, s[i].records,
+                   s[i].charted_by, *s[i].verified_by ? s[i].verified_by : "-");
+        }
+    }
+    if (a->json)
+        puts("]}");
+    ev_chart_status_free(s, n);
+    return EV_EXIT_OK;
+}
+
 static int done(const args *a, const char *what, size_t n)
 {
     if (a->json)
@@ -300,9 +333,11 @@ static int dispatch(ev_chart *c, const args *a)
             return ev_cli_fail(&err, NULL);
         return done(a, "linked", 0);
     }
+    if (!strcmp(sub, "status"))
+        return (rc = need(a, 2, "")) ? rc : do_status(c, a);
     if (!strcmp(sub, "protocol"))
         return (rc = need(a, 2, "")) ? rc : do_protocol(c, a);
-    return ev_cli_usage("chart", "unknown action '%s' (form, set, import, verify, diff, link, protocol)",
+    return ev_cli_usage("chart", "unknown action '%s' (form, set, import, verify, diff, link, protocol, status)",
                         sub);
 }
 

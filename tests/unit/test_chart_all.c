@@ -340,6 +340,13 @@ static void dual_charting_lists_differences(void **state)
     assert_string_equal(d[1].value_b, "65");
     ev_chart_diffs_free(d, n);
     assert_int_equal(ev_chart_verify(c, "kim2016", "bob", &err), EV_OK);
+    ev_chart_status *stv = NULL;
+    assert_int_equal(ev_chart_status_list(c, &stv, &n, &err), EV_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(stv[0].charted_by, "ana, bob");
+    assert_string_equal(stv[0].verified_by, "bob");
+    assert_int_equal(stv[0].values, 5);
+    ev_chart_status_free(stv, n);
     /* consensus wins in the tables */
     assert_int_equal(ev_chart_set(c, "kim2016", "sample_size", "64", "consensus", 0, &err), EV_OK);
     assert_int_equal(ev_chart_set(c, "kim2016", "condition", "ankle osteoarthritis", "bob", 0, &err),
@@ -392,6 +399,17 @@ static void bad_input_leaves_review_unchanged(void **state)
     assert_int_equal(e2.line, 4);
     assert_non_null(strstr(e2.message, "outside AOFAS's range"));
     assert_int_equal(count_values(s), 0);
+    /* a JSON batch whose second study has a bad value writes nothing */
+    p = "/tmp/test_chart_bad.json";
+    fp = fopen(p, "w");
+    fputs("{\"form_version\": 1, \"studies\": [{\"id\":\"a\",\"values\":{\"year\":2000}},"
+          "{\"id\":\"b\",\"values\":{\"adverse_events\":[{\"grade\":6}]}}]}", fp);
+    fclose(fp);
+    ev_error e4 = EV_ERROR_INIT;
+    assert_int_equal(ev_chart_import_file(c, p, "ana", NULL, &e4), EV_EINPUT);
+    assert_non_null(strstr(e4.message, "study 'b': adverse_events.1.grade: must be an integer between 1 and 5"));
+    assert_int_equal(count_values(s), 0);
+    unlink(p);
     /* a stale form version is refused */
     p = "/tmp/test_chart_stale.json";
     fp = fopen(p, "w");
