@@ -56,10 +56,18 @@ typedef struct writer {
     bool first; /* no member written yet in the current object */
 } writer;
 
-static void put(writer *w, const char *s, size_t n)
+/* Append; the common case (room in the buffer) without a call. */
+static inline void put(writer *w, const char *s, size_t n)
 {
+    ev_buf *b = w->out;
+    if (w->st == EV_OK && b->ptr && n < b->cap - b->len && b->len + n <= b->max) {
+        memcpy(b->ptr + b->len, s, n);
+        b->len += n;
+        b->ptr[b->len] = '\0';
+        return;
+    }
     if (w->st == EV_OK)
-        w->st = ev_buf_append(w->out, s, n);
+        w->st = ev_buf_append(b, s, n);
 }
 
 static void put_lit(writer *w, const char *s)
@@ -115,12 +123,11 @@ static void put_string(writer *w, const char *s, size_t n)
     size_t run = 0;
     put(w, "\"", 1);
     for (size_t i = 0; i < n;) {
+        i += ev__rj_plain_run(p + i, n - i);
+        if (i >= n)
+            break;
         unsigned char c = p[i];
         size_t k = 1;
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            i++;
-            continue;
-        }
         if (c >= 0x80 && (k = utf8_len(p + i, n - i)) != 0) {
             i += k;
             continue;

@@ -182,10 +182,21 @@ static bool simple_escape(jr *r, char *o, size_t *k)
 static size_t encoded_length(const char *s, const char *end, bool *closed)
 {
     const char *q = s;
-    while (q < end && *q != '"')
-        q += *q == '\\' ? 2 : 1;
-    *closed = q < end;
-    return (size_t)((q < end ? q : end) - s);
+    for (;;) {
+        q = memchr(q, '"', (size_t)(end - q));
+        if (q == NULL) {
+            *closed = false;
+            return (size_t)(end - s);
+        }
+        size_t slashes = 0; /* an odd number of backslashes escapes it */
+        while (q - slashes > s && q[-1 - (ptrdiff_t)slashes] == '\\')
+            slashes++;
+        if (slashes % 2 == 0) {
+            *closed = true;
+            return (size_t)(q - s);
+        }
+        q++;
+    }
 }
 
 static bool decode_char(jr *r, char *dst, size_t *k)
@@ -227,15 +238,15 @@ static bool string(jr *r, const char **out, size_t *len)
     if (out && o == NULL)
         return nomem(r);
     size_t k = 0;
-    const char *s = r->p; /* plain ASCII prefix: copied at once */
-    while (r->p < r->end && *r->p != '"' && *r->p != '\\' && (unsigned char)*r->p >= 0x20 &&
-           (unsigned char)*r->p < 0x80)
-        r->p++;
-    if (o) {
-        k = (size_t)(r->p - s);
-        memcpy(o, s, k);
-    }
     while (r->p < r->end && *r->p != '"') {
+        const char *run = r->p; /* a run of plain bytes, copied at once */
+        r->p += ev__rj_plain_run((const unsigned char *)r->p, (size_t)(r->end - r->p));
+        if (o && r->p > run) {
+            memcpy(o + k, run, (size_t)(r->p - run));
+            k += (size_t)(r->p - run);
+        }
+        if (r->p >= r->end || *r->p == '"')
+            break;
         size_t kk = 0;
         if (!decode_char(r, o ? o : tmp, o ? &k : &kk))
             return false;

@@ -205,6 +205,33 @@ static void record_json_round_trips_every_parsed_record(void **state)
     }
 }
 
+static void record_json_keeps_quotes_backslashes_and_controls(void **state)
+{
+    (void)state;
+    static const char *const titles[] = {
+        "a \"quoted\" title", "back\\slash", "ends with \\", "\\\"", "\\\\\"x",
+        "tab\tnew\nline\x01\x1f", "\xce\xb2-blocker \xe2\x80\x93 \xf0\x9f\x98\x80",
+        "twenty-four plain bytes \\ then \"", "12345678\"12345678\\12345678"};
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        ev_record *r = ev_record_new();
+        r->title = titles[i];
+        r->raw = titles[i];
+        r->raw_len = strlen(titles[i]);
+        ev_buf b;
+        ev_buf_init(&b, 0);
+        assert_int_equal(ev_record_to_json(&b, r), EV_OK);
+        ev_record *back = NULL;
+        ev_error err = EV_ERROR_INIT;
+        assert_int_equal(ev_record_from_json(&back, b.ptr, b.len, &err), EV_OK);
+        assert_string_equal(back->title, titles[i]);
+        assert_int_equal(back->raw_len, r->raw_len);
+        assert_memory_equal(back->raw, titles[i], r->raw_len);
+        ev_record_free(back);
+        ev_record_free(r);
+        ev_buf_release(&b);
+    }
+}
+
 static void record_json_rejects_wrong_types_with_the_member_name(void **state)
 {
     (void)state;
@@ -242,6 +269,7 @@ int main(void)
         cmocka_unit_test(delete_citation_file_leaves_tombstones),
         cmocka_unit_test(allocation_failure_anywhere_leaves_review_unchanged),
         cmocka_unit_test(record_json_round_trips_every_parsed_record),
+        cmocka_unit_test(record_json_keeps_quotes_backslashes_and_controls),
         cmocka_unit_test(record_json_rejects_wrong_types_with_the_member_name),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
