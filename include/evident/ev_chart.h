@@ -32,9 +32,9 @@ extern "C" {
  * catalogue. `has_min`/`has_max` are false where the range is open or
  * "variable" (the seed's Table 4 says so for FHSQ and MOCART). */
 typedef struct ev_chart_instrument {
-    const char *id;      /* "AOFAS" */
-    const char *name;    /* "American Orthopaedic Foot and Ankle Society score" */
-    const char *unit;    /* "points", "cm", "%", ... */
+    const char *id;   /* "AOFAS" */
+    const char *name; /* "American Orthopaedic Foot and Ankle Society score" */
+    const char *unit; /* "points", "cm", "%", ... */
     double min, max;
     bool has_min, has_max;
     bool higher_is_better;
@@ -82,17 +82,17 @@ EV_EXTERN ev_status ev_chart_harmonise_sign(double *out, const ev_chart_catalogu
 /* Field types of a form schema ("type" in the JSON). */
 typedef enum ev_chart_type {
     EV_CHART_TEXT = 0,
-    EV_CHART_INTEGER,     /* "min"/"max" optional */
-    EV_CHART_NUMBER,      /* "unit", "min"/"max" optional */
-    EV_CHART_DATE,        /* YYYY, YYYY-MM or YYYY-MM-DD */
-    EV_CHART_CHOICE,      /* one of "choices" */
-    EV_CHART_MULTI,       /* a list of distinct "choices" */
-    EV_CHART_MEAN_SD,     /* {"mean", "sd", "n"}; sd and n may be null (not reported) */
-    EV_CHART_MEDIAN_IQR,  /* {"median", "q1", "q3", "n"} with q1 <= median <= q3 */
-    EV_CHART_EVENTS,      /* {"events", "total"}, 0 <= events <= total */
-    EV_CHART_INSTRUMENT,  /* {"instrument", "mean", "sd", "n"}: mean within the
-                             instrument's range (catalogue) */
-    EV_CHART_GROUP,       /* repeating group of sub-"fields" */
+    EV_CHART_INTEGER,    /* "min"/"max" optional */
+    EV_CHART_NUMBER,     /* "unit", "min"/"max" optional */
+    EV_CHART_DATE,       /* YYYY, YYYY-MM or YYYY-MM-DD */
+    EV_CHART_CHOICE,     /* one of "choices" */
+    EV_CHART_MULTI,      /* a list of distinct "choices" */
+    EV_CHART_MEAN_SD,    /* {"mean", "sd", "n"}; sd and n may be null (not reported) */
+    EV_CHART_MEDIAN_IQR, /* {"median", "q1", "q3", "n"} with q1 <= median <= q3 */
+    EV_CHART_EVENTS,     /* {"events", "total"}, 0 <= events <= total */
+    EV_CHART_INSTRUMENT, /* {"instrument", "mean", "sd", "n"}: mean within the
+                            instrument's range (catalogue) */
+    EV_CHART_GROUP,      /* repeating group of sub-"fields" */
     EV_CHART__TYPES
 } ev_chart_type;
 
@@ -135,8 +135,8 @@ EV_EXTERN ev_status ev_chart_validate(char **normalised, const ev_chart_form *f,
  * transf.ipft.hm). Zero-event studies need no continuity correction. With
  * k = 1 the model is equal-effects. */
 typedef struct ev_chart_pooled {
-    size_t k;            /* studies used */
-    double events, total;/* sums */
+    size_t k;                 /* studies used */
+    double events, total;     /* sums */
     double est, ci_lb, ci_ub; /* proportion, 95% CI, within [0, 1] */
     double tau2, I2;
 } ev_chart_pooled;
@@ -158,7 +158,7 @@ typedef struct ev_chart_table {
     size_t ncols, nrows;
     char **header;
     char **cells;
-    char *note;      /* a footnote (method, missing data), may be NULL */
+    char *note; /* a footnote (method, missing data), may be NULL */
 } ev_chart_table;
 
 typedef enum ev_chart_format {

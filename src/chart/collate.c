@@ -121,7 +121,8 @@ static ev_status study_list(ev_chart *c, strlist *out, ev_error *err)
 {
     ev_stmt *st = NULL;
     bool row = false;
-    ev_status rc = ev_stmt_prepare(c->store, &st, "SELECT id FROM chart_studies ORDER BY rowid", err);
+    ev_status rc =
+        ev_stmt_prepare(c->store, &st, "SELECT id FROM chart_studies ORDER BY rowid", err);
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
         if (strlist_add(out, ev_stmt_text(st, 0)) != EV_OK)
             rc = ev__chart_oom(err);
@@ -195,8 +196,10 @@ static ev_status tabulate(ev_chart_table **out, freq_ctx *x, const char *f1, con
     ev_free(cells);
     if (st == EV_OK) {
         char note[200];
-        snprintf(note, sizeof note, "%zu studies; a study counts once under each value it has "
-                                    "(multi-choice fields, repeating groups).", x->studies.n);
+        snprintf(note, sizeof note,
+                 "%zu studies; a study counts once under each value it has "
+                 "(multi-choice fields, repeating groups).",
+                 x->studies.n);
         t->note = ev_strdup(note);
         *out = t;
     } else {
@@ -212,9 +215,11 @@ ev_status ev_chart_freq(ev_chart *c, const char *field, const char *field2, ev_c
     ev_status rc = ev__chart_need_form(c, 0, err);
     const ev__chart_field *fd1 = NULL, *fd2 = NULL;
     if (rc == EV_OK && (fd1 = ev__chart_form_find(c->form, field, false)) == NULL)
-        return ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "'%s' is not a field of the form", field);
+        return ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "'%s' is not a field of the form",
+                            field);
     if (rc == EV_OK && field2 && (fd2 = ev__chart_form_find(c->form, field2, false)) == NULL)
-        return ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "'%s' is not a field of the form", field2);
+        return ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "'%s' is not a field of the form",
+                            field2);
     if (rc != EV_OK)
         return rc;
     freq_ctx x = {0};
@@ -228,8 +233,9 @@ ev_status ev_chart_freq(ev_chart *c, const char *field, const char *field2, ev_c
     if (rc == EV_OK && (values_of(x.per1, &x.studies, x.vals, x.nvals, field) != EV_OK ||
                         labels_of(&x.labels1, fd1, x.per1, x.studies.n) != EV_OK))
         rc = ev__chart_oom(err);
-    if (rc == EV_OK && fd2 && (values_of(x.per2, &x.studies, x.vals, x.nvals, field2) != EV_OK ||
-                               labels_of(&x.labels2, fd2, x.per2, x.studies.n) != EV_OK))
+    if (rc == EV_OK && fd2 &&
+        (values_of(x.per2, &x.studies, x.vals, x.nvals, field2) != EV_OK ||
+         labels_of(&x.labels2, fd2, x.per2, x.studies.n) != EV_OK))
         rc = ev__chart_oom(err);
     if (rc == EV_OK && tabulate(out, &x, field, field2) != EV_OK)
         rc = ev__chart_oom(err);

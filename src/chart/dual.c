@@ -27,8 +27,10 @@ ev_status ev_chart_verify(ev_chart *c, const char *study, const char *reviewer, 
                           "verifies another's charting",
                           study, reviewer);
     if (rc == EV_OK && (rc = ev_store_begin(c->store, err)) == EV_OK) {
-        rc = ev__chart_exec(c, "INSERT OR REPLACE INTO chart_verifications(study, reviewer)"
-                               " VALUES(?,?)", "tt", err, study, reviewer);
+        rc = ev__chart_exec(c,
+                            "INSERT OR REPLACE INTO chart_verifications(study, reviewer)"
+                            " VALUES(?,?)",
+                            "tt", err, study, reviewer);
         if (rc == EV_OK)
             rc = ev_store_audit(c->store, reviewer, "chart.verify", NULL, err);
         rc = rc == EV_OK ? ev_store_commit(c->store, err) : (ev_store_rollback(c->store), rc);
@@ -48,7 +50,10 @@ void ev_chart_diffs_free(ev_chart_diff *d, size_t n)
     ev_free(d);
 }
 
-static char *dup_or_null(const char *s) { return s ? ev_strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? ev_strdup(s) : NULL;
+}
 
 static ev_status add_diff(ev_chart_diff **d, size_t *n, ev_stmt *st, ev_error *err)
 {
@@ -89,7 +94,8 @@ ev_status ev_chart_diff_study(ev_chart *c, const char *study, ev_chart_diff **ou
     ev_stmt *st = NULL;
     bool row = false;
     size_t count = 0;
-    ev_status rc = ev_stmt_prepare(c->store, &st, "SELECT count(*) FROM chart_studies WHERE id = ?", err);
+    ev_status rc =
+        ev_stmt_prepare(c->store, &st, "SELECT count(*) FROM chart_studies WHERE id = ?", err);
     if (rc == EV_OK && (rc = ev_stmt_bind_text(st, 1, study, strlen(study))) == EV_OK &&
         (rc = ev_stmt_step(st, &row, err)) == EV_OK)
         count = (size_t)ev_stmt_int(st, 0);
@@ -130,7 +136,8 @@ static const char resolved_sql[] =
 static ev_status add_val(ev__chart_val **out, size_t *n, ev_stmt *st, ev_error *err)
 {
     const char *study = ev_stmt_text(st, 0), *path = ev_stmt_text(st, 1);
-    if (*n > 0 && strcmp((*out)[*n - 1].study, study) == 0 && strcmp((*out)[*n - 1].path, path) == 0)
+    if (*n > 0 && strcmp((*out)[*n - 1].study, study) == 0 &&
+        strcmp((*out)[*n - 1].path, path) == 0)
         return EV_OK; /* a later reviewer's value for a resolved path */
     ev__chart_val *g = ev_reallocarray(*out, *n + 1, sizeof **out);
     if (g == NULL)

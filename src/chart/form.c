@@ -6,11 +6,11 @@
 #include "chart_int.h"
 
 static const char *const type_names[EV_CHART__TYPES] = {
-    [EV_CHART_TEXT] = "text",           [EV_CHART_INTEGER] = "integer",
-    [EV_CHART_NUMBER] = "number",       [EV_CHART_DATE] = "date",
-    [EV_CHART_CHOICE] = "choice",       [EV_CHART_MULTI] = "multi_choice",
-    [EV_CHART_MEAN_SD] = "mean_sd",     [EV_CHART_MEDIAN_IQR] = "median_iqr",
-    [EV_CHART_EVENTS] = "events",       [EV_CHART_INSTRUMENT] = "instrument_score",
+    [EV_CHART_TEXT] = "text",       [EV_CHART_INTEGER] = "integer",
+    [EV_CHART_NUMBER] = "number",   [EV_CHART_DATE] = "date",
+    [EV_CHART_CHOICE] = "choice",   [EV_CHART_MULTI] = "multi_choice",
+    [EV_CHART_MEAN_SD] = "mean_sd", [EV_CHART_MEDIAN_IQR] = "median_iqr",
+    [EV_CHART_EVENTS] = "events",   [EV_CHART_INSTRUMENT] = "instrument_score",
     [EV_CHART_GROUP] = "group",
 };
 
@@ -53,10 +53,19 @@ void ev_chart_form_free(ev_chart_form *f)
     ev_free(f);
 }
 
-const char *ev_chart_form_name(const ev_chart_form *f) { return f->name ? f->name : ""; }
-long ev_chart_form_version(const ev_chart_form *f) { return f->version; }
+const char *ev_chart_form_name(const ev_chart_form *f)
+{
+    return f->name ? f->name : "";
+}
+long ev_chart_form_version(const ev_chart_form *f)
+{
+    return f->version;
+}
 
-static ev_status oom(ev_error *err) { return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory"); }
+static ev_status oom(ev_error *err)
+{
+    return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+}
 
 static ev_status parse_fields(ev__chart_field **out, size_t *n, json_t *arr, const char *prefix,
                               const char *input, ev_error *err);
@@ -120,7 +129,8 @@ static ev_status parse_field(ev__chart_field *fd, json_t *o, const char *prefix,
     snprintf(path, sizeof path, "%s%s", prefix, name ? name : "?");
     if (name == NULL || *name == '\0' || strchr(name, '.') || isdigit((unsigned char)*name))
         return ev_error_set(err, EV_EINPUT, input, 0, 0,
-                            "field '%s': needs a \"name\" (no dots, not starting with a digit)", path);
+                            "field '%s': needs a \"name\" (no dots, not starting with a digit)",
+                            path);
     if (type == NULL || !type_parse(type, &fd->type))
         return ev_error_set(err, EV_EINPUT, input, 0, 0, "field '%s': unknown type '%s'", path,
                             type ? type : "(none)");

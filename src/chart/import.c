@@ -64,7 +64,8 @@ static ev_status put_object(import_ctx *x, const char *study, const char *prefix
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         char path[600];
         snprintf(path, sizeof path, "%s%s", prefix, key);
         if (json_is_null(v))
@@ -217,8 +218,8 @@ static ev_status import_csv(import_ctx *x, const char *text, size_t n, ev_error 
     size_t line = 1, nf = 0, at = 1;
     ev_status rc = ev__chart_need_form(x->c, 0, err);
     if (rc == EV_OK && (csv_row(f, &nf, &p, end, &line) != EV_OK || nf != 3 ||
-                        strcmp(ev_buf_cstr(&f[0]), "study") || strcmp(ev_buf_cstr(&f[1]), "field") ||
-                        strcmp(ev_buf_cstr(&f[2]), "value")))
+                        strcmp(ev_buf_cstr(&f[0]), "study") ||
+                        strcmp(ev_buf_cstr(&f[1]), "field") || strcmp(ev_buf_cstr(&f[2]), "value")))
         rc = ev_error_set(err, EV_EINPUT, x->input, 1, 1, "expected the header study,field,value");
     while (rc == EV_OK && p < end) {
         at = line;

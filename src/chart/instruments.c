@@ -40,7 +40,10 @@ void ev_chart_catalogue_free(ev_chart_catalogue *c)
     ev_free(c);
 }
 
-size_t ev_chart_catalogue_count(const ev_chart_catalogue *c) { return c ? c->n : 0; }
+size_t ev_chart_catalogue_count(const ev_chart_catalogue *c)
+{
+    return c ? c->n : 0;
+}
 
 const ev_chart_instrument *ev_chart_catalogue_at(const ev_chart_catalogue *c, size_t i)
 {
@@ -137,8 +140,8 @@ static ev_status check_unique(const ev_chart_catalogue *c, const char *input, ev
             const ev_chart_instrument *hit = ev_chart_catalogue_find(c, nm);
             if (hit != &e->pub)
                 return ev_error_set(err, EV_EINPUT, input, 0, 0,
-                                    "instrument '%s': name '%s' is already used by '%s'",
-                                    e->pub.id, nm, hit->id);
+                                    "instrument '%s': name '%s' is already used by '%s'", e->pub.id,
+                                    nm, hit->id);
         }
     }
     return EV_OK;
@@ -251,8 +254,8 @@ ev_status ev_chart_catalogue_load_default(ev_chart_catalogue **out, ev_error *er
     return ev_chart_catalogue_parse(out, data, n, "instruments.json (bundled)", err);
 }
 
-ev_status ev_chart_harmonise_sign(double *out, const ev_chart_catalogue *c,
-                                  const char *instrument, double md, ev_error *err)
+ev_status ev_chart_harmonise_sign(double *out, const ev_chart_catalogue *c, const char *instrument,
+                                  double md, ev_error *err)
 {
     const ev_chart_instrument *ins = ev_chart_catalogue_find(c, instrument);
     if (ins == NULL)

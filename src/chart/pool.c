@@ -24,7 +24,8 @@ static ev_status check_input(const double *xi, const double *ni, size_t k, ev_er
         if (!(ni[i] >= 1) || !(xi[i] >= 0) || xi[i] > ni[i] || !isfinite(ni[i]))
             return ev_error_set(err, EV_EINPUT, NULL, i + 1, 0,
                                 "study %zu: needs 0 \u2264 events \u2264 total and total \u2265 1, "
-                                "got %g/%g", i + 1, xi[i], ni[i]);
+                                "got %g/%g",
+                                i + 1, xi[i], ni[i]);
     }
     return EV_OK;
 }
@@ -59,7 +60,10 @@ static ev_status fit_pft(ev_chart_pooled *out, const double *xi, const double *n
     return st;
 }
 
-static double clamp01(double x) { return isnan(x) ? x : x < 0 ? 0 : x > 1 ? 1 : x; }
+static double clamp01(double x)
+{
+    return isnan(x) ? x : x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
 ev_status ev_chart_pool_proportions(ev_chart_pooled *out, const double *xi, const double *ni,
                                     size_t k, ev_error *err)

@@ -31,9 +31,8 @@ static ev_status load_current_form(ev_chart *c, ev_error *err)
 {
     ev_stmt *st = NULL;
     bool row = false;
-    ev_status rc = ev_stmt_prepare(c->store, &st,
-                                   "SELECT version, json FROM chart_forms ORDER BY version DESC LIMIT 1",
-                                   err);
+    ev_status rc = ev_stmt_prepare(
+        c->store, &st, "SELECT version, json FROM chart_forms ORDER BY version DESC LIMIT 1", err);
     if (rc == EV_OK)
         rc = ev_stmt_step(st, &row, err);
     if (rc == EV_OK && row) {
@@ -124,8 +123,8 @@ ev_status ev_chart_form_set(ev_chart *c, const char *json, size_t n, const char 
     long v = c->form_version + 1;
     rc = ev_store_begin(c->store, err);
     if (rc == EV_OK) {
-        rc = ev__chart_exec(c, "INSERT INTO chart_forms(version, json, actor) VALUES(?,?,?)",
-                            "itt", err, (int64_t)v, text, actor);
+        rc = ev__chart_exec(c, "INSERT INTO chart_forms(version, json, actor) VALUES(?,?,?)", "itt",
+                            err, (int64_t)v, text, actor);
         if (rc == EV_OK)
             rc = ev_store_audit(c->store, actor, "chart.form", NULL, err);
         rc = rc == EV_OK ? ev_store_commit(c->store, err) : (ev_store_rollback(c->store), rc);
@@ -141,13 +140,14 @@ ev_status ev_chart_form_text(ev_chart *c, char **out, ev_error *err)
     *out = NULL;
     ev_stmt *st = NULL;
     bool row = false;
-    ev_status rc = ev_stmt_prepare(c->store, &st,
-                                   "SELECT json FROM chart_forms ORDER BY version DESC LIMIT 1", err);
+    ev_status rc = ev_stmt_prepare(
+        c->store, &st, "SELECT json FROM chart_forms ORDER BY version DESC LIMIT 1", err);
     if (rc == EV_OK)
         rc = ev_stmt_step(st, &row, err);
     if (rc == EV_OK && !row)
-        rc = ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0,
-                          "the review has no extraction form yet (evident chart REVIEW form --set FILE)");
+        rc = ev_error_set(
+            err, EV_ENOTFOUND, NULL, 0, 0,
+            "the review has no extraction form yet (evident chart REVIEW form --set FILE)");
     if (rc == EV_OK && (*out = ev_strdup(ev_stmt_text(st, 0))) == NULL)
         rc = ev__chart_oom(err);
     ev_stmt_free(st);
@@ -168,8 +168,9 @@ static bool study_id_ok(const char *s)
 ev_status ev__chart_need_form(ev_chart *c, long form_version, ev_error *err)
 {
     if (c->form == NULL)
-        return ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0,
-                            "the review has no extraction form yet (evident chart REVIEW form --set FILE)");
+        return ev_error_set(
+            err, EV_ENOTFOUND, NULL, 0, 0,
+            "the review has no extraction form yet (evident chart REVIEW form --set FILE)");
     if (form_version != 0 && form_version != c->form_version)
         return ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
                             "values were charted on form version %ld but the review's form is "
@@ -187,8 +188,8 @@ ev_status ev__chart_put(ev_chart *c, const char *study, const char *path, const 
                             "study id '%s': use 1-64 letters, digits, '_', '-' or '.'", study);
     if (reviewer == NULL || *reviewer == '\0')
         return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "who is charting? (--as NAME)");
-    ev_status rc = ev__chart_exec(c, "INSERT OR IGNORE INTO chart_studies(id) VALUES(?)", "t", err,
-                                  study);
+    ev_status rc =
+        ev__chart_exec(c, "INSERT OR IGNORE INTO chart_studies(id) VALUES(?)", "t", err, study);
     if (rc == EV_OK)
         rc = ev__chart_exec(c, "INSERT OR IGNORE INTO chart_charters(study, reviewer) VALUES(?,?)",
                             "tt", err, study, reviewer);
@@ -238,8 +239,8 @@ ev_status ev_chart_link(ev_chart *c, const char *study, ev_id record, ev_error *
         rc = ev_store_record_get(c->store, record, &rec, err);
     ev_record_free(rec);
     if (rc == EV_OK)
-        rc = ev__chart_exec(c, "INSERT OR IGNORE INTO chart_links(study, record) VALUES(?,?)",
-                            "tI", err, study, (int64_t)record);
+        rc = ev__chart_exec(c, "INSERT OR IGNORE INTO chart_links(study, record) VALUES(?,?)", "tI",
+                            err, study, (int64_t)record);
     return rc;
 }
 
@@ -264,8 +265,8 @@ static ev_status protocol_key(char *key, size_t n, const char *name, ev_error *e
     return EV_OK;
 }
 
-ev_status ev_chart_protocol_set(ev_chart *c, const char *name, const char *text,
-                                const char *actor, ev_error *err)
+ev_status ev_chart_protocol_set(ev_chart *c, const char *name, const char *text, const char *actor,
+                                ev_error *err)
 {
     char key[64];
     ev_status rc = protocol_key(key, sizeof key, name, err);

@@ -43,9 +43,9 @@ static const json_t *json_of(const ev__chart_val *v, size_t nv, const char *stud
 static ev_status study_row(ev_chart_table *t, const ev__chart_val *v, size_t nv, const char *study)
 {
     enum { CIT, AUTHOR, YEAR, N, METHOD, INSTR, SCORING, RESULTS, CONCL, NF };
-    static const char *const fields[NF] = {"citation", "first_author", "year",
-                                           "sample_size", "method", "instruments",
-                                           "scoring", "results", "conclusions"};
+    static const char *const fields[NF] = {"citation",    "first_author", "year",
+                                           "sample_size", "method",       "instruments",
+                                           "scoring",     "results",      "conclusions"};
     char *x[NF] = {0};
     bool ok = true;
     for (size_t i = 0; i < NF; i++)
@@ -65,8 +65,8 @@ static ev_status study_row(ev_chart_table *t, const ev__chart_val *v, size_t nv,
     return st;
 }
 
-static const char *const study_header[] = {"References", "Sample size", "Method",
-                                           "Scoring system", "Results", "Conclusion"};
+static const char *const study_header[] = {"References",     "Sample size", "Method",
+                                           "Scoring system", "Results",     "Conclusion"};
 
 static ev_status add_table(ev_chart_table ***out, size_t *n, const char *title)
 {
@@ -226,9 +226,12 @@ static ev_status tech_row(ev_chart_table *t, const char *tech, const ev__chart_v
     return ev__chart_table_add(t, cells);
 }
 
-static const char *const safety_header[] = {
-    "Technology", "Studies", "Reporting adverse events", "Patients with any adverse event",
-    "Patients with a serious adverse event", "Events by category (study)"};
+static const char *const safety_header[] = {"Technology",
+                                            "Studies",
+                                            "Reporting adverse events",
+                                            "Patients with any adverse event",
+                                            "Patients with a serious adverse event",
+                                            "Events by category (study)"};
 
 static ev_status safety_rows(ev_chart_table *t, const ev_chart_form *f, const ev__chart_val *v,
                              size_t nv, char **studies, size_t ns)
@@ -238,7 +241,9 @@ static ev_status safety_rows(ev_chart_table *t, const ev_chart_form *f, const ev
     double *buf = ev_calloc(4 * (ns + 1), sizeof *buf);
     ev_status st = buf ? EV_OK : EV_ENOMEM;
     for (size_t i = 0; st == EV_OK && i < nt; i++) {
-        tech_acc a = {.x_any = buf, .n_any = buf + ns + 1, .x_ser = buf + 2 * (ns + 1),
+        tech_acc a = {.x_any = buf,
+                      .n_any = buf + ns + 1,
+                      .x_ser = buf + 2 * (ns + 1),
                       .n_ser = buf + 3 * (ns + 1)};
         ev_buf_init(&a.cats, 1 << 20);
         st = tech_row(t, fd->choices[i], v, nv, studies, ns, &a);

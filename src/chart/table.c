@@ -83,13 +83,18 @@ static ev_status put_escaped(ev_buf *b, const char *s, ev_chart_format fmt)
         else if (fmt == EV_CHART_CSV)
             rep = c == '"' ? "\"\"" : NULL;
         else if (fmt == EV_CHART_HTML)
-            rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
-                : c == '"' ? "&quot;" : NULL;
+            rep = c == '&'   ? "&amp;"
+                  : c == '<' ? "&lt;"
+                  : c == '>' ? "&gt;"
+                  : c == '"' ? "&quot;"
+                             : NULL;
         else if (strchr("&%$#_{}", c))
             st = ev_buf_putc(b, '\\');
         else
-            rep = c == '~' ? "\\textasciitilde{}" : c == '^' ? "\\textasciicircum{}"
-                : c == '\\' ? "\\textbackslash{}" : NULL;
+            rep = c == '~'    ? "\\textasciitilde{}"
+                  : c == '^'  ? "\\textasciicircum{}"
+                  : c == '\\' ? "\\textbackslash{}"
+                              : NULL;
         if (st == EV_OK)
             st = rep ? ev_buf_puts(b, rep) : ev_buf_putc(b, c);
     }
@@ -197,10 +202,14 @@ static ev_status render_tex(const ev_chart_table *t, ev_buf *b)
 ev_status ev_chart_table_render(const ev_chart_table *t, ev_chart_format fmt, ev_buf *out)
 {
     switch (fmt) {
-    case EV_CHART_MD: return render_md(t, out);
-    case EV_CHART_CSV: return render_csv(t, out);
-    case EV_CHART_HTML: return render_html(t, out);
-    default: return render_tex(t, out);
+    case EV_CHART_MD:
+        return render_md(t, out);
+    case EV_CHART_CSV:
+        return render_csv(t, out);
+    case EV_CHART_HTML:
+        return render_html(t, out);
+    default:
+        return render_tex(t, out);
     }
 }
 

@@ -18,7 +18,8 @@ static ev_status bad(ev_error *err, const char *path, const char *fmt, ...)
 
 char *ev__chart_dump(const json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    char *s =
+        json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
     if (s == NULL)
         return NULL;
     char *copy = ev_strdup(s);
@@ -140,15 +141,19 @@ typedef struct member {
     bool required;
 } member;
 
-static const member mean_sd_m[] = {{"mean", M_NUM, true}, {"sd", M_NONNEG, false},
-                                   {"n", M_INT1, false}, {NULL, M_NUM, false}};
-static const member median_m[] = {{"median", M_NUM, true}, {"q1", M_NUM, false},
-                                  {"q3", M_NUM, false},    {"n", M_INT1, false},
+static const member mean_sd_m[] = {
+    {"mean", M_NUM, true}, {"sd", M_NONNEG, false}, {"n", M_INT1, false}, {NULL, M_NUM, false}};
+static const member median_m[] = {{"median", M_NUM, true},
+                                  {"q1", M_NUM, false},
+                                  {"q3", M_NUM, false},
+                                  {"n", M_INT1, false},
                                   {NULL, M_NUM, false}};
-static const member events_m[] = {{"events", M_INT0, true}, {"total", M_INT1, true},
-                                  {NULL, M_NUM, false}};
-static const member instr_m[] = {{"instrument", M_STR, false}, {"mean", M_NUM, true},
-                                 {"sd", M_NONNEG, false},      {"n", M_INT1, false},
+static const member events_m[] = {
+    {"events", M_INT0, true}, {"total", M_INT1, true}, {NULL, M_NUM, false}};
+static const member instr_m[] = {{"instrument", M_STR, false},
+                                 {"mean", M_NUM, true},
+                                 {"sd", M_NONNEG, false},
+                                 {"n", M_INT1, false},
                                  {NULL, M_NUM, false}};
 
 static ev_status check_member(const member *m, json_t *x, const char *path, ev_error *err)
@@ -161,14 +166,17 @@ static ev_status check_member(const member *m, json_t *x, const char *path, ev_e
         return json_is_string(x) ? EV_OK : bad(err, path, "%s must be text, got %s", m->key, got);
     case M_NUM:
         return json_is_number(x) && isfinite(d)
-                   ? EV_OK : bad(err, path, "%s must be a number, got %s", m->key, got);
+                   ? EV_OK
+                   : bad(err, path, "%s must be a number, got %s", m->key, got);
     case M_NONNEG:
         return json_is_number(x) && isfinite(d) && d >= 0
-                   ? EV_OK : bad(err, path, "%s must be a number \u2265 0, got %s", m->key, got);
+                   ? EV_OK
+                   : bad(err, path, "%s must be a number \u2265 0, got %s", m->key, got);
     default: {
         double lo = m->kind == M_INT1 ? 1 : 0;
         return json_is_integer(x) && d >= lo
-                   ? EV_OK : bad(err, path, "%s must be an integer \u2265 %g, got %s", m->key, lo, got);
+                   ? EV_OK
+                   : bad(err, path, "%s must be an integer \u2265 %g, got %s", m->key, lo, got);
     }
     }
 }
@@ -181,7 +189,8 @@ static ev_status check_members(const member *ms, const char *path, json_t *v, ev
         return bad(err, path, "must be an object with \"%s\"", ms[0].key);
     const char *key;
     json_t *x;
-    json_object_foreach(v, key, x) {
+    json_object_foreach(v, key, x)
+    {
         const member *m = ms;
         while (m->key && strcmp(m->key, key) != 0)
             m++;
@@ -204,8 +213,7 @@ static ev_status check_bounded_mean(const ev__chart_field *fd, const char *path,
 {
     char rng[96];
     range_text(rng, sizeof rng, fd->has_min, fd->min, fd->has_max, fd->max);
-    return in_bounds(fd, x) ? EV_OK
-                            : bad(err, path, "%s must be %s, got %g", what, rng, x);
+    return in_bounds(fd, x) ? EV_OK : bad(err, path, "%s must be %s, got %g", what, rng, x);
 }
 
 static ev_status check_instrument(const ev__chart_field *fd, const ev_chart_catalogue *cat,
@@ -228,8 +236,9 @@ static ev_status check_instrument(const ev__chart_field *fd, const ev_chart_cata
             snprintf(lo, sizeof lo, "%g", ins->min);
         if (ins->has_max)
             snprintf(hi, sizeof hi, "%g", ins->max);
-        return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "%s.mean: %g is outside %s's range %s\u2013%s",
-                            path, m, ins->id, lo, hi);
+        return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
+                            "%s.mean: %g is outside %s's range %s\u2013%s", path, m, ins->id, lo,
+                            hi);
     }
     return EV_OK;
 }
@@ -240,10 +249,10 @@ static ev_status check_compound(const ev__chart_field *fd, const ev_chart_catalo
     switch (fd->type) {
     case EV_CHART_MEAN_SD: {
         ev_status st = check_members(mean_sd_m, path, v, err);
-        return st != EV_OK ? st
-                           : check_bounded_mean(fd, path,
-                                                json_number_value(json_object_get(v, "mean")),
-                                                "mean", err);
+        return st != EV_OK
+                   ? st
+                   : check_bounded_mean(fd, path, json_number_value(json_object_get(v, "mean")),
+                                        "mean", err);
     }
     case EV_CHART_MEDIAN_IQR: {
         ev_status st = check_members(median_m, path, v, err);
@@ -278,15 +287,19 @@ ev_status ev__chart_check(json_t **out, const ev__chart_field *fd, const ev_char
     *out = NULL;
     switch (fd->type) {
     case EV_CHART_INTEGER:
-    case EV_CHART_NUMBER: return check_number(out, fd, path, v, err);
+    case EV_CHART_NUMBER:
+        return check_number(out, fd, path, v, err);
     case EV_CHART_TEXT:
     case EV_CHART_DATE:
-    case EV_CHART_CHOICE: return check_text(out, fd, path, v, err);
-    case EV_CHART_MULTI: return check_multi(out, fd, path, v, err);
+    case EV_CHART_CHOICE:
+        return check_text(out, fd, path, v, err);
+    case EV_CHART_MULTI:
+        return check_multi(out, fd, path, v, err);
     case EV_CHART_GROUP:
         return bad(err, path, "is a repeating group: set its fields (%s.N.%s)", path,
                    fd->sub[0].name);
-    default: break;
+    default:
+        break;
     }
     ev_status st = check_compound(fd, cat, path, v, err);
     if (st == EV_OK)
@@ -331,16 +344,18 @@ static json_t *coerce(const ev__chart_field *fd, const char *text)
     }
 }
 
-ev_status ev_chart_validate(char **normalised, const ev_chart_form *f, const ev_chart_catalogue *cat,
-                            const char *path, const char *value, ev_error *err)
+ev_status ev_chart_validate(char **normalised, const ev_chart_form *f,
+                            const ev_chart_catalogue *cat, const char *path, const char *value,
+                            ev_error *err)
 {
     if (normalised)
         *normalised = NULL;
     const ev__chart_field *fd = ev__chart_form_find(f, path, true);
     if (fd == NULL)
-        return ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0,
-                            "'%s' is not a field of the form%s", path,
-                            ev__chart_form_find(f, path, false) ? " (give the group element number, e.g. arms.1.n)" : "");
+        return ev_error_set(
+            err, EV_ENOTFOUND, NULL, 0, 0, "'%s' is not a field of the form%s", path,
+            ev__chart_form_find(f, path, false) ? " (give the group element number, e.g. arms.1.n)"
+                                                : "");
     json_t *v = coerce(fd, value), *norm = NULL;
     if (v == NULL)
         return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");

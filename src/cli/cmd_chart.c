@@ -337,8 +337,9 @@ static int dispatch(ev_chart *c, const args *a)
         return (rc = need(a, 2, "")) ? rc : do_status(c, a);
     if (!strcmp(sub, "protocol"))
         return (rc = need(a, 2, "")) ? rc : do_protocol(c, a);
-    return ev_cli_usage("chart", "unknown action '%s' (form, set, import, verify, diff, link, protocol, status)",
-                        sub);
+    return ev_cli_usage(
+        "chart", "unknown action '%s' (form, set, import, verify, diff, link, protocol, status)",
+        sub);
 }
 
 static int run(int argc, char **argv)
@@ -350,7 +351,8 @@ static int run(int argc, char **argv)
     if (rc != EV_EXIT_OK)
         return rc;
     if (a.npos < 2)
-        return ev_cli_usage("chart", "missing %s", a.npos ? "an action (form, set, import, ...)" : "REVIEW");
+        return ev_cli_usage("chart", "missing %s",
+                            a.npos ? "an action (form, set, import, ...)" : "REVIEW");
     ev_error err = EV_ERROR_INIT;
     ev_chart_catalogue *cat = NULL;
     if (ev_chart_catalogue_load_default(&cat, &err) != EV_OK)

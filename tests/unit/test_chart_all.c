@@ -99,10 +99,13 @@ static void validation_names_field_and_rule(void **state)
     assert_int_equal(check("aofas", "{\"mean\":130}", m), EV_EINPUT);
     assert_string_equal(m, "aofas.mean: 130 is outside AOFAS's range 0\u2013100");
     assert_int_equal(check("aofas", "{\"instrument\":\"VAS\",\"mean\":3}", m), EV_EINPUT);
-    assert_int_equal(check("outcomes.1.score", "{\"instrument\":\"VAS\",\"mean\":11}", m), EV_EINPUT);
+    assert_int_equal(check("outcomes.1.score", "{\"instrument\":\"VAS\",\"mean\":11}", m),
+                     EV_EINPUT);
     assert_string_equal(m, "outcomes.1.score.mean: 11 is outside VAS's range 0\u201310");
-    assert_int_equal(check("outcomes.1.score", "{\"instrument\":\"XYZ\",\"mean\":1}", m), EV_EINPUT);
-    assert_int_equal(check("outcomes.score", "{\"instrument\":\"VAS\",\"mean\":1}", m), EV_ENOTFOUND);
+    assert_int_equal(check("outcomes.1.score", "{\"instrument\":\"XYZ\",\"mean\":1}", m),
+                     EV_EINPUT);
+    assert_int_equal(check("outcomes.score", "{\"instrument\":\"VAS\",\"mean\":1}", m),
+                     EV_ENOTFOUND);
     assert_int_equal(check("nope", "1", m), EV_ENOTFOUND);
 }
 
@@ -120,18 +123,25 @@ static void schema_errors_name_the_field(void **state)
 {
     (void)state;
     char m[EV_ERROR_MSG_MAX];
-    assert_int_equal(parse_form("{\"fields\":[{\"name\":\"a\",\"type\":\"colour\"}]}", m), EV_EINPUT);
+    assert_int_equal(parse_form("{\"fields\":[{\"name\":\"a\",\"type\":\"colour\"}]}", m),
+                     EV_EINPUT);
     assert_string_equal(m, "field 'a': unknown type 'colour'");
     assert_int_equal(parse_form("{\"fields\":[{\"name\":\"a\",\"type\":\"text\"},"
-                                "{\"name\":\"a\",\"type\":\"integer\"}]}", m), EV_EINPUT);
-    assert_string_equal(m, "field 'a': duplicate name");
-    assert_int_equal(parse_form("{\"fields\":[{\"name\":\"g\",\"type\":\"group\",\"fields\":["
-                                "{\"name\":\"x\",\"type\":\"text\"},{\"name\":\"x\",\"type\":\"text\"}]}]}",
-                                m), EV_EINPUT);
-    assert_string_equal(m, "field 'g.x': duplicate name");
-    assert_int_equal(parse_form("{\"fields\":[{\"name\":\"c\",\"type\":\"choice\"}]}", m), EV_EINPUT);
-    assert_int_equal(parse_form("{\"fields\":[{\"name\":\"n\",\"type\":\"integer\",\"min\":5,\"max\":1}]}", m),
+                                "{\"name\":\"a\",\"type\":\"integer\"}]}",
+                                m),
                      EV_EINPUT);
+    assert_string_equal(m, "field 'a': duplicate name");
+    assert_int_equal(
+        parse_form("{\"fields\":[{\"name\":\"g\",\"type\":\"group\",\"fields\":["
+                   "{\"name\":\"x\",\"type\":\"text\"},{\"name\":\"x\",\"type\":\"text\"}]}]}",
+                   m),
+        EV_EINPUT);
+    assert_string_equal(m, "field 'g.x': duplicate name");
+    assert_int_equal(parse_form("{\"fields\":[{\"name\":\"c\",\"type\":\"choice\"}]}", m),
+                     EV_EINPUT);
+    assert_int_equal(
+        parse_form("{\"fields\":[{\"name\":\"n\",\"type\":\"integer\",\"min\":5,\"max\":1}]}", m),
+        EV_EINPUT);
     assert_int_equal(parse_form("{\"fields\":[]}", m), EV_EINPUT);
     assert_int_equal(parse_form("{\"fields\":[{\"name\":\"a\"", m), EV_EINPUT);
     /* the bundled default form parses */
@@ -175,8 +185,8 @@ static void catalogue_matches_seed_table4(void **state)
     fclose(fp);
     assert_int_equal(rows, 11);
     /* outcome measures of the other seeds are there too */
-    static const char *const more[] = {"LVEF", "6MWD", "NT-proBNP", "UPDRS-III", "ASIA",
-                                       "MELD", "HbA1c", "WOMAC", "BCVA"};
+    static const char *const more[] = {"LVEF", "6MWD",  "NT-proBNP", "UPDRS-III", "ASIA",
+                                       "MELD", "HbA1c", "WOMAC",     "BCVA"};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         assert_non_null(ev_chart_catalogue_find(c, more[i]));
     ev_chart_catalogue_free(c);
@@ -248,10 +258,12 @@ static ev_chart *open_example(ev_store **s, ev_chart_catalogue **cat, bool with_
     fclose(fp);
     assert_int_equal(ev_chart_form_set(c, buf, n, "default.json", "t", NULL, &err), EV_OK);
     if (with_data) {
-        assert_int_equal(ev_chart_import_file(c, SRC "/examples/ankle-regen/studies.json", "ana",
-                                              NULL, &err), EV_OK);
-        assert_int_equal(ev_chart_import_file(c, SRC "/examples/ankle-regen/outcomes.json", "ana",
-                                              NULL, &err), EV_OK);
+        assert_int_equal(
+            ev_chart_import_file(c, SRC "/examples/ankle-regen/studies.json", "ana", NULL, &err),
+            EV_OK);
+        assert_int_equal(
+            ev_chart_import_file(c, SRC "/examples/ankle-regen/outcomes.json", "ana", NULL, &err),
+            EV_OK);
     }
     return c;
 }
@@ -349,8 +361,8 @@ static void dual_charting_lists_differences(void **state)
     ev_chart_status_free(stv, n);
     /* consensus wins in the tables */
     assert_int_equal(ev_chart_set(c, "kim2016", "sample_size", "64", "consensus", 0, &err), EV_OK);
-    assert_int_equal(ev_chart_set(c, "kim2016", "condition", "ankle osteoarthritis", "bob", 0, &err),
-                     EV_OK);
+    assert_int_equal(
+        ev_chart_set(c, "kim2016", "condition", "ankle osteoarthritis", "bob", 0, &err), EV_OK);
     assert_int_equal(ev_chart_diff_study(c, "nope", &d, &n, &err), EV_ENOTFOUND);
     /* links need a charted study and a record of the review */
     assert_int_equal(ev_chart_link(c, "nope", 1, &err), EV_ENOTFOUND);
@@ -358,7 +370,8 @@ static void dual_charting_lists_differences(void **state)
     assert_int_equal(ev_chart_link(c, "kim2016", 99, &e2), EV_ENOTFOUND);
     /* a field inside a group counts a study once per distinct value */
     assert_int_equal(ev_chart_set(c, "kim2016", "arms.1.label", "BMS", "ana", 0, &err), EV_OK);
-    assert_int_equal(ev_chart_set(c, "kim2016", "arms.2.label", "MSC + BMS", "ana", 0, &err), EV_OK);
+    assert_int_equal(ev_chart_set(c, "kim2016", "arms.2.label", "MSC + BMS", "ana", 0, &err),
+                     EV_OK);
     assert_int_equal(ev_chart_set(c, "kim2013", "arms.1.label", "BMS", "ana", 0, &err), EV_OK);
     ev_chart_table *t = NULL;
     assert_int_equal(ev_chart_freq(c, "arms.label", NULL, &t, &err), EV_OK);
@@ -392,7 +405,8 @@ static void bad_input_leaves_review_unchanged(void **state)
     const char *p = "/tmp/test_chart_bad.csv";
     FILE *fp = fopen(p, "w");
     fputs("study,field,value\nkim2016,sample_size,64\nkim2016,year,2016\n"
-          "kim2016,outcomes.1.score,\"{\"\"instrument\"\":\"\"AOFAS\"\",\"\"mean\"\":130}\"\n", fp);
+          "kim2016,outcomes.1.score,\"{\"\"instrument\"\":\"\"AOFAS\"\",\"\"mean\"\":130}\"\n",
+          fp);
     fclose(fp);
     ev_error e2 = EV_ERROR_INIT;
     assert_int_equal(ev_chart_import_file(c, p, "ana", NULL, &e2), EV_EINPUT);
@@ -403,11 +417,13 @@ static void bad_input_leaves_review_unchanged(void **state)
     p = "/tmp/test_chart_bad.json";
     fp = fopen(p, "w");
     fputs("{\"form_version\": 1, \"studies\": [{\"id\":\"a\",\"values\":{\"year\":2000}},"
-          "{\"id\":\"b\",\"values\":{\"adverse_events\":[{\"grade\":6}]}}]}", fp);
+          "{\"id\":\"b\",\"values\":{\"adverse_events\":[{\"grade\":6}]}}]}",
+          fp);
     fclose(fp);
     ev_error e4 = EV_ERROR_INIT;
     assert_int_equal(ev_chart_import_file(c, p, "ana", NULL, &e4), EV_EINPUT);
-    assert_non_null(strstr(e4.message, "study 'b': adverse_events.1.grade: must be an integer between 1 and 5"));
+    assert_non_null(strstr(
+        e4.message, "study 'b': adverse_events.1.grade: must be an integer between 1 and 5"));
     assert_int_equal(count_values(s), 0);
     unlink(p);
     /* a stale form version is refused */
@@ -423,7 +439,8 @@ static void bad_input_leaves_review_unchanged(void **state)
     long v = 0;
     ev_chart_form_current(c, &v);
     assert_int_equal(ev_chart_form_set(c, "{\"fields\":[{\"name\":\"x\",\"type\":\"?\"}]}", 38,
-                                       "x.json", "t", NULL, &err), EV_EINPUT);
+                                       "x.json", "t", NULL, &err),
+                     EV_EINPUT);
     long v2 = 0;
     ev_chart_form_current(c, &v2);
     assert_int_equal(v, v2);
@@ -436,8 +453,11 @@ static void tables_render_every_format(void **state)
 {
     (void)state;
     static const char *const h[] = {"a|b", "c"};
-    ev_chart_table t = {.title = (char *)"T & 100%", .ncols = 2, .nrows = 1,
-                        .header = (char **)h, .cells = (char *[]){(char *)"x,\"y\"", (char *)"<z>"}};
+    ev_chart_table t = {.title = (char *)"T & 100%",
+                        .ncols = 2,
+                        .nrows = 1,
+                        .header = (char **)h,
+                        .cells = (char *[]){(char *)"x,\"y\"", (char *)"<z>"}};
     ev_buf b;
     ev_buf_init(&b, 1 << 20);
     assert_int_equal(ev_chart_table_render(&t, EV_CHART_MD, &b), EV_OK);
