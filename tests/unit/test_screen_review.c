@@ -1,0 +1,304 @@
+/* test_screen_review.c - the screening workflow on a real review: blinding,
+ * conflicts, adjudication (and who may adjudicate), stage progression,
+ * reasons, re-decisions, all-or-nothing batches, agreement on a table with
+ * a known kappa, PRISMA counts and the stopping rule's automation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evident/ev_screen.h"
+
+#define FIXTURE EV_SOURCE_DIR "/tests/fixtures/screen/antihistamines.csv"
+
+typedef struct fx {
+    char dir[256], path[300];
+    ev_store *s;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/ev-screen-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/r.evident", f->dir);
+    if (ev_store_create(&f->s, f->path, "screen test", NULL) != EV_OK)
+        return -1;
+    ev_import_summary sum;
+    if (ev_store_import_file(f->s, FIXTURE, NULL, NULL, NULL, NULL, NULL, &sum, NULL) != EV_OK)
+        return -1;
+    ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
+    in.reviewers = "alice, bob, carol";
+    in.adjudicators = "carol,dan";
+    in.owner = "olga";
+    in.reasons = "wrong population,wrong intervention,wrong design";
+    in.criteria = "P: adults with allergic rhinitis\nI: second-generation antihistamines";
+    if (ev_screen_setup(f->s, &in, "olga", NULL) != EV_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    ev_store_free(f->s);
+    char p[400];
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static ev_status decide(fx *f, const char *who, ev_id id, ev_screen_decision d, const char *reason)
+{
+    ev_screen_decide_item it = {.record = id, .decision = d, .reason = reason};
+    return ev_screen_decide(f->s, who, &it, 1, NULL, NULL);
+}
+
+static size_t visible(fx *f, ev_id id, const char *viewer)
+{
+    ev_screen_decision_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(ev_screen_decisions(f->s, id, viewer, &rows, &n, NULL), EV_OK);
+    ev_screen_decisions_free(rows, n);
+    return n;
+}
+
+static ev_screen_stage_summary stage_counts(fx *f, size_t stage)
+{
+    ev_screen_stage_summary *g = NULL, out;
+    size_t n = 0;
+    assert_int_equal(ev_screen_summary(f->s, &g, &n, NULL), EV_OK);
+    assert_int_equal(n, 2);
+    out = g[stage];
+    out.reasons = NULL;
+    ev_screen_summary_free(g, n);
+    return out;
+}
+
+static void a_reviewer_does_not_see_the_other_decision_before_settlement(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(decide(f, "alice", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(visible(f, 1, "alice"), 1);
+    assert_int_equal(visible(f, 1, "bob"), 0); /* blinded */
+    assert_int_equal(decide(f, "bob", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    /* agreement settles the record: now both see both */
+    assert_int_equal(visible(f, 1, "alice"), 2);
+    assert_int_equal(visible(f, 1, "bob"), 2);
+    ev_screen_stage_summary ta = stage_counts(f, 0), ft = stage_counts(f, 1);
+    assert_int_equal(ta.records, 310);
+    assert_int_equal(ta.included, 1);
+    assert_int_equal(ft.records, 1); /* moved on to full text */
+}
+
+static void disagreement_is_a_conflict_only_adjudicators_list(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(decide(f, "alice", 2, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "bob", 2, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    assert_int_equal(visible(f, 2, "bob"), 1); /* still blinded while in conflict */
+    ev_screen_conflict *c = NULL;
+    size_t n = 0;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_screen_conflicts(f->s, "alice", &c, &n, &err), EV_EREFUSED);
+    assert_int_equal(ev_screen_conflicts(f->s, "dan", &c, &n, NULL), EV_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(c[0].record, 2);
+    assert_string_equal(c[0].reviewers, "alice=include; bob=exclude");
+    ev_screen_conflicts_free(c, n);
+    assert_int_equal(visible(f, 2, "dan"), 2);
+    /* a third reviewer cannot add a decision to a record that has its two */
+    assert_int_equal(decide(f, "carol", 2, EV_SCREEN_EXCLUDE, NULL), EV_EREFUSED);
+    assert_int_equal(stage_counts(f, 0).conflicts, 1);
+}
+
+static void an_adjudicator_who_screened_the_record_is_refused(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(decide(f, "carol", 3, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "bob", 3, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_screen_settle(f->s, 3, NULL, EV_SCREEN_INCLUDE, NULL, "carol", &err),
+                     EV_EREFUSED);
+    assert_non_null(strstr(err.message, "cannot adjudicate"));
+    assert_int_equal(ev_screen_settle(f->s, 3, NULL, EV_SCREEN_INCLUDE, NULL, "bob", NULL),
+                     EV_EREFUSED); /* not an adjudicator at all */
+    assert_int_equal(ev_screen_settle(f->s, 3, NULL, EV_SCREEN_EXCLUDE, NULL, "dan", NULL), EV_OK);
+    assert_int_equal(ev_screen_settle(f->s, 3, "ta", EV_SCREEN_INCLUDE, NULL, "dan", NULL),
+                     EV_EREFUSED); /* already settled */
+    assert_int_equal(stage_counts(f, 0).excluded, 1);
+    /* allowed by the setup, the same settle goes through */
+    assert_int_equal(decide(f, "carol", 4, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "alice", 4, EV_SCREEN_MAYBE, NULL), EV_OK);
+    ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
+    in.allow_self_adjudication = 1;
+    assert_int_equal(ev_screen_setup(f->s, &in, "olga", NULL), EV_OK);
+    assert_int_equal(ev_screen_settle(f->s, 4, NULL, EV_SCREEN_INCLUDE, NULL, "carol", NULL), EV_OK);
+}
+
+static void full_text_exclusions_need_a_listed_reason(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(decide(f, "alice", 5, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "bob", 5, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(decide(f, "alice", 5, EV_SCREEN_EXCLUDE, NULL), EV_EREFUSED);
+    ev_screen_decide_item it = {.record = 5, .decision = EV_SCREEN_EXCLUDE, .reason = "too old"};
+    assert_int_equal(ev_screen_decide(f->s, "alice", &it, 1, NULL, &err), EV_EREFUSED);
+    assert_non_null(strstr(err.message, "'too old'"));
+    assert_int_equal(decide(f, "alice", 5, EV_SCREEN_EXCLUDE, "wrong design"), EV_OK);
+    assert_int_equal(decide(f, "bob", 5, EV_SCREEN_EXCLUDE, "wrong population"), EV_OK);
+    ev_screen_stage_summary *g = NULL;
+    size_t n = 0;
+    assert_int_equal(ev_screen_summary(f->s, &g, &n, NULL), EV_OK);
+    assert_int_equal(g[1].excluded, 1);
+    assert_string_equal(g[1].reasons, "wrong design=1"); /* the first reviewer's reason */
+    ev_screen_summary_free(g, n);
+    /* finished: no more decisions at any stage */
+    assert_int_equal(decide(f, "carol", 5, EV_SCREEN_INCLUDE, NULL), EV_EREFUSED);
+}
+
+static void deciding_again_replaces_the_first_decision(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(decide(f, "alice", 6, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "alice", 6, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    ev_screen_decision_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(ev_screen_decisions(f->s, 6, "alice", &rows, &n, NULL), EV_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].decision, EV_SCREEN_EXCLUDE);
+    ev_screen_decisions_free(rows, n);
+    assert_int_equal(decide(f, "bob", 6, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    assert_int_equal(stage_counts(f, 0).excluded, 1);
+}
+
+static void a_bad_item_leaves_the_whole_batch_unrecorded(void **state)
+{
+    fx *f = *state;
+    ev_screen_decide_item items[] = {
+        {.record = 7, .decision = EV_SCREEN_INCLUDE},
+        {.record = 99999, .decision = EV_SCREEN_INCLUDE},
+    };
+    size_t bad = 0;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_screen_decide(f->s, "alice", items, 2, &bad, &err), EV_ENOTFOUND);
+    assert_int_equal(bad, 1);
+    assert_non_null(strstr(err.message, "99999"));
+    assert_int_equal(visible(f, 7, "alice"), 0);
+    assert_int_equal(ev_screen_decide(f->s, "mallory", items, 1, NULL, NULL), EV_EREFUSED);
+    assert_int_equal(visible(f, 7, "mallory"), 0);
+}
+
+static void agreement_of_the_textbook_table_is_kappa_0_4(void **state)
+{
+    fx *f = *state;
+    /* records 101..150: 20 both include, 5 alice include / bob exclude,
+     * 10 alice exclude / bob include, 15 both exclude (kappa 0.4) */
+    ev_screen_decide_item a[50], b[50];
+    for (int i = 0; i < 50; i++) {
+        bool ai = i < 25, bi = i < 20 || (i >= 25 && i < 35);
+        a[i] = (ev_screen_decide_item){.record = 101 + i, .decision = ai};
+        b[i] = (ev_screen_decide_item){.record = 101 + i, .decision = bi};
+    }
+    assert_int_equal(ev_screen_decide(f->s, "alice", a, 50, NULL, NULL), EV_OK);
+    assert_int_equal(ev_screen_decide(f->s, "bob", b, 50, NULL, NULL), EV_OK);
+    ev_screen_pair_agreement *p = NULL;
+    size_t n = 0;
+    assert_int_equal(ev_screen_agreement_list(f->s, &p, &n, NULL), EV_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(p[0].reviewer_a, "alice");
+    assert_string_equal(p[0].stage, "ta");
+    assert_int_equal(p[0].agreement.n, 50);
+    assert_true(fabs(p[0].agreement.kappa - 0.4) < 1e-12);
+    assert_true(fabs(p[0].agreement.pabak - 0.4) < 1e-12);
+    ev_free(p);
+    assert_int_equal(stage_counts(f, 0).conflicts, 15);
+}
+
+static void next_gives_an_undecided_record_and_ranks_by_the_model(void **state)
+{
+    fx *f = *state;
+    ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
+    in.rule = 1;
+    in.random_fraction = 0;
+    assert_int_equal(ev_screen_setup(f->s, &in, "olga", NULL), EV_OK);
+    ev_id id = 0;
+    double score = 0;
+    assert_int_equal(ev_screen_next(f->s, "alice", "ta", &id, &score, NULL), EV_OK);
+    assert_true(id > 0);
+    assert_true(isnan(score)); /* nothing settled yet: a random record */
+    assert_int_equal(decide(f, "alice", 11, EV_SCREEN_INCLUDE, NULL), EV_OK); /* an included one */
+    assert_int_equal(decide(f, "alice", 1, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    assert_int_equal(ev_screen_next(f->s, "alice", "ta", &id, &score, NULL), EV_OK);
+    assert_true(id > 1 && id != 11);
+    assert_false(isnan(score));
+    assert_int_equal(ev_screen_next(f->s, "olga", "ta", &id, NULL, NULL), EV_EREFUSED);
+}
+
+static void the_stopping_rule_excludes_the_rest_by_automation(void **state)
+{
+    fx *f = *state;
+    ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
+    in.rule = 1;
+    assert_int_equal(ev_screen_setup(f->s, &in, "olga", NULL), EV_OK);
+    ev_screen_decide_item items[20];
+    for (int i = 0; i < 20; i++)
+        items[i] = (ev_screen_decide_item){.record = 200 + i, .decision = i < 2};
+    assert_int_equal(ev_screen_decide(f->s, "alice", items, 20, NULL, NULL), EV_OK);
+    ev_screen_stop_result r;
+    uint64_t n = 0;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_screen_stop(f->s, "ta", "olga", 0.95, 0.95, false, &r, &n, &err),
+                     EV_EREFUSED); /* 20 of 310 screened: go on */
+    assert_non_null(strstr(err.message, "go on"));
+    assert_int_equal(ev_screen_stop(f->s, "ta", "alice", 0.95, 0.95, true, &r, &n, NULL),
+                     EV_EREFUSED); /* not the owner */
+    assert_int_equal(ev_screen_stop(f->s, "ta", "olga", 0.95, 0.95, true, &r, &n, NULL), EV_OK);
+    assert_int_equal(n, 290);
+    ev_screen_stage_summary ta = stage_counts(f, 0);
+    assert_int_equal(ta.automation, 290);
+    assert_int_equal(ta.included, 2);
+    assert_int_equal(ta.excluded, 18);
+    assert_int_equal(ta.pending, 0);
+    assert_int_equal(stage_counts(f, 1).records, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            a_reviewer_does_not_see_the_other_decision_before_settlement, setup, teardown),
+        cmocka_unit_test_setup_teardown(disagreement_is_a_conflict_only_adjudicators_list, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(an_adjudicator_who_screened_the_record_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(full_text_exclusions_need_a_listed_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(deciding_again_replaces_the_first_decision, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_bad_item_leaves_the_whole_batch_unrecorded, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(agreement_of_the_textbook_table_is_kappa_0_4, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(next_gives_an_undecided_record_and_ranks_by_the_model,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(the_stopping_rule_excludes_the_rest_by_automation, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
