@@ -145,6 +145,21 @@ rma_case <- function(id, desc, dsname, input, measure, method, test = "z", mods 
     exp$predict <- pred_block(predict(fit), ee, tdf)
   }
   exp$weights_percent <- num(weights(fit))
+  if (method %in% c("REML", "ML", "EB", "PM")) {
+    # the same fit with metafor's default control, as the public set does
+    args$control <- NULL
+    fd <- suppressWarnings(do.call(rma, args))
+    dc <- list(tau2 = fd$tau2, se.tau2 = num(fd$se.tau2), estimate = num(coef(fd)),
+               se = num(fd$se), pval = num(fd$pval))
+    if (fd$p == 1) {
+      pd <- predict(fd)
+      dc <- c(dc, list(ci.lb = num(fd$ci.lb), ci.ub = num(fd$ci.ub), pi.lb = num(pd$pi.lb),
+                       pi.ub = num(pd$pi.ub), I2 = fd$I2, H2 = fd$H2))
+    } else {
+      dc <- c(dc, list(QM = fd$QM, QMp = fd$QMp, R2 = num(fd$R2)))
+    }
+    exp$default_control <- dc
+  }
   if (confint) {
     ci <- confint(fit, control = list(tol = 1e-14, maxiter = 10000))$random
     blk <- function(ci, type) list(type = type,
