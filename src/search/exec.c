@@ -185,27 +185,57 @@ static bool has_post_from(const ev__sq_plist *l, size_t *cur, uint32_t doc, uint
 #undef KEY
 }
 
-/* Consecutive tokens in one instance: anchor on the rarest word. */
-static ev_status phrase_match(const ev__sq_plist *w, size_t k, ev__sq_set *out)
+static size_t plv_total(const plv *l)
 {
-    size_t a = 0;
-    for (size_t i = 1; i < k; i++)
-        if (w[i].n < w[a].n)
+    size_t t = 0;
+    for (size_t j = 0; j < l->n; j++)
+        t += l->v[j]->n;
+    return t;
+}
+
+/* Does any of word i's lists (a truncated word has one per expansion) hold
+ * (doc, pos)? Each list keeps its own forward cursor. */
+static bool word_has(const plv *l, size_t *cur, uint32_t doc, uint32_t pos)
+{
+    bool found = false;
+    for (size_t j = 0; j < l->n && !found; j++)
+        found = has_post_from(l->v[j], &cur[j], doc, pos);
+    return found;
+}
+
+/* Consecutive tokens in one instance. The rarest word anchors (merged when it
+ * is truncated); the others are probed at the expected positions, list by
+ * list, so a truncated word's expansions are never merged and sorted. */
+static ev_status phrase_lists(const plv *wl, size_t k, ev__sq_set *out)
+{
+    size_t a = 0, total = 0;
+    for (size_t i = 0; i < k; i++) {
+        total += wl[i].n;
+        if (plv_total(&wl[i]) < plv_total(&wl[a]))
             a = i;
-    size_t *cur = ev_calloc(k, sizeof *cur);
-    ev_status st = cur ? EV_OK : EV_ENOMEM;
-    for (uint32_t j = 0; st == EV_OK && j < w[a].n; j++) {
-        uint32_t d = w[a].p[j].doc, p = w[a].p[j].pos;
+    }
+    ev__sq_plist an;
+    bool own = false;
+    size_t *cur = ev_calloc(total ? total : 1, sizeof *cur);
+    size_t *base = ev_calloc(k, sizeof *base);
+    ev_status st = cur && base ? word_posts(&wl[a], &an, &own) : EV_ENOMEM;
+    for (size_t i = 1; st == EV_OK && i < k; i++)
+        base[i] = base[i - 1] + wl[i - 1].n;
+    for (uint32_t j = 0; st == EV_OK && j < an.n; j++) {
+        uint32_t d = an.p[j].doc, p = an.p[j].pos;
         if ((out->n && out->v[out->n - 1] == d) || (p & 0xFFFF) < a ||
             (p & 0xFFFF) - a + k - 1 > 0xFFFF)
             continue;
         bool ok = true;
         for (size_t i = 0; ok && i < k; i++)
-            ok = i == a || has_post_from(&w[i], &cur[i], d, p - (uint32_t)a + (uint32_t)i);
+            ok = i == a || word_has(&wl[i], cur + base[i], d, p - (uint32_t)a + (uint32_t)i);
         if (ok)
             st = ev__sq_set_push(out, d);
     }
+    if (own)
+        ev_free(an.p);
     ev_free(cur);
+    ev_free(base);
     return st;
 }
 
@@ -274,36 +304,42 @@ static ev_status prox_match(const ev__sq_plist *w, size_t k, long n, ev__sq_set 
 
 /* ---- text terms -------------------------------------------------------------- */
 
+/* Proximity: no wildcards (E-PROXWILD), so each word is one posting list. */
+static ev_status prox_lists(const plv *wl, size_t k, long n, ev__sq_set *out)
+{
+    ev__sq_plist *w = ev_calloc(k, sizeof *w);
+    if (w == NULL)
+        return EV_ENOMEM;
+    for (size_t i = 0; i < k; i++)
+        w[i] = *wl[i].v[0];
+    ev_status st = prox_match(w, k, n, out);
+    ev_free(w);
+    return st;
+}
+
 /* Phrase or proximity of nd's words inside group g, OR-ed into acc. */
 static ev_status group_phrase(ev__sq_ctx *c, const ev__sq_node *nd, int g, ev__sq_set *acc,
                               size_t *terms)
 {
     size_t k = nd->n_words;
-    ev__sq_plist *w = ev_calloc(k, sizeof *w);
-    bool *own = ev_calloc(k, sizeof *own);
-    ev_status st = w && own ? EV_OK : EV_ENOMEM;
+    plv *wl = ev_calloc(k, sizeof *wl);
+    ev_status st = wl ? EV_OK : EV_ENOMEM;
     bool empty = false;
     for (size_t i = 0; st == EV_OK && i < k && !empty; i++) {
-        plv l = {0};
-        st = expand(&c->ix->words, (char)('a' + g), nd->words[i], &l, terms);
-        empty = l.n == 0;
-        if (st == EV_OK && !empty)
-            st = word_posts(&l, &w[i], &own[i]);
-        plv_release(&l);
+        st = expand(&c->ix->words, (char)('a' + g), nd->words[i], &wl[i], terms);
+        empty = wl[i].n == 0;
     }
     ev__sq_set hit = {0}, merged = {0};
     if (st == EV_OK && !empty)
-        st = nd->prox >= 0 ? prox_match(w, k, nd->prox, &hit) : phrase_match(w, k, &hit);
+        st = nd->prox >= 0 ? prox_lists(wl, k, nd->prox, &hit) : phrase_lists(wl, k, &hit);
     if (st == EV_OK && hit.n && (st = ev__sq_set_or(&merged, acc, &hit)) == EV_OK) {
         ev__sq_set_release(acc);
         *acc = merged;
         merged = (ev__sq_set){0};
     }
-    for (size_t i = 0; w && own && i < k; i++)
-        if (own[i])
-            ev_free(w[i].p);
-    ev_free(w);
-    ev_free(own);
+    for (size_t i = 0; wl && i < k; i++)
+        plv_release(&wl[i]);
+    ev_free(wl);
     ev__sq_set_release(&hit);
     ev__sq_set_release(&merged);
     return st;
@@ -687,30 +723,45 @@ static ev_status eval_value(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *ou
     return st;
 }
 
+/* Offset of the date a field searches in ev__sq_dates ([dp] also looks at
+ * the electronic date, A7.3). */
+static size_t date_slot(ev__sq_field f)
+{
+    switch (f) {
+    case SQF_EDAT: return offsetof(ev__sq_dates, edat);
+    case SQF_CRDT: return offsetof(ev__sq_dates, crdt);
+    case SQF_MHDA: return offsetof(ev__sq_dates, mhda);
+    case SQF_DCOM: return offsetof(ev__sq_dates, dcom);
+    case SQF_LR: return offsetof(ev__sq_dates, lr);
+    default: return offsetof(ev__sq_dates, pub);
+    }
+}
+
 static ev_status eval_date(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *out)
 {
-    ev_status st = EV_OK;
+    /* one tight pass over the date array into a set sized for every
+     * document: a date limit often keeps most of a large corpus */
     uint32_t lo = (uint32_t)nd->from, hi = (uint32_t)nd->to;
-    for (size_t i = 0; st == EV_OK && i < c->ix->n_docs; i++) {
-        const ev__sq_dates *d = &c->ix->dates[i];
-        uint32_t a = 0, b = 0;
-        switch (nd->field) {
-        case SQF_DP: a = d->pub, b = d->epub; break; /* A7.3: print or electronic */
-        case SQF_EDAT: a = d->edat; break;
-        case SQF_CRDT: a = d->crdt; break;
-        case SQF_MHDA: a = d->mhda; break;
-        case SQF_DCOM: a = d->dcom; break;
-        default: a = d->lr; break;
-        }
-        if ((a && a >= lo && a <= hi) || (b && b >= lo && b <= hi))
-            st = ev__sq_set_push(out, (uint32_t)i);
+    size_t n = c->ix->n_docs, k = 0, off = date_slot(nd->field);
+    bool dp = nd->field == SQF_DP;
+    uint32_t *v = ev_reallocarray(out->v, n ? n : 1, sizeof *v);
+    if (v == NULL)
+        return EV_ENOMEM;
+    const char *base = (const char *)c->ix->dates;
+    for (size_t i = 0; i < n; i++) {
+        const ev__sq_dates *d = (const ev__sq_dates *)(base + i * sizeof *d);
+        uint32_t a = *(const uint32_t *)((const char *)d + off);
+        bool hit = a - lo <= hi - lo || (dp && d->epub - lo <= hi - lo); /* 0 never in range */
+        v[k] = (uint32_t)i;
+        k += hit;
     }
-    if (st == EV_OK)
-        st = ev__sq_note_add(c->notes, "", "%ld/%02ld/%02ld:%ld/%02ld/%02ld[%s]: %zu record%s",
-                             nd->from / 10000, nd->from / 100 % 100, nd->from % 100,
-                             nd->to / 10000, nd->to / 100 % 100, nd->to % 100,
-                             ev__sq_fields[nd->field].long_name, out->n, PL(out->n));
-    return st;
+    out->v = v;
+    out->cap = n ? n : 1;
+    out->n = k;
+    return ev__sq_note_add(c->notes, "", "%ld/%02ld/%02ld:%ld/%02ld/%02ld[%s]: %zu record%s",
+                           nd->from / 10000, nd->from / 100 % 100, nd->from % 100,
+                           nd->to / 10000, nd->to / 100 % 100, nd->to % 100,
+                           ev__sq_fields[nd->field].long_name, out->n, PL(out->n));
 }
 
 /* ---- the tree --------------------------------------------------------------- */
