@@ -414,8 +414,10 @@ ev_status ev__server_session_delete(ev__server_ctx *ctx)
 
 /* ---- throttling ------------------------------------------------------------------ */
 
-/* Free attempts before the backoff starts, and its cap in seconds. */
+/* Free attempts before the backoff starts (per user name; an address may be
+ * a whole office behind one NAT, so it gets more), and the cap in seconds. */
 #define FREE_ATTEMPTS 3
+#define FREE_ATTEMPTS_IP 20
 #define MAX_WAIT 300.0
 
 static ev__server_throttle *throttle_find(ev_server *srv, const char *key, bool create)
@@ -453,9 +455,10 @@ void ev__server_throttle_note(ev_server *srv, const char *key, bool success)
     } else if (t) {
         t->failures++;
         t->last = ev_now();
-        if (t->failures > FREE_ATTEMPTS) {
+        unsigned free_n = strncmp(key, "ip:", 3) == 0 ? FREE_ATTEMPTS_IP : FREE_ATTEMPTS;
+        if (t->failures > free_n) {
             double wait = 1.0;
-            for (unsigned i = FREE_ATTEMPTS + 1; i < t->failures && wait < MAX_WAIT; i++)
+            for (unsigned i = free_n + 1; i < t->failures && wait < MAX_WAIT; i++)
                 wait *= 2;
             t->until = t->last + (wait < MAX_WAIT ? wait : MAX_WAIT);
         }

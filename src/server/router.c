@@ -116,15 +116,17 @@ static bool authorise(ev__server_ctx *ctx, const ev__server_route *r, ev_status 
 static ev_status run_route(ev__server_ctx *ctx, const ev__server_route *r)
 {
     ev_status rc = EV_OK;
-    if (strcmp(ctx->req->method, "GET") != 0 && (rc = parse_body(ctx)) != EV_OK)
-        return ev__server_reply_error(ctx->resp, rc, NULL, ctx->err.message);
+    char msg[EV_ERROR_MSG_MAX + EV_ERROR_INPUT_MAX + 64];
+    if (strcmp(ctx->req->method, "GET") != 0 && (rc = parse_body(ctx)) != EV_OK) {
+        ev_error_format(&ctx->err, msg, sizeof msg);
+        return ev__server_reply_error(ctx->resp, rc, NULL, msg);
+    }
     ctx->conn = ev__server_conn_acquire(ctx->srv);
     if (authorise(ctx, r, &rc))
         rc = r->handler(ctx);
     else if (rc == EV_OK)
         goto done; /* the refusal is written */
     if (rc != EV_OK) {
-        char msg[EV_ERROR_MSG_MAX + EV_ERROR_INPUT_MAX + 64];
         ev_error_format(&ctx->err, msg, sizeof msg);
         rc = ev__server_reply_error(ctx->resp, ctx->err.code ? ctx->err.code : rc, NULL,
                                     ctx->err.code ? msg : NULL);
