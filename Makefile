@@ -11,7 +11,7 @@ CMAKE_GEN  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # Build and test dependencies, all from Debian's archive.
 DEB_BUILD := build-essential cmake pkg-config libsqlite3-dev sqlite3 \
              libexpat1-dev zlib1g-dev libutf8proc-dev libjansson-dev libgsl-dev \
-             libcairo2-dev liblinear-dev libmicrohttpd-dev libsodium-dev \
+             libcairo2-dev liblinear-dev libmicrohttpd-dev libsodium-dev libssl-dev \
              libcmocka-dev fonts-dejavu-core tmux curl
 DEB_FUZZ  := clang libclang-rt-14-dev
 DEB_WEB   := chromium
