@@ -261,6 +261,19 @@ EV_EXTERN void ev_chart_status_free(ev_chart_status *s, size_t n);
 /* Number of charted studies. */
 EV_EXTERN ev_status ev_chart_study_count(ev_chart *c, size_t *out, ev_error *err) EV_WARN_UNUSED;
 
+/* One resolved charted value (see "collating" below for how a value is
+ * resolved): the study id, the field path ("outcomes.2.score") and the value
+ * as compact JSON text with sorted keys. */
+typedef struct ev_chart_value {
+    char *study, *path, *json;
+} ev_chart_value;
+/* Every resolved value of the review, sorted by study, then path (for
+ * modules above chart: the report pools and maps from these). *out is
+ * caller-owned (ev_chart_values_free); EV_ENOMEM, EV_EIO. */
+EV_EXTERN ev_status ev_chart_values(ev_chart *c, ev_chart_value **out, size_t *n,
+                                    ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_chart_values_free(ev_chart_value *v, size_t n);
+
 /* ---- collating ------------------------------------------------------------- */
 
 /* The value a study's charting resolves to is the "consensus" reviewer's
