@@ -170,6 +170,20 @@ EV_EXTERN ev_status ev_search_save(ev_store *st, const ev_search_session *s, con
                                    const char *strategy_text, ev_id *out_id,
                                    ev_error *err) EV_WARN_UNUSED;
 
+/* A documented search kept in the review (ev_search_save): source, the
+ * strategy text, when it was run (UTC, ISO 8601), the records searched and
+ * the count of its last line. */
+typedef struct ev_search_saved {
+    ev_id id;
+    char *source, *strategy, *run_at;
+    uint64_t records, final_count;
+} ev_search_saved;
+/* Every saved search, oldest first (creates the module's tables when
+ * missing). *out is caller-owned (ev_search_saved_free). EV_EIO, EV_ENOMEM. */
+EV_EXTERN ev_status ev_search_saved_list(ev_store *s, ev_search_saved **out, size_t *n,
+                                         ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN void ev_search_saved_free(ev_search_saved *r, size_t n);
+
 #ifdef __cplusplus
 }
 #endif
