@@ -50,6 +50,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 check: build
+	@[ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DEV_WERROR=ON -DEV_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@echo "== tests (release build) =="
