@@ -37,7 +37,7 @@ async function api(method, path, body) {
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     const e = data.error || {};
-    if (res.status === 401 && path !== '/api/login') { signedOut(); }
+    if (res.status === 401 && path !== '/api/login' && path !== '/api/session') signedOut();
     throw new ApiError(res.status, e.code || 'error', e.message || res.statusText);
   }
   return data;
@@ -255,14 +255,14 @@ async function showConflicts() {
 
 // ---- extraction ----------------------------------------------------------------------------
 const PARTS = { mean_sd: ['mean', 'sd', 'n'], median_iqr: ['median', 'q1', 'q3', 'n'],
-                events: ['events', 'total'], instrument: ['instrument', 'mean', 'sd', 'n'] };
+                events: ['events', 'total'], instrument_score: ['instrument', 'mean', 'sd', 'n'] };
 // One input (or a set of parts) for a field; `path` is what the API names it.
 function fieldInput(f, path) {
   const msg = el('div', { class: 'msg error' });
   let input;
   if (f.type === 'choice') {
     input = el('select', { 'data-path': path }, el('option', { value: '' }, '—'), (f.choices || []).map(c => el('option', { value: c }, c)));
-  } else if (f.type === 'multi') {
+  } else if (f.type === 'multi_choice') {
     input = el('input', { 'data-path': path, placeholder: (f.choices || []).join('; ') });
   } else if (PARTS[f.type]) {
     input = el('span', { class: 'parts', 'data-path': path, 'data-parts': PARTS[f.type].join(',') },
