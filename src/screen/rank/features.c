@@ -223,8 +223,10 @@ static int cmp_u32(const void *a, const void *b)
 static void count_df(vocab *v, idlist *ids, const size_t *start, size_t n)
 {
     for (size_t d = 0; d < n; d++) {
-        uint32_t *p = ids->v + start[d];
         size_t m = start[d + 1] - start[d];
+        if (m == 0)
+            continue; /* ids->v may still be NULL */
+        uint32_t *p = ids->v + start[d];
         qsort(p, m, sizeof *p, cmp_u32);
         for (size_t i = 0; i < m; i++)
             if (i == 0 || p[i] != p[i - 1])
