@@ -1,0 +1,53 @@
+/*
+ * report_int.h - what the report module's files share: a reader for the
+ * small JSON values chart hands out, HTML escaping and error helpers.
+ */
+#ifndef EV_REPORT_INT_H
+#define EV_REPORT_INT_H
+
+#include "evident/ev_report.h"
+
+ev_status ev__report_oom(ev_error *err);
+
+/* JSON values as chart gives them (compact, valid). Each returns false when
+ * the value is not of that kind. */
+/* A JSON string; *out is a new NUL-terminated copy (caller frees). */
+bool ev__rj_string(const char *json, char **out);
+/* A number; null gives NAN and true. */
+bool ev__rj_number(const char *json, double *out);
+/* The value of `key` in a flat object (pointer into json), or NULL. */
+const char *ev__rj_field(const char *json, const char *key);
+/* The i-th element of an array (pointer into json), or NULL. */
+const char *ev__rj_index(const char *json, size_t i);
+
+/* Append s with &<>"' escaped. */
+ev_status ev__report_esc(ev_buf *b, const char *s);
+
+/* The report being written: sections append to `b`; the first failure
+ * (ENOMEM) is kept in `rc` and later appends do nothing. */
+typedef struct ev__rep {
+    ev_buf *b;
+    ev_store *s;
+    ev_chart *chart; /* NULL when charting cannot be opened */
+    const ev_chart_catalogue *cat;
+    const ev_report_options *opt;
+    ev_report_pool **pools; /* one per outcome (NULL when it cannot be pooled) */
+    char **pool_errors;
+    ev_status rc;
+} ev__rep;
+
+void ev__rep_printf(ev__rep *r, const char *fmt, ...) EV_PRINTF(2, 3);
+void ev__rep_esc(ev__rep *r, const char *s);
+/* A table rendered by the chart module (HTML), or the `none` sentence. */
+void ev__rep_table(ev__rep *r, ev_chart_table *t);
+/* "<p class=none>TEXT</p>" */
+void ev__rep_none(ev__rep *r, const char *text);
+
+void ev__rep_flow(ev__rep *r);
+void ev__rep_agreement(ev__rep *r);
+void ev__rep_charted(ev__rep *r);
+void ev__rep_evmap(ev__rep *r);
+void ev__rep_meta(ev__rep *r);
+void ev__rep_safety(ev__rep *r);
+
+#endif /* EV_REPORT_INT_H */
