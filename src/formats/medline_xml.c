@@ -542,20 +542,20 @@ static void record_flags(ev_record *rec)
         const char *t = rec->publication_types[i];
         if (t[0] != 'R')
             continue;
-        if (strcmp(t, "Retracted Publication") == 0)
+        if (str_eq(t, "Retracted Publication"))
             rec->retracted = true;
-        else if (strcmp(t, "Retraction of Publication") == 0)
+        else if (str_eq(t, "Retraction of Publication"))
             rec->is_retraction_notice = true;
     }
     for (size_t i = 0; i < rec->n_links; i++) {
         const char *k = rec->links[i].key;
         if (k[0] != 'R' && k[0] != 'E')
             continue;
-        if (strcmp(k, "RetractionIn") == 0)
+        if (str_eq(k, "RetractionIn"))
             rec->retracted = true;
-        else if (strcmp(k, "RetractionOf") == 0)
+        else if (str_eq(k, "RetractionOf"))
             rec->is_retraction_notice = true;
-        else if (strcmp(k, "ErratumIn") == 0)
+        else if (str_eq(k, "ErratumIn"))
             rec->has_erratum = true;
     }
 }
@@ -725,9 +725,9 @@ static void history_date(mx *p)
     ev_record *rec = p->rec;
     const char *st = p->date.status ? p->date.status : "";
     /* MEDLINE text: EDAT = [pubmed], CRDT = [entrez], MHDA = [medline]. */
-    ev_date *target = strcmp(st, "pubmed") == 0 ? &rec->date_entrez
-                      : strcmp(st, "entrez") == 0 ? &rec->date_create
-                      : strcmp(st, "medline") == 0 ? &rec->date_mesh : NULL;
+    ev_date *target = str_eq(st, "pubmed") ? &rec->date_entrez
+                      : str_eq(st, "entrez") ? &rec->date_create
+                      : str_eq(st, "medline") ? &rec->date_mesh : NULL;
     if (target) {
         if (target->year == 0)
             date_from_parts(p, target, true);
@@ -805,24 +805,24 @@ static void article_id(mx *p, const char *s, size_t n)
         TRY(p, push_kv(p, &rec->other_ids, &rec->n_other_ids, key, s, n));
         return;
     }
-    if (strcmp(type, "doi") == 0) {
+    if (str_eq(type, "doi")) {
         const char *doi = ev_record_doi(rec, s, n);
-        if (doi != NULL && (rec->doi == NULL || strcmp(rec->doi, doi) == 0)) {
+        if (doi != NULL && (rec->doi == NULL || str_eq(rec->doi, doi))) {
             rec->doi = doi;
             return;
         }
-    } else if (strcmp(type, "pii") == 0 && rec->pii == NULL) {
+    } else if (str_eq(type, "pii") && rec->pii == NULL) {
         TRY(p, flat_copy(p, &rec->pii, s, n));
         return;
-    } else if (strcmp(type, "pmc") == 0 && rec->pmcid == NULL) {
+    } else if (str_eq(type, "pmc") && rec->pmcid == NULL) {
         TRY(p, flat_copy(p, &rec->pmcid, s, n));
         return;
-    } else if (strcmp(type, "pubmed") == 0 && rec->pmid != NULL) {
+    } else if (str_eq(type, "pubmed") && rec->pmid != NULL) {
         return; /* the record's own PMID again */
-    } else if (strcmp(type, "pii") == 0 || strcmp(type, "pmc") == 0) {
+    } else if (str_eq(type, "pii") || str_eq(type, "pmc")) {
         const char *v = NULL;
         TRY(p, flat_copy(p, &v, s, n));
-        if (v && strcmp(v, strcmp(type, "pii") == 0 ? rec->pii : rec->pmcid) == 0)
+        if (v && str_eq(v, strcmp(type, "pii") == 0 ? rec->pii : rec->pmcid))
             return; /* same id from ELocationID and ArticleIdList */
     }
     TRY(p, push_kv(p, &rec->other_ids, &rec->n_other_ids, type, s, n));
@@ -1211,7 +1211,7 @@ static void journal_end(mx *p, uint8_t id, const char *s, size_t n)
     case E_Volume: TRY(p, flat_copy(p, &rec->volume, s, n)); break;
     case E_Issue: TRY(p, flat_copy(p, &rec->issue, s, n)); break;
     case E_ISSN:
-        if (p->id_type && strcmp(p->id_type, "Electronic") == 0)
+        if (p->id_type && str_eq(p->id_type, "Electronic"))
             TRY(p, flat_copy(p, &rec->issn_electronic, s, n));
         else
             TRY(p, flat_copy(p, &rec->issn_print, s, n));

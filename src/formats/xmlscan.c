@@ -16,7 +16,7 @@
  * window, or the caller's chunk itself (see ev__xml_feed). */
 #define ABS(x, p) ((x)->buf_base + (uint64_t)((const char *)(p) - (x)->buf))
 #define PTR(x, off) ((x)->buf + (size_t)((off) - (x)->buf_base))
-#define PIECE ((size_t)16 << 10)
+#define PIECE ((size_t)4 << 10)
 
 void ev__xml_init(ev__xml *x, const ev__xml_handlers *h, const char *name, size_t max,
                   ev_error *err)
