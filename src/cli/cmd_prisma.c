@@ -20,6 +20,8 @@ static const char help[] =
     "options:\n"
     "    -o, --output FILE   write the diagram (.svg, .pdf or .png)\n"
     "    --scr               PRISMA-ScR wording (sources of evidence)\n"
+    "    --save-flow FILE    also write the checked counts as a flow file (the\n"
+    "                        format 'evident report --published-flow' reads)\n"
     "    --json              print the counts as JSON on stdout\n"
     "    -q, --quiet         print nothing on success\n"
     "    -h, --help          show this page\n"
@@ -31,7 +33,7 @@ static const char help[] =
     "    evident prisma review.evident -o flow.svg\n";
 
 typedef struct fargs {
-    const char *review, *out;
+    const char *review, *out, *save;
     bool scr, json, quiet;
 } fargs;
 
@@ -43,6 +45,10 @@ static int parse(fargs *a, int argc, char **argv)
             if (i + 1 >= argc)
                 return ev_cli_usage("prisma", "option '%s' needs a value", s);
             a->out = argv[++i];
+        } else if (!strcmp(s, "--save-flow")) {
+            if (i + 1 >= argc)
+                return ev_cli_usage("prisma", "option '%s' needs a value", s);
+            a->save = argv[++i];
         } else if (!strcmp(s, "--scr"))
             a->scr = true;
         else if (!strcmp(s, "--json"))
@@ -58,7 +64,7 @@ static int parse(fargs *a, int argc, char **argv)
     }
     if (!a->review)
         return ev_cli_usage("prisma", "missing REVIEW");
-    if (!a->out && !a->json)
+    if (!a->out && !a->json && !a->save)
         return ev_cli_usage("prisma", "say where to write the diagram (-o FILE) or use --json");
     return EV_EXIT_OK;
 }
@@ -92,6 +98,34 @@ static void print_json(const ev_report_counts *c, const char *check)
     printf("}\n");
 }
 
+static void save_list(FILE *f, const char *key, const ev_prisma_count *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s %s = %ld\n", key, c[i].label, c[i].n);
+}
+
+/* The checked counts in the flow-file format (ev_report_flow_parse). */
+static int save_flow(const ev_prisma *p, const char *review, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "evident: %s: cannot write: %s\n", path, strerror(errno));
+        return EV_EXIT_REVIEW;
+    }
+    fprintf(f, "# written by evident prisma from %s\ntitle %s (built in evident)\nscoping %s\n",
+            review, review, p->scoping ? "yes" : "no");
+    save_list(f, "database", p->databases, p->ndatabases);
+    const long v[] = {p->duplicates, p->screened, p->excluded_people, p->excluded_automation,
+                      p->sought, p->assessed, p->studies_included, p->reports_included};
+    static const char *const k[] = {"duplicates", "screened", "excluded", "excluded-automation",
+                                    "sought",     "assessed", "studies",  "reports"};
+    for (size_t i = 0; i < 8; i++)
+        if (v[i] >= 0)
+            fprintf(f, "%s %ld\n", k[i], v[i]);
+    save_list(f, "reason", p->reasons, p->nreasons);
+    return fclose(f) == 0 ? EV_EXIT_OK : EV_EXIT_REVIEW;
+}
+
 static int flow(ev_store *s, const fargs *a)
 {
     ev_report_counts c;
@@ -110,9 +144,11 @@ static int flow(ev_store *s, const fargs *a)
     } else {
         if (a->json)
             print_json(&c, "ok");
-        if (a->out && ev_plot_prisma(&p, a->out, &err) != EV_OK)
+        if (a->save)
+            rc = save_flow(&p, a->review, a->save);
+        if (rc == EV_EXIT_OK && a->out && ev_plot_prisma(&p, a->out, &err) != EV_OK)
             rc = ev_cli_fail(&err, NULL);
-        else if (a->out && !a->quiet && !a->json)
+        else if (rc == EV_EXIT_OK && a->out && !a->quiet && !a->json)
             printf("wrote %s\n", a->out);
     }
     ev_report_counts_release(&c);
