@@ -49,7 +49,7 @@ step "4. the report"
     --pool "AOFAS;final follow-up;MSC;BMS" \
     --pool "VAS;final follow-up;MSC;BMS" \
     --pool "VAS,AOFAS;final follow-up;MSC;BMS;SMD" \
-    --pool "VAS;final follow-up;PRP;placebo" \
+    --pool "AOFAS;26 weeks;PRP;placebo" \
     --published-flow "$HERE/ankle-regen/prisma_text.txt" \
     --published-flow "$HERE/ankle-regen/prisma_figure.txt" \
     --published-flow "$OUT/flow-restoration.txt" -q

@@ -1,5 +1,6 @@
 # Expected values for tests/unit/test_report_pool.c, computed with metafor.
-# Run: Rscript tests/golden/report/metafor.R > tests/golden/report/pool_expected.txt
+# Run from the source dir:
+#   Rscript tests/golden/report/metafor.R > tests/golden/report/pool_expected.txt
 suppressMessages(library(metafor))
 aofas <- read.csv("examples/ankle-regen/meta_msc_bms_aofas.csv")
 vas <- read.csv("examples/ankle-regen/meta_msc_bms_vas.csv")
@@ -10,10 +11,9 @@ out <- function(name, res) {
 }
 out("aofas_md", rma(measure = "MD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = aofas, method = "REML"))
 out("vas_md", rma(measure = "MD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = vas, method = "REML"))
-# SMD with VAS listed first: every study with VAS uses it (sign flipped: lower
-# is better), Kim 2014a (no control VAS) falls back... no: a study whose first
-# listed instrument is incomplete is left out, so the SMD over "VAS,AOFAS"
-# uses the three VAS studies, signs flipped.
+# "VAS,AOFAS": every study uses the first listed instrument it reports; Kim
+# 2014a reports VAS for the MSC arm only, so it is left out (not switched to
+# AOFAS). VAS: lower is better, so the signs are flipped.
 es <- escalc(measure = "SMD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = vas)
 es$yi <- -es$yi
 out("vas_aofas_smd", rma(yi, vi, data = es, method = "REML"))
