@@ -54,6 +54,33 @@ void ev__rep_esc(ev__rep *r, const char *s)
         r->rc = ev__report_esc(r->b, s);
 }
 
+void ev__rep_svg(ev__rep *r, const ev_buf *svg)
+{
+    const char *p = ev_buf_cstr(svg);
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "fig%u-", ++r->nsvg);
+    if (!strncmp(p, "<?xml", 5) && strstr(p, "?>"))
+        p = strstr(p, "?>") + 2;
+    static const char *const marks[] = {"id=\"", "href=\"#", "url(#"};
+    while (r->rc == EV_OK && *p) {
+        const char *next = NULL;
+        size_t mlen = 0;
+        for (size_t i = 0; i < 3; i++) {
+            const char *m = strstr(p, marks[i]);
+            if (m && (!next || m < next))
+                next = m, mlen = strlen(marks[i]);
+        }
+        if (next == NULL) {
+            r->rc = ev_buf_puts(r->b, p);
+            break;
+        }
+        r->rc = ev_buf_append(r->b, p, (size_t)(next - p) + mlen);
+        if (r->rc == EV_OK)
+            r->rc = ev_buf_puts(r->b, prefix);
+        p = next + mlen;
+    }
+}
+
 void ev__rep_none(ev__rep *r, const char *text)
 {
     ev__rep_printf(r, "<p class=\"none\">");

@@ -161,12 +161,17 @@ void ev__rep_evmap(ev__rep *r)
                           " effect where a pooled outcome below gives one (95%% CI of the"
                           " study's effect); the other studies are marked \"not reported\":"
                           " the form charts no direction of effect.</p>\n<div class=\"fig\">");
-        if (r->rc == EV_OK && ev_plot_evmap_svg(r->b, &map, &e) != EV_OK) {
+        ev_buf svg;
+        ev_buf_init(&svg, EV_BUF_DEFAULT_MAX);
+        if (ev_plot_evmap_svg(&svg, &map, &e) != EV_OK) {
             ev__rep_printf(r, "</div><p class=\"fail\">");
             ev__rep_esc(r, e.message);
             ev__rep_printf(r, "</p>");
-        } else
+        } else {
+            ev__rep_svg(r, &svg);
             ev__rep_printf(r, "</div>\n");
+        }
+        ev_buf_release(&svg);
     }
     ev_free(m.cells);
     names_release(&m.rows);

@@ -59,13 +59,17 @@ static void diagram(ev__rep *r, const ev_prisma *p)
     }
     ev__rep_printf(r, "<p class=\"ok\">evident's arithmetic check passes (every PRISMA 2020"
                       " equation holds).</p>\n<div class=\"fig\">");
-    if (r->rc == EV_OK && ev_plot_prisma_svg(r->b, p, &e) != EV_OK) {
+    ev_buf svg;
+    ev_buf_init(&svg, EV_BUF_DEFAULT_MAX);
+    if (ev_plot_prisma_svg(&svg, p, &e) != EV_OK) {
         ev__rep_printf(r, "</div><p class=\"fail\">The diagram could not be drawn: ");
         ev__rep_esc(r, e.message);
         ev__rep_printf(r, "</p>\n");
-        return;
+    } else {
+        ev__rep_svg(r, &svg);
+        ev__rep_printf(r, "</div>\n");
     }
-    ev__rep_printf(r, "</div>\n");
+    ev_buf_release(&svg);
 }
 
 static void review_flow(ev__rep *r)

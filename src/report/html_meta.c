@@ -53,11 +53,15 @@ static void one_pool(ev__rep *r, const ev_report_pool *p)
                                  : "");
     ev_error e = EV_ERROR_INIT;
     ev__rep_printf(r, "<div class=\"fig\">");
-    if (r->rc == EV_OK && ev_report_pool_forest(p, NULL, r->b, &e) != EV_OK) {
+    ev_buf svg;
+    ev_buf_init(&svg, EV_BUF_DEFAULT_MAX);
+    if (ev_report_pool_forest(p, NULL, &svg, &e) != EV_OK) {
         ev__rep_printf(r, "<p class=\"fail\">");
         ev__rep_esc(r, e.message);
         ev__rep_printf(r, "</p>");
-    }
+    } else
+        ev__rep_svg(r, &svg);
+    ev_buf_release(&svg);
     ev__rep_printf(r, "</div>\n");
 }
 

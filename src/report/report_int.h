@@ -33,6 +33,7 @@ typedef struct ev__rep {
     const ev_report_options *opt;
     ev_report_pool **pools; /* one per outcome (NULL when it cannot be pooled) */
     char **pool_errors;
+    unsigned nsvg; /* figures so far: each gets its own id prefix */
     ev_status rc;
 } ev__rep;
 
@@ -40,6 +41,10 @@ void ev__rep_printf(ev__rep *r, const char *fmt, ...) EV_PRINTF(2, 3);
 void ev__rep_esc(ev__rep *r, const char *s);
 /* A table rendered by the chart module (HTML), or the `none` sentence. */
 void ev__rep_table(ev__rep *r, ev_chart_table *t);
+/* Append an SVG document inline: the XML declaration dropped and every id
+ * (and reference to one) prefixed with "figN-", because cairo names its
+ * glyphs "glyph0-1" in every file and ids share one namespace per page. */
+void ev__rep_svg(ev__rep *r, const ev_buf *svg);
 /* "<p class=none>TEXT</p>" */
 void ev__rep_none(ev__rep *r, const char *text);
 
