@@ -220,6 +220,15 @@ EV_EXTERN ev_status ev_record_to_json(ev_buf *out, const ev_record *rec) EV_WARN
  * (*out, free with ev_record_free). EV_EINPUT on malformed JSON. */
 EV_EXTERN ev_status ev_record_from_json(ev_record **out, const char *json, size_t n,
                                         ev_error *err) EV_WARN_UNUSED;
+/* The store's binary form of a record (evident's own versioned,
+ * length-prefixed field format, docs/internals/store.md): every member but
+ * `raw`. Appends to `out`; EV_ENOMEM leaves `out` as it was. */
+EV_EXTERN ev_status ev_record_to_bin(ev_buf *out, const ev_record *rec) EV_WARN_UNUSED;
+/* Decode `n` bytes made by ev_record_to_bin into a new record owned by the
+ * caller (*out, free with ev_record_free; raw is NULL). EV_EINPUT when the
+ * bytes are damaged or of an unknown version, EV_ENOMEM. */
+EV_EXTERN ev_status ev_record_from_bin(ev_record **out, const void *data, size_t n,
+                                       ev_error *err) EV_WARN_UNUSED;
 /* Field-by-field equality of the bibliographic content (raw and source_line
  * are ignored). For round-trip tests; on difference, names the first
  * differing field in `why` (may be NULL). */

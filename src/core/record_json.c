@@ -1,15 +1,16 @@
 /*
  * record_json.c - evident's JSON form of a record (docs/record-json.md):
- * writing, reading and field-by-field equality.
+ * the field tables, writing (through jansson) and field-by-field equality.
+ * Reading is in record_json_parse.c. Field names are the ev_record member
+ * names; absent values (NULL strings, empty arrays, false, 0) are omitted.
  *
- * Writing is a direct emitter into an ev_buf rather than a jansson tree: it
- * runs once per record on the import hot path (the store keeps this JSON),
- * and building a tree costs an allocation per value. Reading is in
- * record_json_read.c. Field names are the ev_record member names; absent
- * values (NULL strings, empty arrays, false, 0) are omitted.
+ * JSON is for people and other programs (show --json, export, the server):
+ * the store keeps records in their binary encoding (record_bin.c), so this
+ * code is off the import and read-back hot paths.
  */
 #include "record_json_int.h"
 
+#include <jansson.h>
 #include <sodium.h>
 
 /* ---- field tables shared by writer, reader and equality ------------------- */
@@ -50,189 +51,152 @@ const size_t ev__rj_n_kv_lists = N_OF(ev__rj_kv_lists);
 
 /* ---- writer ----------------------------------------------------------------- */
 
+/* Builds the jansson tree; `oom` turns true at the first failed allocation
+ * (jansson's setters then still free what they were given). */
 typedef struct writer {
-    ev_buf *out;
-    ev_status st;
-    bool first; /* no member written yet in the current object */
+    bool oom;
 } writer;
 
-/* Append; the common case (room in the buffer) without a call. */
-static inline void put(writer *w, const char *s, size_t n)
+/* A JSON string of n bytes. Invalid UTF-8 (which jansson refuses) has each
+ * bad byte replaced with U+FFFD: the header promises UTF-8, so this only
+ * guards the JSON against a misbehaving producer. */
+static json_t *jstr(writer *w, const char *s, size_t n)
 {
-    ev_buf *b = w->out;
-    if (w->st == EV_OK && b->ptr && n < b->cap - b->len && b->len + n <= b->max) {
-        memcpy(b->ptr + b->len, s, n);
-        b->len += n;
-        b->ptr[b->len] = '\0';
-        return;
-    }
-    if (w->st == EV_OK)
-        w->st = ev_buf_append(b, s, n);
-}
-
-static void put_lit(writer *w, const char *s)
-{
-    put(w, s, strlen(s));
-}
-
-/* Length of the valid UTF-8 sequence at s (RFC 3629 table), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
-static bool utf8_ok(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        if (p[i] < 0x80) {
-            i++;
-            continue;
+    json_t *v = json_stringn(s, n);
+    size_t bad;
+    if (v == NULL && !ev_utf8_valid(s, n, &bad)) {
+        ev_buf b;
+        ev_buf_init(&b, 0);
+        ev_status st = EV_OK;
+        while (st == EV_OK && !ev_utf8_valid(s, n, &bad)) {
+            st = ev_buf_append(&b, s, bad);
+            if (st == EV_OK)
+                st = ev_buf_append(&b, "\xEF\xBF\xBD", 3);
+            s += bad + 1;
+            n -= bad + 1;
         }
-        size_t k = utf8_len(p + i, n - i);
-        if (k == 0)
-            return false;
-        i += k;
+        if (st == EV_OK)
+            st = ev_buf_append(&b, s, n);
+        v = st == EV_OK ? json_stringn(ev_buf_cstr(&b), b.len) : NULL;
+        ev_buf_release(&b);
     }
-    return true;
-}
-
-/* A JSON string. Runs of plain bytes are copied at once; control characters
- * are escaped; invalid UTF-8 bytes become U+FFFD (the header promises UTF-8,
- * so this only guards the JSON against a misbehaving producer). */
-static void put_string(writer *w, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t run = 0;
-    put(w, "\"", 1);
-    for (size_t i = 0; i < n;) {
-        i += ev__rj_plain_run(p + i, n - i);
-        if (i >= n)
-            break;
-        unsigned char c = p[i];
-        size_t k = 1;
-        if (c >= 0x80 && (k = utf8_len(p + i, n - i)) != 0) {
-            i += k;
-            continue;
-        }
-        put(w, s + run, i - run);
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            put(w, esc, 2);
-        } else if (c == '\n') {
-            put(w, "\\n", 2);
-        } else if (c == '\t') {
-            put(w, "\\t", 2);
-        } else if (c < 0x20) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            put(w, esc, 6);
-        } else {
-            put(w, "\xEF\xBF\xBD", 3);
-        }
-        i += 1;
-        run = i;
-    }
-    put(w, s + run, n - run);
-    put(w, "\"", 1);
-}
-
-static void put_key(writer *w, const char *key)
-{
-    if (!w->first)
-        put(w, ",", 1);
-    w->first = false;
-    put(w, "\"", 1);
-    put_lit(w, key);
-    put(w, "\":", 2);
-}
-
-static void open_obj(writer *w, const char *key)
-{
-    if (key)
-        put_key(w, key);
-    put(w, "{", 1);
-    w->first = true;
-}
-
-static void close_obj(writer *w)
-{
-    put(w, "}", 1);
-    w->first = false;
-}
-
-static void put_str(writer *w, const char *key, const char *v)
-{
     if (v == NULL)
-        return;
-    put_key(w, key);
-    put_string(w, v, strlen(v));
+        w->oom = true;
+    return v;
 }
 
-static void put_true(writer *w, const char *key, bool v)
+static void set(writer *w, json_t *obj, const char *key, json_t *v)
 {
-    if (!v)
-        return;
-    put_key(w, key);
-    put(w, "true", 4);
+    if (v == NULL || json_object_set_new(obj, key, v) != 0)
+        w->oom = true;
 }
 
-static void put_int(writer *w, const char *key, long long v)
+static void push(writer *w, json_t *arr, json_t *v)
 {
-    if (v == 0)
-        return;
-    char tmp[32];
-    int k = snprintf(tmp, sizeof tmp, "%lld", v);
-    put_key(w, key);
-    put(w, tmp, (size_t)k);
+    if (v == NULL || json_array_append_new(arr, v) != 0)
+        w->oom = true;
 }
 
-static void put_str_list(writer *w, const char *key, const char *const *v, size_t n)
+static void put_str(writer *w, json_t *obj, const char *key, const char *v)
+{
+    if (v != NULL)
+        set(w, obj, key, jstr(w, v, strlen(v)));
+}
+
+static void put_true(writer *w, json_t *obj, const char *key, bool v)
+{
+    if (v)
+        set(w, obj, key, json_true());
+}
+
+static void put_int(writer *w, json_t *obj, const char *key, long long v)
+{
+    if (v != 0)
+        set(w, obj, key, json_integer(v));
+}
+
+static void put_str_list(writer *w, json_t *obj, const char *key, const char *const *v, size_t n)
 {
     if (n == 0)
         return;
-    put_key(w, key);
-    put(w, "[", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            put(w, ",", 1);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n && arr; i++) {
         const char *s = v[i] ? v[i] : "";
-        put_string(w, s, strlen(s));
+        push(w, arr, jstr(w, s, strlen(s)));
     }
-    put(w, "]", 1);
+    set(w, obj, key, arr);
 }
 
-static void put_kv_list(writer *w, const char *key, const ev_kv *v, size_t n)
+/* An array of n objects, each filled by fill(w, object, i). */
+typedef void (*fill_fn)(writer *w, json_t *o, const void *base, size_t i);
+
+static void put_objects(writer *w, json_t *obj, const char *key, const void *base, size_t n,
+                        fill_fn fill)
 {
     if (n == 0)
         return;
-    put_key(w, key);
-    put(w, "[", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            put(w, ",", 1);
-        open_obj(w, NULL);
-        put_str(w, "key", v[i].key);
-        put_str(w, "value", v[i].value);
-        close_obj(w);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n && arr; i++) {
+        json_t *o = json_object();
+        if (o)
+            fill(w, o, base, i);
+        push(w, arr, o);
     }
-    put(w, "]", 1);
+    set(w, obj, key, arr);
+}
+
+static void fill_kv(writer *w, json_t *o, const void *base, size_t i)
+{
+    const ev_kv *kv = (const ev_kv *)base + i;
+    put_str(w, o, "key", kv->key);
+    put_str(w, o, "value", kv->value);
+}
+
+static void fill_section(writer *w, json_t *o, const void *base, size_t i)
+{
+    const ev_abstract_section *s = (const ev_abstract_section *)base + i;
+    put_str(w, o, "label", s->label);
+    put_str(w, o, "category", s->category);
+    put_str(w, o, "text", s->text);
+}
+
+static void fill_author(writer *w, json_t *o, const void *base, size_t i)
+{
+    const ev_author *a = (const ev_author *)base + i;
+    put_str(w, o, "family", a->family);
+    put_str(w, o, "given", a->given);
+    put_str(w, o, "initials", a->initials);
+    put_str(w, o, "suffix", a->suffix);
+    put_str(w, o, "collective", a->collective);
+    put_str(w, o, "orcid", a->orcid);
+    put_str_list(w, o, "affiliations", a->affiliations, a->n_affiliations);
+    put_true(w, o, "invalid", a->invalid);
+}
+
+static void fill_qualifier(writer *w, json_t *o, const void *base, size_t i)
+{
+    const ev_mesh_qualifier *q = (const ev_mesh_qualifier *)base + i;
+    put_str(w, o, "ui", q->ui);
+    put_str(w, o, "name", q->name);
+    put_true(w, o, "major", q->major);
+}
+
+static void fill_heading(writer *w, json_t *o, const void *base, size_t i)
+{
+    const ev_mesh_heading *h = (const ev_mesh_heading *)base + i;
+    put_str(w, o, "ui", h->ui);
+    put_str(w, o, "name", h->name);
+    put_true(w, o, "major", h->major);
+    put_true(w, o, "geographic", h->geographic);
+    put_objects(w, o, "qualifiers", h->qualifiers, h->n_qualifiers, fill_qualifier);
+}
+
+static void fill_keyword(writer *w, json_t *o, const void *base, size_t i)
+{
+    const ev_keyword *k = (const ev_keyword *)base + i;
+    put_str(w, o, "text", k->text);
+    put_str(w, o, "owner", k->owner);
+    put_true(w, o, "major", k->major);
 }
 
 static bool date_empty(const ev_date *d)
@@ -240,168 +204,98 @@ static bool date_empty(const ev_date *d)
     return !d->year && !d->month && !d->day && !d->season && !d->raw;
 }
 
-static void put_date(writer *w, const char *key, const ev_date *d)
+static void put_date(writer *w, json_t *obj, const char *key, const ev_date *d)
 {
     if (date_empty(d))
         return;
-    open_obj(w, key);
-    put_int(w, "year", d->year);
-    put_int(w, "month", d->month);
-    put_int(w, "day", d->day);
-    put_str(w, "season", d->season);
-    put_str(w, "raw", d->raw);
-    close_obj(w);
-}
-
-static void put_authors(writer *w, const ev_record *rec)
-{
-    if (rec->n_authors == 0)
-        return;
-    put_key(w, "authors");
-    put(w, "[", 1);
-    for (size_t i = 0; i < rec->n_authors; i++) {
-        const ev_author *a = &rec->authors[i];
-        if (i)
-            put(w, ",", 1);
-        open_obj(w, NULL);
-        put_str(w, "family", a->family);
-        put_str(w, "given", a->given);
-        put_str(w, "initials", a->initials);
-        put_str(w, "suffix", a->suffix);
-        put_str(w, "collective", a->collective);
-        put_str(w, "orcid", a->orcid);
-        put_str_list(w, "affiliations", a->affiliations, a->n_affiliations);
-        put_true(w, "invalid", a->invalid);
-        close_obj(w);
+    json_t *o = json_object();
+    if (o) {
+        put_int(w, o, "year", d->year);
+        put_int(w, o, "month", d->month);
+        put_int(w, o, "day", d->day);
+        put_str(w, o, "season", d->season);
+        put_str(w, o, "raw", d->raw);
     }
-    put(w, "]", 1);
-}
-
-static void put_abstract(writer *w, const ev_record *rec)
-{
-    if (rec->n_abstract == 0)
-        return;
-    put_key(w, "abstract");
-    put(w, "[", 1);
-    for (size_t i = 0; i < rec->n_abstract; i++) {
-        if (i)
-            put(w, ",", 1);
-        open_obj(w, NULL);
-        put_str(w, "label", rec->abstract[i].label);
-        put_str(w, "category", rec->abstract[i].category);
-        put_str(w, "text", rec->abstract[i].text);
-        close_obj(w);
-    }
-    put(w, "]", 1);
-}
-
-static void put_mesh(writer *w, const ev_record *rec)
-{
-    if (rec->n_mesh == 0)
-        return;
-    put_key(w, "mesh");
-    put(w, "[", 1);
-    for (size_t i = 0; i < rec->n_mesh; i++) {
-        const ev_mesh_heading *h = &rec->mesh[i];
-        if (i)
-            put(w, ",", 1);
-        open_obj(w, NULL);
-        put_str(w, "ui", h->ui);
-        put_str(w, "name", h->name);
-        put_true(w, "major", h->major);
-        put_true(w, "geographic", h->geographic);
-        if (h->n_qualifiers) {
-            put_key(w, "qualifiers");
-            put(w, "[", 1);
-            for (size_t j = 0; j < h->n_qualifiers; j++) {
-                if (j)
-                    put(w, ",", 1);
-                open_obj(w, NULL);
-                put_str(w, "ui", h->qualifiers[j].ui);
-                put_str(w, "name", h->qualifiers[j].name);
-                put_true(w, "major", h->qualifiers[j].major);
-                close_obj(w);
-            }
-            put(w, "]", 1);
-        }
-        close_obj(w);
-    }
-    put(w, "]", 1);
-}
-
-static void put_keywords(writer *w, const ev_record *rec)
-{
-    if (rec->n_keywords == 0)
-        return;
-    put_key(w, "keywords");
-    put(w, "[", 1);
-    for (size_t i = 0; i < rec->n_keywords; i++) {
-        if (i)
-            put(w, ",", 1);
-        open_obj(w, NULL);
-        put_str(w, "text", rec->keywords[i].text);
-        put_str(w, "owner", rec->keywords[i].owner);
-        put_true(w, "major", rec->keywords[i].major);
-        close_obj(w);
-    }
-    put(w, "]", 1);
+    set(w, obj, key, o);
 }
 
 /* raw is the source's bytes: kept as a JSON string when it is UTF-8 (the
  * usual case), else base64 so that nothing is lost. */
-static void put_raw(writer *w, const ev_record *rec)
+static void put_raw(writer *w, json_t *obj, const ev_record *rec)
 {
     if (rec->raw == NULL)
         return;
     size_t n = rec->raw_len;
-    if (utf8_ok(rec->raw, n)) {
-        put_key(w, "raw");
-        put_string(w, rec->raw, n);
+    if (ev_utf8_valid(rec->raw, n, NULL)) {
+        set(w, obj, "raw", jstr(w, rec->raw, n));
         return;
     }
     size_t b64 = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
     char *tmp = ev_malloc(b64);
     if (tmp == NULL) {
-        w->st = w->st ? w->st : EV_ENOMEM;
+        w->oom = true;
         return;
     }
     sodium_bin2base64(tmp, b64, (const unsigned char *)rec->raw, n,
                       sodium_base64_VARIANT_ORIGINAL);
-    put_key(w, "raw_base64");
-    put_string(w, tmp, strlen(tmp));
+    set(w, obj, "raw_base64", jstr(w, tmp, strlen(tmp)));
     ev_free(tmp);
+}
+
+static void put_tables(writer *w, json_t *o, const ev_record *rec)
+{
+    for (size_t i = 0; i < ev__rj_n_strings; i++)
+        put_str(w, o, ev__rj_strings[i].name, *CAT(rec, ev__rj_strings[i].off, const char *));
+    for (size_t i = 0; i < ev__rj_n_bools; i++)
+        put_true(w, o, ev__rj_bools[i].name, *CAT(rec, ev__rj_bools[i].off, bool));
+    for (size_t i = 0; i < ev__rj_n_dates; i++)
+        put_date(w, o, ev__rj_dates[i].name, CAT(rec, ev__rj_dates[i].off, ev_date));
+}
+
+static json_t *record_tree(writer *w, const ev_record *rec)
+{
+    json_t *o = json_object();
+    if (o == NULL)
+        return NULL;
+    put_str(w, o, "format", ev_format_name(rec->format));
+    put_int(w, o, "source_line", (long long)rec->source_line);
+    put_tables(w, o, rec);
+    put_objects(w, o, "abstract", rec->abstract, rec->n_abstract, fill_section);
+    put_objects(w, o, "authors", rec->authors, rec->n_authors, fill_author);
+    put_objects(w, o, "mesh", rec->mesh, rec->n_mesh, fill_heading);
+    put_objects(w, o, "keywords", rec->keywords, rec->n_keywords, fill_keyword);
+    for (size_t i = 0; i < ev__rj_n_str_lists; i++)
+        put_str_list(w, o, ev__rj_str_lists[i].name,
+                     *CAT(rec, ev__rj_str_lists[i].off, const char *const *),
+                     *CAT(rec, ev__rj_str_lists[i].count_off, size_t));
+    for (size_t i = 0; i < ev__rj_n_kv_lists; i++)
+        put_objects(w, o, ev__rj_kv_lists[i].name, *CAT(rec, ev__rj_kv_lists[i].off, const ev_kv *),
+                    *CAT(rec, ev__rj_kv_lists[i].count_off, size_t), fill_kv);
+    put_raw(w, o, rec);
+    return o;
+}
+
+static int dump_to_buf(const char *s, size_t n, void *payload)
+{
+    return ev_buf_append(payload, s, n) == EV_OK ? 0 : -1;
 }
 
 ev_status ev_record_to_json(ev_buf *out, const ev_record *rec)
 {
-    writer w = {out, EV_OK, true};
+    writer w = {false};
     size_t start = out->len;
-    open_obj(&w, NULL);
-    put_str(&w, "format", ev_format_name(rec->format));
-    put_int(&w, "source_line", (long long)rec->source_line);
-    for (size_t i = 0; i < N_OF(ev__rj_strings); i++)
-        put_str(&w, ev__rj_strings[i].name, *CAT(rec, ev__rj_strings[i].off, const char *));
-    for (size_t i = 0; i < N_OF(ev__rj_bools); i++)
-        put_true(&w, ev__rj_bools[i].name, *CAT(rec, ev__rj_bools[i].off, bool));
-    for (size_t i = 0; i < N_OF(ev__rj_dates); i++)
-        put_date(&w, ev__rj_dates[i].name, CAT(rec, ev__rj_dates[i].off, ev_date));
-    put_abstract(&w, rec);
-    put_authors(&w, rec);
-    put_mesh(&w, rec);
-    put_keywords(&w, rec);
-    for (size_t i = 0; i < N_OF(ev__rj_str_lists); i++)
-        put_str_list(&w, ev__rj_str_lists[i].name, *CAT(rec, ev__rj_str_lists[i].off, const char *const *),
-                     *CAT(rec, ev__rj_str_lists[i].count_off, size_t));
-    for (size_t i = 0; i < N_OF(ev__rj_kv_lists); i++)
-        put_kv_list(&w, ev__rj_kv_lists[i].name, *CAT(rec, ev__rj_kv_lists[i].off, const ev_kv *),
-                    *CAT(rec, ev__rj_kv_lists[i].count_off, size_t));
-    put_raw(&w, rec);
-    close_obj(&w);
-    if (w.st != EV_OK && out->ptr) { /* leave the buffer as it was */
+    json_t *root = record_tree(&w, rec);
+    ev_status st = EV_OK;
+    if (root == NULL || w.oom)
+        st = EV_ENOMEM;
+    else if (json_dump_callback(root, dump_to_buf, out, JSON_COMPACT) != 0)
+        st = EV_ENOMEM; /* only the buffer can fail: its cap or memory */
+    json_decref(root);
+    if (st != EV_OK && out->ptr) { /* leave the buffer as it was */
         out->len = start;
         out->ptr[start] = '\0';
     }
-    return w.st;
+    return st;
 }
 
 /* ---- equality --------------------------------------------------------------- */
@@ -524,25 +418,25 @@ bool ev_record_equal(const ev_record *a, const ev_record *b, char *why, size_t w
     cmp c = {why, why_size, false};
     if (a->format != b->format)
         return differ(&c, "format", 0, NULL);
-    for (size_t i = 0; i < N_OF(ev__rj_strings); i++)
+    for (size_t i = 0; i < ev__rj_n_strings; i++)
         if (!same_str(*CAT(a, ev__rj_strings[i].off, const char *),
                       *CAT(b, ev__rj_strings[i].off, const char *)))
             return differ(&c, ev__rj_strings[i].name, 0, NULL);
-    for (size_t i = 0; i < N_OF(ev__rj_bools); i++)
+    for (size_t i = 0; i < ev__rj_n_bools; i++)
         if (*CAT(a, ev__rj_bools[i].off, bool) != *CAT(b, ev__rj_bools[i].off, bool))
             return differ(&c, ev__rj_bools[i].name, 0, NULL);
-    for (size_t i = 0; i < N_OF(ev__rj_dates); i++)
+    for (size_t i = 0; i < ev__rj_n_dates; i++)
         if (!same_date(CAT(a, ev__rj_dates[i].off, ev_date), CAT(b, ev__rj_dates[i].off, ev_date)))
             return differ(&c, ev__rj_dates[i].name, 0, NULL);
     if (!eq_structs(&c, a, b))
         return false;
-    for (size_t i = 0; i < N_OF(ev__rj_str_lists); i++)
+    for (size_t i = 0; i < ev__rj_n_str_lists; i++)
         if (!eq_str_list(&c, ev__rj_str_lists[i].name, *CAT(a, ev__rj_str_lists[i].off, const char *const *),
                          *CAT(a, ev__rj_str_lists[i].count_off, size_t),
                          *CAT(b, ev__rj_str_lists[i].off, const char *const *),
                          *CAT(b, ev__rj_str_lists[i].count_off, size_t)))
             return false;
-    for (size_t i = 0; i < N_OF(ev__rj_kv_lists); i++)
+    for (size_t i = 0; i < ev__rj_n_kv_lists; i++)
         if (!eq_kv_list(&c, ev__rj_kv_lists[i].name, *CAT(a, ev__rj_kv_lists[i].off, const ev_kv *),
                         *CAT(a, ev__rj_kv_lists[i].count_off, size_t),
                         *CAT(b, ev__rj_kv_lists[i].off, const ev_kv *),
