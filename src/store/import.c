@@ -35,7 +35,7 @@ static const char *const sql_text[SQL_COUNT] = {
 };
 
 /* Reused text buffers: one per derived column. */
-enum { B_JSON, B_TITLE, B_AUTHORS, B_FIRST, B_JOURNAL, B_ABSTRACT, B_KEYWORDS, B_MESH, B_COUNT };
+enum { B_DATA, B_TITLE, B_AUTHORS, B_FIRST, B_JOURNAL, B_ABSTRACT, B_KEYWORDS, B_MESH, B_COUNT };
 
 struct ev_import {
     ev_store *s;
@@ -227,12 +227,8 @@ static ev_status text_columns(ev_import *imp, const ev_record *rec)
         st = norm_item(&imp->buf[B_MESH], rec->mesh[i].name);
     if (st == EV_OK)
         st = author_column(imp, rec);
-    if (st == EV_OK) { /* the stored JSON leaves raw out: it has its own column */
-        ev_record copy = *rec;
-        copy.raw = NULL;
-        copy.raw_len = 0;
-        st = ev_record_to_json(&imp->buf[B_JSON], &copy);
-    }
+    if (st == EV_OK) /* the binary form leaves raw out: it has its own column */
+        st = ev_record_to_bin(&imp->buf[B_DATA], rec);
     return st;
 }
 
@@ -277,7 +273,9 @@ static int bind_record(ev_import *imp, sqlite3_stmt *st, const ev_record *rec, c
         rc |= sqlite3_bind_null(st, 10);
     }
     rc |= bind_text(st, 11, ev_format_name(rec->format));
-    rc |= sqlite3_bind_text(st, 12, imp->buf[B_JSON].ptr, (int)imp->buf[B_JSON].len,
+    if (imp->buf[B_DATA].len > INT_MAX)
+        return SQLITE_TOOBIG;
+    rc |= sqlite3_bind_blob(st, 12, imp->buf[B_DATA].ptr, (int)imp->buf[B_DATA].len,
                             SQLITE_STATIC);
     if (rec->raw == NULL || rec->raw_len > INT_MAX || !keeps_raw(rec->format))
         rc |= sqlite3_bind_null(st, 13);
@@ -429,7 +427,7 @@ static ev_status json_str(ev_buf *b, const char *s)
 
 static ev_status audit_import(ev_import *imp, ev_error *err)
 {
-    ev_buf *b = &imp->buf[B_JSON];
+    ev_buf *b = &imp->buf[B_DATA];
     ev_buf_clear(b);
     ev_status st = ev_buf_printf(b, "{\"import_id\":%lld,\"file\":", (long long)imp->id);
     if (st == EV_OK)

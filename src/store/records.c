@@ -1,6 +1,6 @@
 /*
- * records.c - reading the review back: records (from their stored JSON plus
- * the raw source text), the imports table and summary statistics.
+ * records.c - reading the review back: records (from their stored binary
+ * encoding, record_bin.c, plus the raw source text), the imports table and summary statistics.
  */
 #include "store_int.h"
 
@@ -8,11 +8,11 @@
 static ev_status load_row(ev_store *s, sqlite3_stmt *st, int data_col, int raw_col,
                           ev_record **out, ev_error *err)
 {
-    const char *json = (const char *)sqlite3_column_text(st, data_col);
+    const void *data = sqlite3_column_blob(st, data_col);
     size_t n = (size_t)sqlite3_column_bytes(st, data_col);
     ev_record *rec = NULL;
     ev_error jerr = EV_ERROR_INIT;
-    ev_status ret = ev_record_from_json(&rec, json ? json : "", n, &jerr);
+    ev_status ret = ev_record_from_bin(&rec, data ? data : "", n, &jerr);
     if (ret != EV_OK)
         return ev_error_set(err, ret == EV_ENOMEM ? EV_ENOMEM : EV_EIO, s->path, 0, 0,
                             "record %lld is damaged: %s",

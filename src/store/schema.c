@@ -66,7 +66,13 @@ static const char core_v1[] =
     "  title, abstract, keywords, mesh,"
     "  tokenize = 'unicode61 remove_diacritics 2');";
 
-static const char *const core_steps[] = {core_v1};
+/* v2: records.data holds the binary record encoding (record_bin.c) instead
+ * of record JSON: reading records back was the cost of search indexing,
+ * dedup and export (docs/internals/store.md, "record encoding"). */
+static const char core_v2[] =
+    "UPDATE records SET data = ev_record_bin_from_json(data) WHERE typeof(data) = 'text';";
+
+static const char *const core_steps[] = {core_v1, core_v2};
 
 /* schema_versions exists before any module's first step runs. */
 static ev_status bootstrap(ev_store *s, ev_error *err)

@@ -105,8 +105,11 @@ static ev_status configure(ev_store *s, ev_error *err)
 {
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
+    ev_status st = ev__store_functions(s, err);
+    if (st != EV_OK)
+        return st;
     if (!(s->flags & EV_STORE_READONLY)) {
-        ev_status st = ev_store_exec(s, "PRAGMA journal_mode = WAL", err);
+        st = ev_store_exec(s, "PRAGMA journal_mode = WAL", err);
         if (st != EV_OK)
             return st;
     }

@@ -38,6 +38,10 @@ void ev__store_now(char out[32]);
  * the statement is reset). */
 int ev__store_bind(sqlite3_stmt *st, int i, const char *v);
 
+/* Register the SQL functions the store's migration steps use
+ * (functions.c). */
+ev_status ev__store_functions(ev_store *s, ev_error *err);
+
 /* Create schema_versions if needed and migrate the store's own tables
  * (module "store") forward; EV_ENEWER when the file is newer. */
 ev_status ev__store_migrate_core(ev_store *s, ev_error *err);

@@ -145,7 +145,7 @@ static void open_refuses_a_newer_schema(void **state)
     ev_store_free(s);
     assert_int_equal(ev_store_open(&s, path, 0, &err), EV_ENEWER);
     assert_non_null(strstr(err.message, "was written by a newer evident (store schema 99, "
-                                        "this build knows 1): upgrade evident"));
+                                        "this build knows 2): upgrade evident"));
     ev_free(path);
 }
 

