@@ -107,6 +107,28 @@ static const char *ris_type(const ev_record *rec)
     return is_book_part(rec) ? "CHAP" : "JOUR";
 }
 
+/* MEDLINE abbreviates the end page ("113-25" is 113 to 125; NLM's
+ * <StartPage>/<EndPage> spell it out): RIS EP wants the whole number, so the
+ * end page's digits replace the tail of the start page's when they are
+ * fewer ("S12-5" keeps the prefix: S15). Anything else is written as is. */
+static void ris_end_page(writer *w, const char *start, size_t n, const char *end)
+{
+    size_t digits = 0, m = strlen(end);
+    while (digits < n && isdigit((unsigned char)start[n - 1 - digits]))
+        digits++;
+    bool all_digits = m > 0;
+    for (size_t i = 0; i < m; i++)
+        all_digits = all_digits && isdigit((unsigned char)end[i]);
+    if (!all_digits || digits == 0 || m >= digits) {
+        ris_tag(w, "EP", end);
+        return;
+    }
+    w_puts(w, "EP  - ");
+    w_append(w, start, n - m);
+    w_puts(w, end);
+    w_puts(w, "\r\n");
+}
+
 static void ris_pages(writer *w, const char *pages)
 {
     if (pages == NULL)
@@ -119,7 +141,7 @@ static void ris_pages(writer *w, const char *pages)
     w_puts(w, "SP  - ");
     w_append(w, pages, (size_t)(dash - pages));
     w_puts(w, "\r\n");
-    ris_tag(w, "EP", dash + 1);
+    ris_end_page(w, pages, (size_t)(dash - pages), dash + 1);
 }
 
 static void ris_dates(writer *w, const ev_date *d)
