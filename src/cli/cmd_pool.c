@@ -84,6 +84,19 @@ static int parse(pargs *a, int argc, char **argv)
     return EV_EXIT_OK;
 }
 
+/* "82.60 ( 6.40)   31", or NA for numbers the source does not give. */
+static void arm(double m, double sd, double n)
+{
+    char a[16] = "NA", b[16] = "NA", c[16] = "NA";
+    if (!isnan(m))
+        snprintf(a, sizeof a, "%.2f", m);
+    if (!isnan(sd))
+        snprintf(b, sizeof b, "%.2f", sd);
+    if (!isnan(n))
+        snprintf(c, sizeof c, "%.0f", n);
+    printf(" %8s (%5s) %4s", a, b, c);
+}
+
 static void print_text(const ev_report_pool *p)
 {
     printf("%s\n", p->title);
@@ -91,8 +104,9 @@ static void print_text(const ev_report_pool *p)
            "control m (sd) n", "yi", "weight");
     for (size_t i = 0; i < p->nstudies; i++) {
         const ev_report_pool_study *s = &p->studies[i];
-        printf("%-24s %-8s %8.2f (%5.2f) %4.0f %8.2f (%5.2f) %4.0f", s->label, s->instrument,
-               s->m1, s->sd1, s->n1, s->m2, s->sd2, s->n2);
+        printf("%-24s %-8s", s->label, s->instrument);
+        arm(s->m1, s->sd1, s->n1);
+        arm(s->m2, s->sd2, s->n2);
         if (s->left_out)
             printf("  left out: %s\n", s->left_out);
         else

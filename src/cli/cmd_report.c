@@ -6,6 +6,8 @@
 
 #include "evident/ev_report.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,6 +130,23 @@ static int write_file(const char *path, const ev_buf *b)
     return EV_EXIT_OK;
 }
 
+/* Remove a directory tree (Chromium's scratch profile); no symlinks followed. */
+static void rm_tree(const char *path, int depth)
+{
+    struct stat sb;
+    DIR *d = depth < 32 && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? opendir(path) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char sub[4096];
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+            rm_tree(sub, depth + 1);
+    }
+    if (d)
+        closedir(d);
+    remove(path);
+}
+
 static int print_pdf(const char *html, const char *pdf)
 {
     const char *chromium = access("/usr/bin/chromium", X_OK) == 0 ? "/usr/bin/chromium" : NULL;
@@ -136,10 +155,15 @@ static int print_pdf(const char *html, const char *pdf)
                         " (/usr/bin/chromium); the HTML report is written\n", pdf);
         return EV_EXIT_INTERNAL;
     }
-    char arg[4200], url[4200], dir[64];
+    /* a fresh, private profile for this run, removed afterwards */
+    char arg[4200], url[4200], tmp[64] = "/tmp/evident-pdf-XXXXXX", dir[96];
+    if (mkdtemp(tmp) == NULL) {
+        fprintf(stderr, "evident: cannot make a Chromium profile dir: %s\n", strerror(errno));
+        return EV_EXIT_INTERNAL;
+    }
     snprintf(arg, sizeof arg, "--print-to-pdf=%s", pdf);
     snprintf(url, sizeof url, "file://%s", html);
-    snprintf(dir, sizeof dir, "--user-data-dir=/tmp/evident-pdf-%ld", (long)getpid());
+    snprintf(dir, sizeof dir, "--user-data-dir=%s", tmp);
     pid_t pid = fork();
     if (pid == 0) {
         freopen("/dev/null", "w", stderr);
@@ -148,8 +172,10 @@ static int print_pdf(const char *html, const char *pdf)
         _exit(127);
     }
     int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0 || access(pdf, R_OK) != 0) {
+    bool ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+              WEXITSTATUS(status) == 0 && access(pdf, R_OK) == 0;
+    rm_tree(tmp, 0);
+    if (!ok) {
         fprintf(stderr, "evident: Chromium could not print '%s'\n", pdf);
         return EV_EXIT_INTERNAL;
     }

@@ -13,8 +13,6 @@ static void favours(ev_forest *f, const ev_report_pool *p, char *left, char *rig
     /* positive = treatment better, unless one MD instrument where lower is better */
     bool pos_treat = p->measure == EV_MEASURE_SMD ? (p->harmonised || p->higher_better)
                                                   : p->higher_better;
-    const ev_report_pool_study *s = p->nstudies ? &p->studies[0] : NULL;
-    (void)s;
     snprintf(left, n, "Favours %s", pos_treat ? "control" : "treatment");
     snprintf(right, n, "Favours %s", pos_treat ? "treatment" : "control");
     f->favours_left = left;

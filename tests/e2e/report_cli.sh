@@ -84,6 +84,10 @@ expect report_ok 0 "" report "$A" -o "$WORK/r.html" --pool "AOFAS;final follow-u
 grep -qF "but studies included is 77" "$WORK/r.html" || fail "report: seed flow check missing"
 grep -q "<script" "$WORK/r.html" && fail "report has a script"
 ls "$WORK"/*.tmp > /dev/null 2>&1 && fail "a .tmp file was left behind"
+if [ -x /usr/bin/chromium ]; then
+    expect report_pdf 0 "" report "$A" -o "$WORK/r2.html" --pdf "$WORK/r2.pdf"
+    [ "$(head -c 5 "$WORK/r2.pdf" 2>/dev/null)" = "%PDF-" ] || fail "report --pdf: not a PDF"
+fi
 
 [ "$fails" -eq 0 ] && echo "all report CLI checks passed"
 exit "$fails"
