@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """peers.py - the peer side of bench/search: the same PubMed queries run
 through (1) plain SQLite FTS5 MATCH on the review's own records_fts table and
-(2) Xapian (python3-xapian) over an index built from the review's records,
+(2) Xapian (python3-xapian) over an index built from the review's records
+(read through `evident export --format json`),
 with hit counts compared to evident's and median latencies side by side.
 
 Both peers get each query translated once, by the small PubMed-subset
@@ -18,7 +19,7 @@ and [dp] uses records.year (print year, else electronic); its counts may
 differ slightly and the table says by how much.
 
 usage: peers.py --review R --mesh M --queries Q --strategy S --evident TSV
-                --xapian DIR [--runs 5]
+                --xapian DIR --evident-bin EVIDENT [--runs 5]
 """
 import argparse
 import bisect
@@ -27,6 +28,7 @@ import os
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 import unicodedata
@@ -238,14 +240,39 @@ def datestr(d):
     return "%04d%02d%02d" % (d["year"], d.get("month") or 1, d.get("day") or 1)
 
 
-def build_xapian(review, path):
+def exported_records(evident, review):
+    """Stream the review's records as evident's record JSON (`evident export
+    --format json` writes one array; objects are decoded one at a time)."""
+    proc = subprocess.Popen([evident, "export", review, "--format", "json", "--quiet"],
+                            stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    dec, buf, pos = json.JSONDecoder(), "", 0
+    while True:
+        chunk = proc.stdout.read(1 << 20)
+        buf = buf[pos:] + chunk
+        pos = 0
+        while True:
+            while pos < len(buf) and buf[pos] in "[, \n\r\t]":
+                pos += 1
+            if pos >= len(buf):
+                break
+            try:
+                obj, end = dec.raw_decode(buf, pos)
+            except json.JSONDecodeError:
+                break  # incomplete object: read more
+            yield obj
+            pos = end
+        if not chunk:
+            break
+    if proc.wait() != 0:
+        raise RuntimeError("evident export failed")
+
+
+def build_xapian(evident, review, path):
     db = xapian.WritableDatabase(path, xapian.DB_CREATE_OR_OVERWRITE)
-    src = sqlite3.connect("file:%s?mode=ro" % review, uri=True)
     t0 = time.time()
     db.begin_transaction()
     n = 0
-    for rid, data in src.execute("SELECT id, data FROM records WHERE deleted = 0 ORDER BY id"):
-        r = json.loads(data)
+    for rid, r in enumerate(exported_records(evident, review), 1):
         doc = xapian.Document()
         pos = 1
         for prefix, texts in (("XTI", [r.get("title") or ""]),
@@ -348,14 +375,14 @@ def timed(fn, runs):
 
 def main():
     ap = argparse.ArgumentParser()
-    for a in ("review", "mesh", "queries", "strategy", "evident", "xapian"):
-        ap.add_argument("--" + a, required=True)
+    for a in ("review", "mesh", "queries", "strategy", "evident", "xapian", "evident_bin"):
+        ap.add_argument("--" + a.replace("_", "-"), required=True)
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     mesh = Mesh(a.mesh)
     if not os.path.exists(os.path.join(a.xapian, "iamglass")):
         # built aside and renamed: an interrupted build is never reused
-        n, secs = build_xapian(a.review, a.xapian + ".tmp")
+        n, secs = build_xapian(a.evident_bin, a.review, a.xapian + ".tmp")
         os.rename(a.xapian + ".tmp", a.xapian)
         print("# xapian index: %d documents built in %.1f s" % (n, secs))
     fts, xap = Fts(a.review, mesh), Xap(a.xapian, mesh)
