@@ -758,6 +758,25 @@ static void ten_megabyte_title_is_read_whole(void **state)
     release(&c);
 }
 
+static void deep_nesting_is_refused(void **state)
+{
+    (void)state;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev_buf_puts(&b, "<PubmedArticleSet><PubmedArticle>"), EV_OK);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(ev_buf_puts(&b, "<x>"), EV_OK);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(ev_buf_puts(&b, "</x>"), EV_OK);
+    assert_int_equal(ev_buf_puts(&b, "</PubmedArticle></PubmedArticleSet>"), EV_OK);
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_mem(b.ptr, b.len, &c, &err), EV_EINPUT);
+    assert_non_null(strstr(err.message, "nested deeper than 256"));
+    assert_int_equal(c.n, 0);
+    ev_buf_release(&b);
+}
+
 static void sink_status_stops_the_parse(void **state)
 {
     (void)state;
@@ -791,6 +810,7 @@ int main(void)
         cmocka_unit_test(binary_and_empty_input_are_refused),
         cmocka_unit_test(unknown_root_element_is_refused),
         cmocka_unit_test(ten_megabyte_title_is_read_whole),
+        cmocka_unit_test(deep_nesting_is_refused),
         cmocka_unit_test(sink_status_stops_the_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
