@@ -38,7 +38,7 @@ step "3. a small review from two real exports: import, dedup, screening"
 "$EV" init "$DEMO" --title "Ecological restoration (demo review)" -q
 "$EV" import "$DEMO" "$SAMPLES/revtools__restoration_pubmed.nbib" --source PubMed -q
 "$EV" import "$DEMO" "$SAMPLES/revtools__restoration_scopus.ris" --source Scopus -q
-"$EV" dedup "$DEMO" -q 2>/dev/null || "$EV" dedup "$DEMO" > /dev/null
+"$EV" dedup "$DEMO"
 "$EV" screen "$DEMO" setup --reviewers ana,ben --adjudicators cat --owner cat --rule 2 \
     --reasons "not a restoration study,no outcome data" > /dev/null
 sh "$HERE/screen-demo.sh" "$EV" "$DEMO" "$OUT"

@@ -33,17 +33,16 @@ if [ -s "$WORK/ta-cat.tsv" ]; then
         "$EV" screen "$REVIEW" settle "$id" "$d" --as cat --stage ta > /dev/null
     done < "$WORK/ta-cat.tsv"
 fi
-# Full text: both include titles that say "restoration"; the others are
-# excluded as "not a restoration study" (a scripted rule, see above).
-"$EV" screen "$REVIEW" status --json > "$WORK/status.json"
-"$EV" records "$REVIEW" | awk '{print $1 "\t" (tolower($0) ~ /restor/ ? 1 : 0)}' > "$WORK/years.tsv"
+# Full text: both exclude titles that say "review" or "model" as "no outcome
+# data" and include the rest (a scripted rule, see above).
+"$EV" records "$REVIEW" | awk '{print $1 "\t" (tolower($0) ~ /review|model/ ? 0 : 1)}' > "$WORK/years.tsv"
 : > "$WORK/ft.tsv"
 while IFS="$(printf '\t')" read -r id year; do
     if "$EV" screen "$REVIEW" decide "$id" include --as ana --stage ft > /dev/null 2>&1; then
         if [ "$year" = 1 ]; then
             printf '%s\tinclude\n' "$id" >> "$WORK/ft.tsv"
         else
-            printf '%s\texclude\tnot a restoration study\n' "$id" >> "$WORK/ft.tsv"
+            printf '%s\texclude\tno outcome data\n' "$id" >> "$WORK/ft.tsv"
         fi
     fi
 done < "$WORK/years.tsv"

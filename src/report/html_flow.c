@@ -106,10 +106,10 @@ void ev__rep_flow(ev__rep *r)
     review_flow(r);
     for (size_t i = 0; i < r->opt->npublished; i++) {
         const ev_report_flow *f = r->opt->published[i];
-        ev__rep_printf(r, "<h3>Published flow: ");
+        ev__rep_printf(r, "<h3>Flow: ");
         ev__rep_esc(r, f->title);
         ev__rep_printf(r, "</h3>\n");
-        flow_table(r, &f->prisma, "Numbers as published");
+        flow_table(r, &f->prisma, "Counts as given in the flow file");
         diagram(r, &f->prisma);
     }
 }
