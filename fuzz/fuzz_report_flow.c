@@ -10,6 +10,14 @@
 
 #include <stdint.h>
 
+/* fontconfig (under cairo, drawing the PRISMA diagram) keeps its cache for
+ * the life of the process: not a leak of ours. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig\n";
+}
+
 static void json_reader(const char *s)
 {
     char *str = NULL;
