@@ -151,6 +151,33 @@ static void unfinished_screening_is_refused_naming_what_waits(void **state)
     ev_report_counts_release(&c);
 }
 
+/* Screening stopped on the stopping rule: the records nobody screened are
+ * excluded by automation, counted apart (PRISMA 2020 "excluded by
+ * automation tools"), and the flow adds up. */
+static void stopping_rule_exclusions_are_counted_apart(void **state)
+{
+    fx *f = *state;
+    decide(f, f->soil, "ta", EV_SCREEN_INCLUDE, NULL);
+    decide(f, f->retina, "ta", EV_SCREEN_EXCLUDE, NULL);
+    uint64_t stopped = 0;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_screen_stop(f->s, "ta", "ana", 0.95, 0.95, true, NULL, &stopped, &err),
+                     EV_OK);
+    assert_int_equal(stopped, 3);
+    decide(f, f->soil, "ft", EV_SCREEN_INCLUDE, NULL);
+    ev_report_counts c;
+    ev_prisma p;
+    assert_int_equal(ev_report_counts_get(&c, f->s, &err), EV_OK);
+    assert_int_equal(c.screened, 5);
+    assert_int_equal(c.excluded_people, 1);
+    assert_int_equal(c.excluded_automation, 3);
+    assert_int_equal(c.sought, 1);
+    assert_int_equal(c.reports_included, 1);
+    assert_int_equal(ev_report_counts_prisma(&p, &c, false, &err), EV_OK);
+    assert_int_equal(ev_prisma_check(&p, &err), EV_OK);
+    ev_report_counts_release(&c);
+}
+
 static void review_without_imports_is_refused(void **state)
 {
     (void)state;
@@ -250,6 +277,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(counts_match_the_hand_computed_flow, setup, teardown),
         cmocka_unit_test_setup_teardown(unfinished_screening_is_refused_naming_what_waits, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(stopping_rule_exclusions_are_counted_apart, setup,
                                         teardown),
         cmocka_unit_test(review_without_imports_is_refused),
         cmocka_unit_test_setup_teardown(counts_that_do_not_add_up_name_the_equation, setup,
