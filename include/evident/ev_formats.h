@@ -40,9 +40,15 @@ typedef struct ev_parse_options {
     ev_format format;        /* EV_FORMAT_UNKNOWN = detect from content */
     const char *csv_mapping; /* see above; may be NULL */
     bool keep_raw;           /* fill rec->raw (needed for lossless export) */
+    /* Optional (ev_parse_file only): fed the file's bytes as they are read,
+     * so that an importer need not read the file twice to fingerprint it.
+     * Only an uncompressed file can be hashed this way (zlib hides a gzip
+     * file's own bytes): ev_parse_stats.sha256_whole says whether the hash
+     * saw the whole file. Borrowed. */
+    ev_sha256 *sha256;
 } ev_parse_options;
 
-#define EV_PARSE_OPTIONS_INIT {EV_FORMAT_UNKNOWN, NULL, true}
+#define EV_PARSE_OPTIONS_INIT {EV_FORMAT_UNKNOWN, NULL, true, NULL}
 
 typedef struct ev_parse_stats {
     ev_format format;   /* what was read */
@@ -52,6 +58,7 @@ typedef struct ev_parse_stats {
     uint64_t skipped;   /* records skipped with a warning */
     uint64_t warnings;
     uint64_t bytes;     /* uncompressed bytes read */
+    bool sha256_whole;  /* opts->sha256 was fed every byte of the file */
 } ev_parse_stats;
 
 /* Guess the format of a file from its first bytes (already decompressed).

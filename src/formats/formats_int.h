@@ -49,6 +49,11 @@ uint64_t ev__reader_size(const ev__reader *r);
 uint64_t ev__reader_consumed(const ev__reader *r);
 /* "UTF-8" or "Windows-1252 (converted)". Static string. */
 const char *ev__reader_encoding(const ev__reader *r);
+/* Feed `h` (borrowed) the file's bytes as they are read; call before the
+ * first peek or read. Only an uncompressed file is hashed; hashed_whole is
+ * true once such a file has been read to its end. */
+void ev__reader_hash(ev__reader *r, ev_sha256 *h);
+bool ev__reader_hashed_whole(const ev__reader *r);
 
 /* ---- lines --------------------------------------------------------------------- */
 

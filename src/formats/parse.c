@@ -221,6 +221,8 @@ static ev_status parse_reader(ev__reader *r, const ev_parse_options *opts,
     if (stats == NULL)
         stats = &local;
     memset(stats, 0, sizeof *stats);
+    if (opts->sha256)
+        ev__reader_hash(r, opts->sha256);
 
     const char *head;
     size_t n;
@@ -242,6 +244,7 @@ static ev_status parse_reader(ev__reader *r, const ev_parse_options *opts,
     s = fn(r, opts, sink, stats, err);
     stats->encoding = ev__reader_encoding(r);
     stats->bytes = ev__reader_consumed(r);
+    stats->sha256_whole = ev__reader_hashed_whole(r);
     if (s == EV_OK && sink->progress)
         sink->progress(ev__reader_size(r), ev__reader_size(r), sink->payload);
     return s;

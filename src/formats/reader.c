@@ -28,6 +28,8 @@ struct ev__reader {
     unsigned char carry[4];
     size_t carry_len;
     ev_buf out;          /* converted or carried output */
+    ev_sha256 *hash;     /* borrowed: fed the file's bytes (plain files) */
+    bool hash_ok;        /* every byte read so far went into hash */
 };
 
 static ev_status reader_alloc(ev__reader **out, const char *name, ev_error *err)
@@ -125,9 +127,24 @@ static ev_status fill(ev__reader *r, ev_error *err)
                                     "truncated or corrupt gzip data: %s", msg);
             r->eof = true;
         }
+        if (r->hash && r->hash_ok) /* gzread's bytes are the file's when direct */
+            r->hash_ok = gzdirect(r->gz) == 1;
+        if (r->hash && r->hash_ok)
+            ev_sha256_update(r->hash, r->raw + r->raw_len, (size_t)n);
         r->raw_len += (size_t)n;
     }
     return EV_OK;
+}
+
+void ev__reader_hash(ev__reader *r, ev_sha256 *h)
+{
+    r->hash = h;
+    r->hash_ok = h != NULL && r->gz != NULL && r->raw_len == 0 && !r->eof;
+}
+
+bool ev__reader_hashed_whole(const ev__reader *r)
+{
+    return r->hash != NULL && r->hash_ok && r->eof;
 }
 
 /* Current undelivered window (memory or raw buffer). */
