@@ -480,6 +480,30 @@ void ev__store_import_set_stats(ev_import *imp, const ev_parse_stats *stats)
     imp->has_stats = true;
 }
 
+ev_status ev__store_import_set_sha256(ev_import *imp, const char *sha256, bool force,
+                                      ev_error *err)
+{
+    ev_import_info info = {.file_name = imp->file_name, .sha256 = sha256};
+    ev_status st = force ? EV_OK : refuse_duplicate(imp->s, &info, err);
+    sqlite3_stmt *q = NULL;
+    if (st == EV_OK)
+        st = ev__store_prepare(imp->s, &q, "UPDATE imports SET sha256 = ?1 WHERE id = ?2", err);
+    if (st == EV_OK) {
+        ev__store_bind(q, 1, sha256);
+        sqlite3_bind_int64(q, 2, imp->id);
+        st = ev__store_run(imp->s, q, "cannot record the import", err);
+    }
+    sqlite3_finalize(q);
+    char *copy = st == EV_OK ? ev_strdup(sha256) : NULL;
+    if (st == EV_OK && copy == NULL)
+        st = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    if (st == EV_OK) {
+        ev_free(imp->sha256);
+        imp->sha256 = copy;
+    }
+    return st;
+}
+
 void ev__store_import_counts(const ev_import *imp, uint64_t *added, uint64_t *replaced,
                              uint64_t *deleted)
 {

@@ -49,6 +49,10 @@ ev_status ev__store_migrate_core(ev_store *s, ev_error *err);
 /* Import internals for ev_store_import_file: hand over the parser's figures
  * (format, encoding, warnings) before commit; read the running counts. */
 void ev__store_import_set_stats(ev_import *imp, const ev_parse_stats *stats);
+/* The file's SHA-256, known only after parsing (import_file.c): refuse it
+ * if an earlier import had it (unless `force`), else record it. */
+ev_status ev__store_import_set_sha256(ev_import *imp, const char *sha256, bool force,
+                                      ev_error *err);
 void ev__store_import_counts(const ev_import *imp, uint64_t *added, uint64_t *replaced,
                              uint64_t *deleted);
 

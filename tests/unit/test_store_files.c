@@ -417,6 +417,39 @@ static void schema1_review_migrates_to_binary_records(void **state)
         ev_record_free(e.recs[i]);
 }
 
+/* The SHA-256 taken while parsing is the file's (values from coreutils
+ * sha256sum); a gzip file is hashed as stored. A second import of the same
+ * bytes is refused after parsing and leaves the review as it was. */
+static void file_hash_is_the_files_and_refuses_a_second_import(void **state)
+{
+    ev_store *s = new_review(*state, "hash.evident");
+    ev_import_summary sum;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(import(s, FIX "biopython__pubmed1.xml", false, &sum, &err), EV_OK);
+    assert_string_equal(sum.sha256,
+                        "69921c24c3b4fc76cc0933c0b81c7ecfd1b35b63fff816b04fceb22c749c9346");
+    assert_int_equal(import(s, FIX "jzsh2000__20000000.medline.gz", false, &sum, &err), EV_OK);
+    assert_string_equal(sum.sha256,
+                        "edc02b4e54d813a55bf116252666d958c81c45a8b4c2885c3313c8fedf8b5bdc");
+    assert_int_equal(sum.added, 1);
+    assert_int_equal(import(s, FIX "biopython__pubmed1.xml", false, &sum, &err), EV_EREFUSED);
+    assert_non_null(strstr(err.message, "already imported as import 1 on "));
+    ev_import_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(ev_store_imports_list(s, &rows, &n, &err), EV_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0].sha256,
+                        "69921c24c3b4fc76cc0933c0b81c7ecfd1b35b63fff816b04fceb22c749c9346");
+    ev_store_imports_free(rows, n);
+    ev_store_stats st;
+    assert_int_equal(ev_store_stats_get(s, &st, &err), EV_OK);
+    assert_int_equal(st.records, 3);
+    ev_error_clear(&err);
+    assert_int_equal(import(s, FIX "biopython__pubmed1.xml", true, &sum, &err), EV_OK);
+    assert_int_equal(sum.replaced, 2);
+    ev_store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +463,7 @@ int main(void)
         cmocka_unit_test(record_json_rejects_wrong_types_with_the_member_name),
         cmocka_unit_test(record_encoding_refuses_damaged_bytes),
         cmocka_unit_test(schema1_review_migrates_to_binary_records),
+        cmocka_unit_test(file_hash_is_the_files_and_refuses_a_second_import),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }
