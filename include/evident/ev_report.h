@@ -31,13 +31,13 @@ extern "C" {
 typedef struct ev_report_counts {
     ev_prisma_count *sources; /* records identified per database (imports) */
     size_t nsources;
-    long identified;  /* sum over sources */
-    long duplicates;  /* records merged away by deduplication */
-    bool screening;   /* screening is set up in the review */
-    long screened;    /* records at title/abstract screening */
+    long identified; /* sum over sources */
+    long duplicates; /* records merged away by deduplication */
+    bool screening;  /* screening is set up in the review */
+    long screened;   /* records at title/abstract screening */
     long excluded_people, excluded_automation, pending_screen; /* title/abstract */
-    long sought, not_retrieved, assessed, pending_fulltext;   /* full text */
-    ev_prisma_count *reasons; /* full-text exclusions per reason */
+    long sought, not_retrieved, assessed, pending_fulltext;    /* full text */
+    ev_prisma_count *reasons;                                  /* full-text exclusions per reason */
     size_t nreasons;
     long reports_included; /* records included at the last stage */
     long studies_included; /* charted studies; -1 when nothing is charted */
@@ -105,10 +105,10 @@ typedef struct ev_report_pool_study {
 typedef struct ev_report_pool {
     char *title; /* "AOFAS at final follow-up: MSC vs BMS" */
     ev_synth_measure measure;
-    bool harmonised;     /* signs flipped so positive favours the treatment */
-    bool higher_better;  /* MD: direction of the one instrument */
+    bool harmonised;    /* signs flipped so positive favours the treatment */
+    bool higher_better; /* MD: direction of the one instrument */
     ev_report_pool_study *studies;
-    size_t nstudies, k;  /* considered, in the model */
+    size_t nstudies, k; /* considered, in the model */
     double est, se, ci_lb, ci_ub, pi_lb, pi_ub, tau2, I2, QE, QEp, zval, pval;
     size_t QEdf;
     char *method; /* "REML" */

@@ -114,8 +114,8 @@ static void print_text(const ev_report_pool *p)
     }
     printf("\n%s, random effects (%s), k = %zu%s\n", ev_synth_measure_name(p->measure), p->method,
            p->k, p->harmonised ? ", signs harmonised (positive favours the treatment)" : "");
-    printf("estimate %.4f  95%% CI [%.4f, %.4f]  z = %.3f  p = %.4g\n", p->est, p->ci_lb,
-           p->ci_ub, p->zval, p->pval);
+    printf("estimate %.4f  95%% CI [%.4f, %.4f]  z = %.3f  p = %.4g\n", p->est, p->ci_lb, p->ci_ub,
+           p->zval, p->pval);
     printf("tau^2 = %.4f  I^2 = %.1f%%  Q(%zu) = %.3f  p = %.4g\n", p->tau2, p->I2, p->QEdf, p->QE,
            p->QEp);
 }

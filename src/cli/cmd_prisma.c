@@ -115,8 +115,8 @@ static int save_flow(const ev_prisma *p, const char *review, const char *path)
     fprintf(f, "# written by evident prisma from %s\ntitle %s (built in evident)\nscoping %s\n",
             review, review, p->scoping ? "yes" : "no");
     save_list(f, "database", p->databases, p->ndatabases);
-    const long v[] = {p->duplicates, p->screened, p->excluded_people, p->excluded_automation,
-                      p->sought, p->assessed, p->studies_included, p->reports_included};
+    const long v[] = {p->duplicates, p->screened, p->excluded_people,  p->excluded_automation,
+                      p->sought,     p->assessed, p->studies_included, p->reports_included};
     static const char *const k[] = {"duplicates", "screened", "excluded", "excluded-automation",
                                     "sought",     "assessed", "studies",  "reports"};
     for (size_t i = 0; i < 8; i++)

@@ -66,11 +66,15 @@ static int parse_pool(rargs *a, const char *spec)
             *p++ = '\0';
     }
     if (n < 4 || !*part[0] || !*part[1] || !*part[2] || !*part[3])
-        return ev_cli_usage("report", "--pool needs 'INSTRUMENTS;TIMEPOINT;TREATMENT;CONTROL',"
-                                      " got '%s'", spec);
-    a->outcomes[a->noutcomes++] = (ev_report_outcome){
-        .instruments = part[0], .timepoint = part[1], .treatment = part[2],
-        .control = part[3], .measure = part[4]};
+        return ev_cli_usage("report",
+                            "--pool needs 'INSTRUMENTS;TIMEPOINT;TREATMENT;CONTROL',"
+                            " got '%s'",
+                            spec);
+    a->outcomes[a->noutcomes++] = (ev_report_outcome){.instruments = part[0],
+                                                      .timepoint = part[1],
+                                                      .treatment = part[2],
+                                                      .control = part[3],
+                                                      .measure = part[4]};
     return EV_EXIT_OK;
 }
 
@@ -151,8 +155,10 @@ static int print_pdf(const char *html, const char *pdf)
 {
     const char *chromium = access("/usr/bin/chromium", X_OK) == 0 ? "/usr/bin/chromium" : NULL;
     if (chromium == NULL) {
-        fprintf(stderr, "evident: cannot write '%s': Chromium is not installed"
-                        " (/usr/bin/chromium); the HTML report is written\n", pdf);
+        fprintf(stderr,
+                "evident: cannot write '%s': Chromium is not installed"
+                " (/usr/bin/chromium); the HTML report is written\n",
+                pdf);
         return EV_EXIT_INTERNAL;
     }
     /* a fresh, private profile for this run, removed afterwards */
@@ -189,7 +195,7 @@ static int report(ev_store *s, rargs *a, const ev_report_flow *const *flows)
     ev_buf_init(&b, EV_BUF_DEFAULT_MAX);
     ev_error err = EV_ERROR_INIT;
     int rc = ev_report_html(&b, s, &opt, &err) == EV_OK ? write_file(a->out, &b)
-                                                         : ev_cli_fail(&err, NULL);
+                                                        : ev_cli_fail(&err, NULL);
     ev_buf_release(&b);
     if (rc == EV_EXIT_OK && a->pdf) {
         char *abs = realpath(a->out, NULL);

@@ -48,8 +48,8 @@ static ev_status identification(ev_report_counts *c, ev_store *s, ev_error *err)
     memset(&d, 0, sizeof d);
     ev_status rc = ev_dedup_review_summary(s, &d, err);
     for (size_t i = 0; rc == EV_OK && i < d.n_sources; i++) {
-        const char *src = d.sources[i].source && *d.sources[i].source ? d.sources[i].source
-                                                                      : "unknown source";
+        const char *src =
+            d.sources[i].source && *d.sources[i].source ? d.sources[i].source : "unknown source";
         if (add_count(&c->sources, &c->nsources, src, (long)d.sources[i].records) != EV_OK)
             rc = ev__report_oom(err);
         c->identified += (long)d.sources[i].records;

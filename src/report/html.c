@@ -37,12 +37,23 @@ ev_status ev__report_esc(ev_buf *b, const char *s)
     ev_status rc = EV_OK;
     for (; rc == EV_OK && s && *s; s++) {
         switch (*s) {
-        case '&': rc = ev_buf_puts(b, "&amp;"); break;
-        case '<': rc = ev_buf_puts(b, "&lt;"); break;
-        case '>': rc = ev_buf_puts(b, "&gt;"); break;
-        case '"': rc = ev_buf_puts(b, "&quot;"); break;
-        case '\'': rc = ev_buf_puts(b, "&#39;"); break;
-        default: rc = ev_buf_putc(b, *s);
+        case '&':
+            rc = ev_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            rc = ev_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            rc = ev_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            rc = ev_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            rc = ev_buf_puts(b, "&#39;");
+            break;
+        default:
+            rc = ev_buf_putc(b, *s);
         }
     }
     return rc;
@@ -130,8 +141,9 @@ static void saved_searches(ev__rep *r)
     for (size_t i = 0; i < n; i++) {
         ev__rep_printf(r, "<h3>");
         ev__rep_esc(r, sv[i].source);
-        ev__rep_printf(r, "</h3>\n<p>Run in evident on %.10s over %llu records of the review;"
-                          " last line: %llu records.</p>\n<pre>",
+        ev__rep_printf(r,
+                       "</h3>\n<p>Run in evident on %.10s over %llu records of the review;"
+                       " last line: %llu records.</p>\n<pre>",
                        sv[i].run_at, (unsigned long long)sv[i].records,
                        (unsigned long long)sv[i].final_count);
         ev__rep_esc(r, sv[i].strategy);
@@ -240,8 +252,10 @@ ev_status ev_report_html(ev_buf *out, ev_store *s, const ev_report_options *opt,
     ev__rep_evmap(&r);
     ev__rep_meta(&r);
     ev__rep_safety(&r);
-    ev__rep_printf(&r, "<footer>evident %s. Figures are inline SVG; this file needs no"
-                       " network and no scripts.</footer>\n</body></html>\n", ev_version());
+    ev__rep_printf(&r,
+                   "<footer>evident %s. Figures are inline SVG; this file needs no"
+                   " network and no scripts.</footer>\n</body></html>\n",
+                   ev_version());
     pools_release(&r, r.opt->noutcomes);
     ev_chart_free(r.chart);
     ev_chart_catalogue_free(cat);

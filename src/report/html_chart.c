@@ -15,8 +15,8 @@ void ev__rep_charted(ev__rep *r)
         ev__rep_none(r, "No studies are charted in this review.");
         return;
     }
-    static const char *const freq[][2] = {{"condition", NULL}, {"technology", "condition"},
-                                          {"study_type", NULL}};
+    static const char *const freq[][2] = {
+        {"condition", NULL}, {"technology", "condition"}, {"study_type", NULL}};
     for (size_t i = 0; i < 3; i++) {
         ev_chart_table *t = NULL;
         if (ev_chart_freq(r->chart, freq[i][0], freq[i][1], &t, &e) == EV_OK)
@@ -155,8 +155,15 @@ void ev__rep_evmap(ev__rep *r)
     if (m.ncells == 0 || m.oom) {
         ev__rep_none(r, "No studies with a charted technology and condition: no evidence map.");
     } else {
-        ev_evmap map = {(const char *const *)m.rows.v, m.rows.n, (const char *const *)m.cols.v,
-                        m.cols.n, m.cells, m.ncells, "Technology", "Condition", NULL};
+        ev_evmap map = {(const char *const *)m.rows.v,
+                        m.rows.n,
+                        (const char *const *)m.cols.v,
+                        m.cols.n,
+                        m.cells,
+                        m.ncells,
+                        "Technology",
+                        "Condition",
+                        NULL};
         ev__rep_printf(r, "<p>Studies per technology and condition. Colour is the direction of"
                           " effect where a pooled outcome below gives one (95%% CI of the"
                           " study's effect); the other studies are marked \"not reported\":"

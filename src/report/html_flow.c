@@ -140,8 +140,9 @@ void ev__rep_agreement(ev__rep *r)
         ev__rep_esc(r, a[i].reviewer_a);
         ev__rep_printf(r, " &amp; ");
         ev__rep_esc(r, a[i].reviewer_b);
-        ev__rep_printf(r, "</td><td>%llu</td><td>%.3f</td><td>%.3f [%.3f, %.3f]</td>"
-                          "<td>%.3f</td></tr>\n",
+        ev__rep_printf(r,
+                       "</td><td>%llu</td><td>%.3f</td><td>%.3f [%.3f, %.3f]</td>"
+                       "<td>%.3f</td></tr>\n",
                        (unsigned long long)tot, g->p_observed, g->kappa, g->ci_low, g->ci_high,
                        g->pabak);
     }

@@ -44,11 +44,12 @@ static void study_rows(ev__rep *r, const ev_report_pool *p)
 static void one_pool(ev__rep *r, const ev_report_pool *p)
 {
     study_rows(r, p);
-    ev__rep_printf(r, "<p><b>%s</b> (random effects, %s, k = %zu): <b>%.2f</b> [95%% CI %.2f,"
-                      " %.2f], p = %.2g; &tau;&sup2; = %.3f, I&sup2; = %.0f%%, Q(%zu) = %.2f"
-                      " (p = %.2g).%s</p>\n",
-                   ev_synth_measure_name(p->measure), p->method, p->k, p->est, p->ci_lb,
-                   p->ci_ub, p->pval, p->tau2, p->I2, p->QEdf, p->QE, p->QEp,
+    ev__rep_printf(r,
+                   "<p><b>%s</b> (random effects, %s, k = %zu): <b>%.2f</b> [95%% CI %.2f,"
+                   " %.2f], p = %.2g; &tau;&sup2; = %.3f, I&sup2; = %.0f%%, Q(%zu) = %.2f"
+                   " (p = %.2g).%s</p>\n",
+                   ev_synth_measure_name(p->measure), p->method, p->k, p->est, p->ci_lb, p->ci_ub,
+                   p->pval, p->tau2, p->I2, p->QEdf, p->QE, p->QEp,
                    p->harmonised ? " Signs harmonised: a positive value favours the treatment."
                                  : "");
     ev_error e = EV_ERROR_INIT;

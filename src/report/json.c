@@ -74,8 +74,10 @@ static const char *unescape(ev_buf *b, const char *p)
     unsigned long cp = 0;
     for (int i = 1; i <= 4; i++) {
         int c = p[i];
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int v = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
         if (v < 0)
             return NULL;
         cp = cp * 16 + (unsigned long)v;

@@ -243,11 +243,11 @@ static ev_status consider(ev_report_pool *p, const charted *c, const selection *
             return EV_ENOMEM;
         take_arms(s, t, k);
         if (nt > 1 || nk > 1)
-            s->left_out = join3("several arms match '", nt > 1 ? sel->o->treatment
-                                                               : sel->o->control, "'");
+            s->left_out =
+                join3("several arms match '", nt > 1 ? sel->o->treatment : sel->o->control, "'");
         else if (!t || !k)
-            s->left_out = join3("no value at this time point for the ",
-                                t ? "control" : "treatment", " arm");
+            s->left_out =
+                join3("no value at this time point for the ", t ? "control" : "treatment", " arm");
         else
             s->left_out = missing_why(t, k);
         return EV_OK;
@@ -288,7 +288,8 @@ static ev_status check_directions(const selection *sel, ev_synth_measure m, ev_e
         if (m == EV_MEASURE_MD)
             return ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
                                 "pool: a mean difference needs one instrument, got %s and %s"
-                                " (use --measure SMD)", a->id, b->id);
+                                " (use --measure SMD)",
+                                a->id, b->id);
         if (sel->o->no_harmonise && a->higher_is_better != b->higher_is_better)
             return ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
                                 "pool: %s (higher is better) and %s (lower is better) point in"
@@ -370,8 +371,8 @@ static ev_status too_few(const ev_report_pool *p, size_t k, ev_error *err)
             why = p->studies[i].left_out, who = p->studies[i].label;
     if (why)
         return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
-                            "pool: %s: %zu of %zu studies have complete data (%s: %s)", p->title,
-                            k, p->nstudies, who, why);
+                            "pool: %s: %zu of %zu studies have complete data (%s: %s)", p->title, k,
+                            p->nstudies, who, why);
     return ev_error_set(err, EV_EINPUT, NULL, 0, 0,
                         "pool: %s: %zu studies report this outcome; pooling needs two", p->title,
                         p->nstudies);
@@ -410,8 +411,13 @@ static ev_status effect_sizes(ev_report_pool *p, size_t k, const ev_synth_option
         col[3 * k + j] = s->m2, col[4 * k + j] = s->sd2, col[5 * k + j] = s->n2;
         j++;
     }
-    ev_synth_data d = {.k = k, .m1i = col, .sd1i = col + k, .n1i = col + 2 * k,
-                       .m2i = col + 3 * k, .sd2i = col + 4 * k, .n2i = col + 5 * k};
+    ev_synth_data d = {.k = k,
+                       .m1i = col,
+                       .sd1i = col + k,
+                       .n1i = col + 2 * k,
+                       .m2i = col + 3 * k,
+                       .sd2i = col + 4 * k,
+                       .n2i = col + 5 * k};
     ev_escalc *es = NULL;
     ev_status rc = ev_escalc_compute(&es, &d, opt, err);
     for (size_t i = 0, q = 0; rc == EV_OK && i < p->nstudies; i++)

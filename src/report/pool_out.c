@@ -11,8 +11,8 @@
 static void favours(ev_forest *f, const ev_report_pool *p, char *left, char *right, size_t n)
 {
     /* positive = treatment better, unless one MD instrument where lower is better */
-    bool pos_treat = p->measure == EV_MEASURE_SMD ? (p->harmonised || p->higher_better)
-                                                  : p->higher_better;
+    bool pos_treat =
+        p->measure == EV_MEASURE_SMD ? (p->harmonised || p->higher_better) : p->higher_better;
     snprintf(left, n, "Favours %s", pos_treat ? "control" : "treatment");
     snprintf(right, n, "Favours %s", pos_treat ? "treatment" : "control");
     f->favours_left = left;
@@ -81,43 +81,60 @@ static ev_status jnum(ev_buf *b, const char *key, double v)
 static ev_status study_json(ev_buf *b, const ev_report_pool_study *s)
 {
     ev_status rc = ev_buf_puts(b, "{\"study\":");
-    if (rc == EV_OK) rc = jstr(b, s->study);
-    if (rc == EV_OK) rc = ev_buf_puts(b, ",\"label\":");
-    if (rc == EV_OK) rc = jstr(b, s->label);
-    if (rc == EV_OK) rc = ev_buf_puts(b, ",\"instrument\":");
-    if (rc == EV_OK) rc = jstr(b, s->instrument);
-    if (rc == EV_OK) rc = ev_buf_puts(b, ",\"arm1\":");
-    if (rc == EV_OK) rc = jstr(b, s->arm1);
-    if (rc == EV_OK) rc = ev_buf_puts(b, ",\"arm2\":");
-    if (rc == EV_OK) rc = jstr(b, s->arm2);
+    if (rc == EV_OK)
+        rc = jstr(b, s->study);
+    if (rc == EV_OK)
+        rc = ev_buf_puts(b, ",\"label\":");
+    if (rc == EV_OK)
+        rc = jstr(b, s->label);
+    if (rc == EV_OK)
+        rc = ev_buf_puts(b, ",\"instrument\":");
+    if (rc == EV_OK)
+        rc = jstr(b, s->instrument);
+    if (rc == EV_OK)
+        rc = ev_buf_puts(b, ",\"arm1\":");
+    if (rc == EV_OK)
+        rc = jstr(b, s->arm1);
+    if (rc == EV_OK)
+        rc = ev_buf_puts(b, ",\"arm2\":");
+    if (rc == EV_OK)
+        rc = jstr(b, s->arm2);
     const double v[] = {s->m1, s->sd1, s->n1, s->m2, s->sd2, s->n2, s->yi, s->vi, s->weight};
-    static const char *const k[] = {"m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i", "yi", "vi",
-                                    "weight"};
+    static const char *const k[] = {"m1i", "sd1i", "n1i", "m2i",   "sd2i",
+                                    "n2i", "yi",   "vi",  "weight"};
     for (size_t i = 0; rc == EV_OK && i < 9; i++)
         rc = jnum(b, k[i], v[i]);
-    if (rc == EV_OK) rc = ev_buf_puts(b, ",\"left_out\":");
-    if (rc == EV_OK) rc = jstr(b, s->left_out);
+    if (rc == EV_OK)
+        rc = ev_buf_puts(b, ",\"left_out\":");
+    if (rc == EV_OK)
+        rc = jstr(b, s->left_out);
     return rc == EV_OK ? ev_buf_putc(b, '}') : rc;
 }
 
 ev_status ev_report_pool_json(const ev_report_pool *p, ev_buf *b)
 {
     ev_status rc = ev_buf_puts(b, "{\"outcome\":");
-    if (rc == EV_OK) rc = jstr(b, p->title);
-    if (rc == EV_OK) rc = ev_buf_puts(b, ",\"measure\":");
-    if (rc == EV_OK) rc = jstr(b, ev_synth_measure_name(p->measure));
-    if (rc == EV_OK) rc = ev_buf_puts(b, ",\"method\":");
-    if (rc == EV_OK) rc = jstr(b, p->method);
+    if (rc == EV_OK)
+        rc = jstr(b, p->title);
+    if (rc == EV_OK)
+        rc = ev_buf_puts(b, ",\"measure\":");
+    if (rc == EV_OK)
+        rc = jstr(b, ev_synth_measure_name(p->measure));
+    if (rc == EV_OK)
+        rc = ev_buf_puts(b, ",\"method\":");
+    if (rc == EV_OK)
+        rc = jstr(b, p->method);
     if (rc == EV_OK)
         rc = ev_buf_printf(b, ",\"harmonised\":%s,\"k\":%zu", p->harmonised ? "true" : "false",
                            p->k);
-    const double v[] = {p->est, p->se, p->ci_lb, p->ci_ub, p->pi_lb, p->pi_ub, p->tau2,
-                        p->I2, p->QE, p->QEp, p->zval, p->pval};
+    const double v[] = {p->est,  p->se, p->ci_lb, p->ci_ub, p->pi_lb, p->pi_ub,
+                        p->tau2, p->I2, p->QE,    p->QEp,   p->zval,  p->pval};
     static const char *const k[] = {"estimate", "se", "ci_lb", "ci_ub", "pi_lb", "pi_ub",
-                                    "tau2", "I2", "QE", "QEp", "zval", "pval"};
+                                    "tau2",     "I2", "QE",    "QEp",   "zval",  "pval"};
     for (size_t i = 0; rc == EV_OK && i < 12; i++)
         rc = jnum(b, k[i], v[i]);
-    if (rc == EV_OK) rc = ev_buf_printf(b, ",\"QEdf\":%zu,\"studies\":[", p->QEdf);
+    if (rc == EV_OK)
+        rc = ev_buf_printf(b, ",\"QEdf\":%zu,\"studies\":[", p->QEdf);
     for (size_t i = 0; rc == EV_OK && i < p->nstudies; i++)
         rc = i ? ev_buf_putc(b, ',') : EV_OK, rc = rc == EV_OK ? study_json(b, &p->studies[i]) : rc;
     return rc == EV_OK ? ev_buf_puts(b, "]}") : rc;

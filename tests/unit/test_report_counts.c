@@ -210,8 +210,9 @@ static void published_flow_of_the_seed_text_fails_its_check(void **state)
     (void)state;
     ev_report_flow *fl = NULL;
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(ev_report_flow_load(&fl, EV_SOURCE_DIR "/examples/ankle-regen/prisma_text.txt",
-                                         &err), EV_OK);
+    assert_int_equal(
+        ev_report_flow_load(&fl, EV_SOURCE_DIR "/examples/ankle-regen/prisma_text.txt", &err),
+        EV_OK);
     assert_true(fl->prisma.scoping);
     assert_int_equal(fl->prisma.ndatabases, 1);
     assert_int_equal(fl->prisma.databases[0].n, 308);

@@ -87,7 +87,7 @@ static void check(const ev_report_pool *p, const char *name)
 {
     const double got[] = {p->est, p->se, p->ci_lb, p->ci_ub, p->tau2, p->I2, p->QE, p->QEp};
     static const char *const keys[] = {"estimate", "se", "ci_lb", "ci_ub",
-                                       "tau2", "I2", "QE", "QEp"};
+                                       "tau2",     "I2", "QE",    "QEp"};
     for (size_t i = 0; i < 8; i++) {
         double want = golden(name, keys[i]);
         assert_false(isnan(want));
