@@ -5,13 +5,17 @@
 # a scikit-learn reference of ASReview's default model (asreview_ref.py), same
 # priors convention, same number of runs. Prints per data set WSS@95,
 # recall@10%, records to 95% recall and wall time, the means, and the speed
-# ratio. RUNS (default 3) runs per data set; REF=0 skips the reference.
+# ratio (wall and CPU time of the whole processes, measured with
+# /usr/bin/time, side by side in the same run). RUNS (default 3) runs per data
+# set; REF=0 skips the reference; EV_ARGS adds options to `evident simulate`
+# (default "--ngram $NGRAM"); NGRAM (default 2).
 set -eu
 BUILD=${1:?usage: run.sh BUILD_DIR}
 EV=$BUILD/evident
 RUNS=${RUNS:-3}
 REF=${REF:-1}
-NGRAM=${NGRAM:-1}
+NGRAM=${NGRAM:-2}
+EV_ARGS=${EV_ARGS:---ngram $NGRAM}
 DATA=${DATA:-/work/shared/data/screening}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d)
@@ -38,29 +42,37 @@ Wilson:$DATA/Appenzeller-Herzog_2020_wilson/records_ferdinands2023.csv:83.4"
 
 field() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"; }
 
+echo "evident simulate options: $EV_ARGS; $RUNS runs per data set; times are whole processes"
 printf '%-8s %6s | %-26s | %-26s | %-26s | %s\n' "" "paper" "evident nb (WSS95 r10 n95 s)" \
-    "evident lr (WSS95 r10 n95 s)" "sklearn ASReview (same)" "speed nb/ref"
+    "evident lr (WSS95 r10 n95 s)" "sklearn ASReview (same)" "ref time / evident nb time"
 echo "$SETS" > "$TMP/sets"
 : > "$TMP/rows"
 while IFS=: read -r name file paper; do
     for m in nb lr; do
-        "$EV" simulate "$file" --model $m --runs "$RUNS" --ngram "$NGRAM" --json --quiet > "$TMP/$name.$m.json"
+        # shellcheck disable=SC2086
+        /usr/bin/time -f "%e %U %S" -o "$TMP/$name.$m.time" \
+            "$EV" simulate "$file" --model $m --runs "$RUNS" $EV_ARGS --json --quiet > "$TMP/$name.$m.json"
     done
     if [ "$REF" = 1 ]; then
-        /usr/bin/python3 "$HERE/asreview_ref.py" "$file" --runs "$RUNS" --json > "$TMP/$name.ref.json"
+        /usr/bin/time -f "%e %U %S" -o "$TMP/$name.ref.time" \
+            /usr/bin/python3 "$HERE/asreview_ref.py" "$file" --runs "$RUNS" --json > "$TMP/$name.ref.json"
     fi
     line=$(printf '%-8s %5.1f%% |' "$name" "$paper")
     for m in nb lr ref; do
         f=$TMP/$name.$m.json
         if [ -f "$f" ]; then
-            s=$(field "$f" "'%5.1f%% %5.1f%% %6.1f %6.2f' % (100*d['mean']['wss95'], 100*d['mean']['recall10'], d['mean']['n95'], d['seconds'])")
+            wall=$(cut -d' ' -f1 "$TMP/$name.$m.time")
+            s=$(field "$f" "'%5.1f%% %5.1f%% %6.1f %6.2f' % (100*d['mean']['wss95'], 100*d['mean']['recall10'], d['mean']['n95'], $wall)")
         else
             s="-"
         fi
         line="$line $(printf '%-26s' "$s") |"
     done
     if [ "$REF" = 1 ]; then
-        ratio=$(field "$TMP/$name.ref.json" "'%.1fx' % (d['seconds'] / json.load(open('$TMP/$name.nb.json'))['seconds'])")
+        ratio=$(/usr/bin/python3 -c "
+a = [float(x) for x in open('$TMP/$name.ref.time').read().split()]
+b = [float(x) for x in open('$TMP/$name.nb.time').read().split()]
+print('%.1fx wall, %.1fx cpu' % (a[0] / b[0], (a[1] + a[2]) / max(b[1] + b[2], 1e-3)))")
         line="$line $ratio"
     fi
     echo "$line"
@@ -79,10 +91,14 @@ print("mean WSS@95: paper %.1f%%" % statistics.mean(paper), end="")
 for m in ["nb", "lr"] + (["ref"] if ref else []):
     print(" | %s %.1f%%" % (m, 100 * statistics.mean(load(n, m)["mean"]["wss95"] for n in names)), end="")
 print()
+def times(n, m):
+    w, u, s = (float(x) for x in open(os.path.join(tmp, "%s.%s.time" % (n, m))).read().split())
+    return w, u + s
 if ref:
-    t_nb = sum(load(n, "nb")["seconds"] for n in names)
-    t_ref = sum(load(n, "ref")["seconds"] for n in names)
-    per = [load(n, "ref")["seconds"] / load(n, "nb")["seconds"] for n in names]
-    print("total time: evident nb %.2f s, sklearn reference %.2f s: %.1fx (median per set %.1fx)"
-          % (t_nb, t_ref, t_ref / t_nb, statistics.median(per)))
+    for i, what in ((0, "wall"), (1, "cpu")):
+        t_nb = sum(times(n, "nb")[i] for n in names)
+        t_ref = sum(times(n, "ref")[i] for n in names)
+        per = [times(n, "ref")[i] / max(times(n, "nb")[i], 1e-3) for n in names]
+        print("total %s time: evident nb %.2f s, sklearn reference %.2f s: %.1fx (median per set %.1fx)"
+              % (what, t_nb, t_ref, t_ref / t_nb, statistics.median(per)))
 PY

@@ -39,9 +39,10 @@ typedef struct ev_screen_corpus_options {
     unsigned ngram_max; /* 1 or 2 (default 2) */
     unsigned min_df;    /* default 2 */
     bool stop_words;    /* drop scikit-learn's English stop words (default) */
+    bool sublinear_tf;  /* 1 + ln(count) instead of the count (off) */
 } ev_screen_corpus_options;
 
-#define EV_SCREEN_CORPUS_OPTIONS_INIT {2, 2, true}
+#define EV_SCREEN_CORPUS_OPTIONS_INIT {2, 2, true, false}
 
 /* Build the matrix from n texts (NULL texts are empty). `opt` may be NULL.
  * *out belongs to the caller (ev_screen_corpus_free). EV_EUSAGE for n == 0

@@ -21,7 +21,7 @@ typedef struct sim_args {
 } sim_args;
 
 enum { O_MODEL = 256, O_PI, O_PE, O_SEED, O_RUNS, O_PLOT, O_JSON, O_QUIET, O_NGRAM, O_RANDOM,
-       O_FULL };
+       O_FULL, O_ALPHA, O_C, O_MINDF, O_NOSTOP, O_NOBALANCE, O_SUBLINEAR };
 
 static const struct option long_opts[] = {
     {"model", required_argument, NULL, O_MODEL},
@@ -33,6 +33,12 @@ static const struct option long_opts[] = {
     {"ngram", required_argument, NULL, O_NGRAM},
     {"random", required_argument, NULL, O_RANDOM},
     {"to-the-end", no_argument, NULL, O_FULL},
+    {"nb-alpha", required_argument, NULL, O_ALPHA},
+    {"lr-c", required_argument, NULL, O_C},
+    {"min-df", required_argument, NULL, O_MINDF},
+    {"no-stop-words", no_argument, NULL, O_NOSTOP},
+    {"no-balance", no_argument, NULL, O_NOBALANCE},
+    {"sublinear-tf", no_argument, NULL, O_SUBLINEAR},
     {"json", no_argument, NULL, O_JSON},
     {"quiet", no_argument, NULL, O_QUIET},
     {NULL, 0, NULL, 0},
@@ -48,6 +54,12 @@ static int num_opt(sim_args *a, int c, const char *arg)
         a->opt.random_fraction = d;
         return -1;
     }
+    if (c == O_ALPHA || c == O_C) {
+        if (!ev_parse_double(arg, &d) || !(d > 0))
+            return ev_cli_usage("simulate", "option wants a positive number, not '%s'", arg);
+        *(c == O_ALPHA ? &a->opt.model.nb_alpha : &a->opt.model.lr_c) = d;
+        return -1;
+    }
     if (!ev_parse_long(arg, &l) || l < 0 || (c == O_RUNS && l < 1) ||
         (c == O_NGRAM && (l < 1 || l > 2)))
         return ev_cli_usage("simulate", "option wants a whole number in range, not '%s'", arg);
@@ -57,6 +69,7 @@ static int num_opt(sim_args *a, int c, const char *arg)
     case O_SEED: a->opt.seed = (uint64_t)l; break;
     case O_RUNS: a->opt.runs = (size_t)l; break;
     case O_NGRAM: a->opt.corpus.ngram_max = (unsigned)l; break;
+    case O_MINDF: a->opt.corpus.min_df = (unsigned)l; break;
     default: return EV_EXIT_USAGE;
     }
     return -1;
@@ -75,6 +88,9 @@ static int parse_opt(sim_args *a, int c, const char *arg)
         return -1;
     case O_PLOT: a->plot = arg; return -1;
     case O_FULL: a->opt.stop_when_complete = false; return -1;
+    case O_NOSTOP: a->opt.corpus.stop_words = false; return -1;
+    case O_NOBALANCE: a->opt.model.double_balance = false; return -1;
+    case O_SUBLINEAR: a->opt.corpus.sublinear_tf = true; return -1;
     case O_JSON: a->json = true; return -1;
     case O_QUIET: a->quiet = true; return -1;
     default: return num_opt(a, c, arg);
@@ -222,6 +238,11 @@ const ev_cli_command ev_cli_cmd_simulate = {
     "fixed); --to-the-end screens every record.\n"
     "\n"
     "  --plot FILE   recall curve (.svg, .pdf or .png)\n"
+    "  --nb-alpha A  Naive Bayes smoothing (3.822, ASReview's default)\n"
+    "  --lr-c C      logistic regression inverse regularisation (1)\n"
+    "  --min-df K    drop terms in fewer than K records (2)\n"
+    "  --no-stop-words  keep English stop words; --no-balance  plain class weights\n"
+    "  --sublinear-tf   1 + ln(count) as the term frequency\n"
     "  --json        one JSON document with every run\n"
     "\n"
     "Exit codes: 0 done, 1 bad usage, 2 bad input (no included record, bad label).\n",

@@ -25,7 +25,7 @@ static const bool toy_label[] = {true, true, false, false, false};
 
 static ev_screen_ranker *toy_ranker(ev_screen_model_kind kind, ev_screen_corpus **c)
 {
-    ev_screen_corpus_options co = {1, 1, false};
+    ev_screen_corpus_options co = {1, 1, false, false};
     assert_int_equal(ev_screen_corpus_new(c, toy, 8, &co, NULL), EV_OK);
     assert_int_equal(ev_screen_corpus_features(*c), 18); /* sklearn: 18 terms */
     ev_screen_model_options mo = EV_SCREEN_MODEL_OPTIONS_INIT;

@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* scikit-learn's ENGLISH_STOP_WORDS (from the Glasgow IR group's list,
- * BSD licence), sorted for bsearch. */
+ * BSD licence). */
 static const char *const stop_words[] = {
     "a", "about", "above", "across", "after", "afterwards", "again", "against", "all",
     "almost", "alone", "along", "already", "also", "although", "always", "am", "among",
@@ -47,22 +47,6 @@ static const char *const stop_words[] = {
     "would", "yet", "you", "your", "yours", "yourself", "yourselves",
 };
 
-static int cmp_stop(const void *key, const void *elem)
-{
-    const ev_str *k = key;
-    const char *w = *(const char *const *)elem;
-    int c = strncmp(k->ptr, w, k->len); /* stops at w's NUL: no strlen */
-    return c ? c : (w[k->len] ? -1 : 0);
-}
-
-static bool is_stop_word(ev_str tok)
-{
-    if (tok.len > 12)
-        return false;
-    return bsearch(&tok, stop_words, sizeof stop_words / sizeof stop_words[0],
-                   sizeof stop_words[0], cmp_stop) != NULL;
-}
-
 /* Vocabulary: open addressing over term strings kept in an arena. */
 typedef struct vocab {
     ev_arena *arena;
@@ -73,6 +57,7 @@ typedef struct vocab {
     size_t n;
     uint32_t *df;
     size_t df_cap;
+    size_t n_stop; /* ids below this are stop words (entered first) */
 } vocab;
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -196,9 +181,11 @@ static ev_status doc_terms(vocab *v, idlist *ids, ev_buf *norm, ev_buf *pair, co
     ev_str tok, prev = {NULL, 0};
     uint32_t id;
     while (ev_text_next_token(s, norm->len, &pos, &tok)) {
-        if (o->stop_words && is_stop_word(tok))
-            continue;
-        if (vocab_id(v, tok.ptr, tok.len, &id) != EV_OK || idlist_push(ids, id) != EV_OK)
+        if (vocab_id(v, tok.ptr, tok.len, &id) != EV_OK)
+            return EV_ENOMEM;
+        if (id < v->n_stop)
+            continue; /* a stop word: neither a term nor half of a bigram */
+        if (idlist_push(ids, id) != EV_OK)
             return EV_ENOMEM;
         if (o->ngram_max >= 2 && prev.ptr) {
             ev_buf_clear(pair);
@@ -240,6 +227,7 @@ typedef struct build {
     size_t *start;
     uint32_t *remap;
     float *idf;
+    bool sublinear;
 } build;
 
 static ev_status build_csr(ev_screen_corpus *c, build *b)
@@ -267,7 +255,8 @@ static ev_status build_csr(ev_screen_corpus *c, build *b)
             while (j < b->start[d + 1] && b->ids.v[j] == t)
                 j++;
             if (b->remap[t] != UINT32_MAX) {
-                float w = (float)(j - i) * b->idf[b->remap[t]];
+                double tf = b->sublinear ? 1.0 + log((double)(j - i)) : (double)(j - i);
+                float w = (float)tf * b->idf[b->remap[t]];
                 c->col[k] = b->remap[t];
                 c->val[k++] = w;
                 ss += (double)w * w;
@@ -302,9 +291,22 @@ static ev_status prune(ev_screen_corpus *c, build *b, unsigned min_df)
     return EV_OK;
 }
 
+/* Enter the stop words first so one hash lookup tells a token is one. */
+static ev_status seed_stop_words(vocab *v)
+{
+    uint32_t id;
+    for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++)
+        if (vocab_id(v, stop_words[i], strlen(stop_words[i]), &id) != EV_OK)
+            return EV_ENOMEM;
+    v->n_stop = v->n;
+    return EV_OK;
+}
+
 static ev_status tokenise_all(build *b, const char *const *texts, size_t n,
                               const ev_screen_corpus_options *o)
 {
+    if (o->stop_words && seed_stop_words(&b->v) != EV_OK)
+        return EV_ENOMEM;
     ev_buf norm, pair;
     ev_buf_init(&norm, EV_BUF_DEFAULT_MAX);
     ev_buf_init(&pair, EV_BUF_DEFAULT_MAX);
@@ -333,6 +335,7 @@ ev_status ev_screen_corpus_new(ev_screen_corpus **out, const char *const *texts,
     b.v.arena = ev_arena_new();
     b.start = ev_calloc(n + 1, sizeof *b.start);
     ev_status st = (!c || !b.v.arena || !b.start) ? EV_ENOMEM : EV_OK;
+    b.sublinear = o.sublinear_tf;
     if (st == EV_OK) {
         c->rows = n;
         st = tokenise_all(&b, texts, n, &o);
