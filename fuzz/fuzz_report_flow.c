@@ -22,22 +22,18 @@ static void json_reader(const char *s)
 {
     char *str = NULL;
     double v;
-    if (ev__rj_string(s, &str))
+    if (ev__rj_string(s, NULL, SIZE_MAX, &str))
         ev_free(str);
-    (void)ev__rj_number(s, &v);
+    (void)ev__rj_number(s, NULL, &v);
     static const char *const keys[] = {"instrument", "mean", "sd", "n", ""};
     for (size_t i = 0; i < 5; i++) {
-        const char *f = ev__rj_field(s, keys[i]);
-        if (f && ev__rj_string(f, &str))
+        if (ev__rj_string(s, keys[i], SIZE_MAX, &str))
             ev_free(str);
-        if (f)
-            (void)ev__rj_number(f, &v);
+        (void)ev__rj_number(s, keys[i], &v);
     }
-    for (size_t i = 0; i < 4; i++) {
-        const char *e = ev__rj_index(s, i);
-        if (e && ev__rj_string(e, &str))
+    for (size_t i = 0; i < 4; i++)
+        if (ev__rj_string(s, NULL, i, &str))
             ev_free(str);
-    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -114,11 +114,11 @@ static void map_study(const ev__rep *r, mapdata *m, const char *study, const cha
                       const char *techs)
 {
     char *c = NULL, *t = NULL;
-    if (!cond || !techs || !ev__rj_string(cond, &c))
+    if (!cond || !techs || !ev__rj_string(cond, NULL, SIZE_MAX, &c))
         return;
     size_t col = name_index(&m->cols, c, &m->oom);
     ev_evmap_direction d = direction(r, study);
-    for (size_t i = 0; ev__rj_string(ev__rj_index(techs, i), &t); i++) {
+    for (size_t i = 0; ev__rj_string(techs, NULL, i, &t); i++) {
         size_t row = name_index(&m->rows, t, &m->oom);
         if (!m->oom)
             bubble(m, row, col, d);

@@ -80,14 +80,14 @@ static ev_status outcome_value(charted *c, size_t study, const char *path, const
     if (e == NULL)
         return EV_ENOMEM;
     if (!strcmp(what, "arm"))
-        (void)ev__rj_string(json, &e->arm);
+        (void)ev__rj_string(json, NULL, SIZE_MAX, &e->arm);
     else if (!strcmp(what, "timepoint"))
-        (void)ev__rj_string(json, &e->timepoint);
+        (void)ev__rj_string(json, NULL, SIZE_MAX, &e->timepoint);
     else {
-        (void)ev__rj_string(ev__rj_field(json, "instrument"), &e->instrument);
-        (void)ev__rj_number(ev__rj_field(json, "mean"), &e->mean);
-        (void)ev__rj_number(ev__rj_field(json, "sd"), &e->sd);
-        (void)ev__rj_number(ev__rj_field(json, "n"), &e->n);
+        (void)ev__rj_string(json, "instrument", SIZE_MAX, &e->instrument);
+        (void)ev__rj_number(json, "mean", &e->mean);
+        (void)ev__rj_number(json, "sd", &e->sd);
+        (void)ev__rj_number(json, "n", &e->n);
     }
     return EV_OK;
 }
@@ -101,7 +101,7 @@ static ev_status load_charted(charted *c, ev_chart *ch, ev_error *err)
         size_t s = 0;
         rc = study_of(c, v[i].study, &s);
         if (rc == EV_OK && !strcmp(v[i].path, "citation") && c->labels[s] == NULL)
-            (void)ev__rj_string(v[i].json, &c->labels[s]);
+            (void)ev__rj_string(v[i].json, NULL, SIZE_MAX, &c->labels[s]);
         else if (rc == EV_OK && !strncmp(v[i].path, "outcomes.", 9))
             rc = outcome_value(c, s, v[i].path, v[i].json);
         if (rc == EV_ENOMEM)

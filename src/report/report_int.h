@@ -9,16 +9,14 @@
 
 ev_status ev__report_oom(ev_error *err);
 
-/* JSON values as chart gives them (compact, valid). Each returns false when
- * the value is not of that kind. */
-/* A JSON string; *out is a new NUL-terminated copy (caller frees). */
-bool ev__rj_string(const char *json, char **out);
+/* JSON values as chart gives them, read with jansson. `key` (NULL: the
+ * value itself) selects a field of an object, `index` (SIZE_MAX: none) an
+ * element of an array. Each returns false when the value is absent or not of
+ * that kind. */
+/* A string; *out is a new NUL-terminated copy (caller frees with ev_free). */
+bool ev__rj_string(const char *json, const char *key, size_t index, char **out);
 /* A number; null gives NAN and true. */
-bool ev__rj_number(const char *json, double *out);
-/* The value of `key` in a flat object (pointer into json), or NULL. */
-const char *ev__rj_field(const char *json, const char *key);
-/* The i-th element of an array (pointer into json), or NULL. */
-const char *ev__rj_index(const char *json, size_t i);
+bool ev__rj_number(const char *json, const char *key, double *out);
 
 /* Append s with &<>"' escaped. */
 ev_status ev__report_esc(ev_buf *b, const char *s);
