@@ -43,14 +43,16 @@ static ev_status push_decision(ev_stmt *st, ev_screen_decision_row **rows, size_
 
 /* Blinding lives in the query: another reviewer's decision is returned
  * only when the record is settled at that stage, or the viewer adjudicates
- * and the decisions are in. */
+ * and the record is a complete conflict there (someone who is both a
+ * reviewer and an adjudicator sees nothing earlier than that). */
 ev_status ev_screen_decisions(ev_store *s, ev_id record, const char *viewer,
                               ev_screen_decision_row **out, size_t *n, ev_error *err)
 {
     *out = NULL;
     *n = 0;
     unsigned roles = 0;
-    ev_status rc = ev__screen_schema(s, err);
+    ev__screen_cfg cfg;
+    ev_status rc = ev__screen_load(s, &cfg, err);
     if (rc == EV_OK)
         rc = ev__screen_roles(s, viewer, &roles, err);
     int64_t adj = (roles & (EV__ROLE_ADJUDICATOR | EV__ROLE_OWNER)) ? 1 : 0;
@@ -60,10 +62,13 @@ ev_status ev_screen_decisions(ev_store *s, ev_id record, const char *viewer,
             s, &st, err,
             "SELECT d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.note, d.decided_at"
             " FROM screen_decision d WHERE d.record_id = ?1 AND d.current = 1 AND"
-            " (d.reviewer = ?2 OR ?3 OR EXISTS (SELECT 1 FROM screen_outcome o WHERE"
-            " o.record_id = d.record_id AND o.stage = d.stage))"
+            " (d.reviewer = ?2 OR EXISTS (SELECT 1 FROM screen_outcome o WHERE"
+            " o.record_id = d.record_id AND o.stage = d.stage) OR (?3 AND"
+            " (SELECT count(*) >= ?4 AND (min(e.decision) <> max(e.decision) OR"
+            " max(e.decision) = 2) FROM screen_decision e WHERE e.record_id = d.record_id"
+            " AND e.stage = d.stage AND e.current = 1)))"
             " ORDER BY d.stage, d.id",
-            "iti", (int64_t)record, viewer, adj);
+            "itii", (int64_t)record, viewer, adj, (int64_t)ev__screen_required(&cfg, record));
     bool row = true;
     size_t cap = 0;
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)

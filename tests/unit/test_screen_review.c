@@ -95,6 +95,8 @@ static void a_reviewer_does_not_see_the_other_decision_before_settlement(void **
     assert_int_equal(decide(f, "alice", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
     assert_int_equal(visible(f, 1, "alice"), 1);
     assert_int_equal(visible(f, 1, "bob"), 0); /* blinded */
+    assert_int_equal(visible(f, 1, "carol"), 0); /* reviewer and adjudicator: still blinded */
+    assert_int_equal(visible(f, 1, "dan"), 0);   /* no conflict to adjudicate yet */
     assert_int_equal(decide(f, "bob", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
     /* agreement settles the record: now both see both */
     assert_int_equal(visible(f, 1, "alice"), 2);
