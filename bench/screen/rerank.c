@@ -90,8 +90,11 @@ int main(int argc, char **argv)
 {
     if (argc < 5)
         return fprintf(stderr, "usage: rerank N L R FILE.csv...\n"), 1;
-    long N = strtol(argv[1], NULL, 10), L = strtol(argv[2], NULL, 10), R = strtol(argv[3], NULL, 10);
-    texts t = {.v = ev_calloc((size_t)N, sizeof(char *)), .inc = ev_calloc((size_t)N, 1), .cap = (size_t)N};
+    long N = strtol(argv[1], NULL, 10), L = strtol(argv[2], NULL, 10),
+         R = strtol(argv[3], NULL, 10);
+    texts t = {.v = ev_calloc((size_t)N, sizeof(char *)),
+               .inc = ev_calloc((size_t)N, 1),
+               .cap = (size_t)N};
     ev_parse_sink sink = {.record = on_record, .payload = &t};
     ev_parse_options po = EV_PARSE_OPTIONS_INIT;
     po.keep_raw = false;

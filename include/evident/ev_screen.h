@@ -31,8 +31,8 @@ extern "C" {
  * EV_NORM_DEFAULT, then ev_text_next_token); n-grams up to ngram_max; terms
  * in fewer than min_df documents are dropped (they cannot rank any other
  * record), and so are English stop words (scikit-learn's list, as ASReview)
- * unless turned off; bigrams join the tokens left. Weights follow scikit-learn's TfidfVectorizer defaults: raw
- * counts times idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised. */
+ * unless turned off; bigrams join the tokens left. Weights follow scikit-learn's TfidfVectorizer
+ * defaults: raw counts times idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised. */
 typedef struct ev_screen_corpus ev_screen_corpus;
 
 typedef struct ev_screen_corpus_options {
@@ -42,13 +42,16 @@ typedef struct ev_screen_corpus_options {
     bool sublinear_tf;  /* 1 + ln(count) instead of the count (off) */
 } ev_screen_corpus_options;
 
-#define EV_SCREEN_CORPUS_OPTIONS_INIT {2, 2, true, false}
+#define EV_SCREEN_CORPUS_OPTIONS_INIT                                                              \
+    {                                                                                              \
+        2, 2, true, false                                                                          \
+    }
 
 /* Build the matrix from n texts (NULL texts are empty). `opt` may be NULL.
  * *out belongs to the caller (ev_screen_corpus_free). EV_EUSAGE for n == 0
  * or a bad option, EV_ENOMEM. */
-EV_EXTERN ev_status ev_screen_corpus_new(ev_screen_corpus **out, const char *const *texts,
-                                         size_t n, const ev_screen_corpus_options *opt,
+EV_EXTERN ev_status ev_screen_corpus_new(ev_screen_corpus **out, const char *const *texts, size_t n,
+                                         const ev_screen_corpus_options *opt,
                                          ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_screen_corpus_free(ev_screen_corpus *c);
 EV_EXTERN size_t ev_screen_corpus_rows(const ev_screen_corpus *c);
@@ -72,7 +75,10 @@ typedef struct ev_screen_model_options {
     bool double_balance;
 } ev_screen_model_options;
 
-#define EV_SCREEN_MODEL_OPTIONS_INIT {EV_SCREEN_MODEL_NB, 3.822, 1.0, true}
+#define EV_SCREEN_MODEL_OPTIONS_INIT                                                               \
+    {                                                                                              \
+        EV_SCREEN_MODEL_NB, 3.822, 1.0, true                                                       \
+    }
 
 /* An incremental ranker over a corpus: label rows one at a time, then score
  * every row (higher = more likely relevant). The corpus is borrowed and must
@@ -107,8 +113,10 @@ typedef struct ev_screen_sim_options {
     bool stop_when_complete;
 } ev_screen_sim_options;
 
-#define EV_SCREEN_SIM_OPTIONS_INIT                                                             \
-    {EV_SCREEN_CORPUS_OPTIONS_INIT, EV_SCREEN_MODEL_OPTIONS_INIT, 1, 1, 42, 1, 0.0, true}
+#define EV_SCREEN_SIM_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        EV_SCREEN_CORPUS_OPTIONS_INIT, EV_SCREEN_MODEL_OPTIONS_INIT, 1, 1, 42, 1, 0.0, true        \
+    }
 
 /* One run. Metrics follow ASReview's conventions (ANCHORS.md): prior records
  * are left out of the sequence and of N; n95 is the number of records
@@ -120,9 +128,9 @@ typedef struct ev_screen_sim_run {
     size_t n95, n100;     /* records screened to reach 95% / 100% recall */
     double wss95, wss100; /* fractions, not percent */
     double recall10, recall20;
-    double atd;           /* mean position of the relevant records / N */
-    uint32_t *found;      /* found[i] = relevant found after i+1 records */
-    size_t n_found;       /* entries in found (N, or fewer when stopped early) */
+    double atd;      /* mean position of the relevant records / N */
+    uint32_t *found; /* found[i] = relevant found after i+1 records */
+    size_t n_found;  /* entries in found (N, or fewer when stopped early) */
 } ev_screen_sim_run;
 
 typedef struct ev_screen_sim_result {
@@ -141,9 +149,8 @@ typedef struct ev_screen_sim_result {
  * *out belongs to the caller (ev_screen_sim_result_free). */
 EV_EXTERN ev_status ev_screen_simulate(ev_screen_sim_result **out, const char *const *texts,
                                        const bool *included, size_t n,
-                                       const ev_screen_sim_options *opt,
-                                       ev_progress_fn progress, void *payload,
-                                       ev_error *err) EV_WARN_UNUSED;
+                                       const ev_screen_sim_options *opt, ev_progress_fn progress,
+                                       void *payload, ev_error *err) EV_WARN_UNUSED;
 /* The same on a labelled file read with ev_parse_file (CSV with title,
  * abstract and a label_included column of 0/1). EV_EINPUT names the file
  * (and line) for a missing or bad label, or no positives. */
@@ -221,20 +228,23 @@ EV_EXTERN bool ev_screen_decision_parse(const char *s, ev_screen_decision *out);
  * record, 2 = two independent decisions, 3 = two for a random share
  * (`dual_fraction`) of records and one for the rest. */
 typedef struct ev_screen_setup_info {
-    const char *stages;      /* "ta,ft" by default */
-    const char *reasons;     /* exclusion reasons for the full-text stage */
-    const char *criteria;    /* eligibility criteria text (PICOS) */
-    const char *reviewers;   /* "alice,bob" */
-    const char *adjudicators;/* "carol" */
-    const char *owner;       /* who may apply stopping rules */
-    int rule;                /* 0 = unchanged, 1, 2 or 3 */
-    double dual_fraction;    /* for rule 3; < 0 = unchanged */
+    const char *stages;          /* "ta,ft" by default */
+    const char *reasons;         /* exclusion reasons for the full-text stage */
+    const char *criteria;        /* eligibility criteria text (PICOS) */
+    const char *reviewers;       /* "alice,bob" */
+    const char *adjudicators;    /* "carol" */
+    const char *owner;           /* who may apply stopping rules */
+    int rule;                    /* 0 = unchanged, 1, 2 or 3 */
+    double dual_fraction;        /* for rule 3; < 0 = unchanged */
     int allow_self_adjudication; /* -1 unchanged, 0 no, 1 yes */
-    double random_fraction;  /* share of random picks in `next`; < 0 = unchanged */
-    const char *model;       /* "nb" or "lr"; NULL = unchanged */
+    double random_fraction;      /* share of random picks in `next`; < 0 = unchanged */
+    const char *model;           /* "nb" or "lr"; NULL = unchanged */
 } ev_screen_setup_info;
 
-#define EV_SCREEN_SETUP_INFO_INIT {NULL, NULL, NULL, NULL, NULL, NULL, 0, -1.0, -1, -1.0, NULL}
+#define EV_SCREEN_SETUP_INFO_INIT                                                                  \
+    {                                                                                              \
+        NULL, NULL, NULL, NULL, NULL, NULL, 0, -1.0, -1, -1.0, NULL                                \
+    }
 
 /* Create the module's tables if needed and apply the setup (one
  * transaction, audited as "screen.setup" by `actor`). EV_EUSAGE for a bad
@@ -297,9 +307,8 @@ typedef struct ev_screen_conflict {
 /* List the unsettled conflicts. Only an adjudicator (or the owner) sees the
  * decisions: other viewers get EV_EREFUSED. *out is the caller's
  * (ev_screen_conflicts_free). */
-EV_EXTERN ev_status ev_screen_conflicts(ev_store *s, const char *viewer,
-                                        ev_screen_conflict **out, size_t *n,
-                                        ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN ev_status ev_screen_conflicts(ev_store *s, const char *viewer, ev_screen_conflict **out,
+                                        size_t *n, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_screen_conflicts_free(ev_screen_conflict *c, size_t n);
 
 /* Settle a record at `stage` (NULL = its current stage) as include or
@@ -320,17 +329,16 @@ typedef struct ev_screen_pair_agreement {
     ev_screen_agreement agreement;
 } ev_screen_pair_agreement;
 
-EV_EXTERN ev_status ev_screen_agreement_list(ev_store *s, ev_screen_pair_agreement **out,
-                                             size_t *n, ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN ev_status ev_screen_agreement_list(ev_store *s, ev_screen_pair_agreement **out, size_t *n,
+                                             ev_error *err) EV_WARN_UNUSED;
 
 /* The next record for `reviewer` at `stage` (NULL = first stage with work):
  * a record at that stage the reviewer has not decided, still needing
  * decisions, ranked by the review's model trained on the settled outcomes
  * (with the configured share of random picks). *out = 0 when nothing is
  * left. *out_score (may be NULL) gets the model's score (NAN if random). */
-EV_EXTERN ev_status ev_screen_next(ev_store *s, const char *reviewer, const char *stage,
-                                   ev_id *out, double *out_score,
-                                   ev_error *err) EV_WARN_UNUSED;
+EV_EXTERN ev_status ev_screen_next(ev_store *s, const char *reviewer, const char *stage, ev_id *out,
+                                   double *out_score, ev_error *err) EV_WARN_UNUSED;
 
 /* Counts per stage (PRISMA 2020): records at the stage, settled included,
  * settled excluded (by people), excluded by automation (a stopping rule),
@@ -338,8 +346,8 @@ EV_EXTERN ev_status ev_screen_next(ev_store *s, const char *reviewer, const char
 typedef struct ev_screen_stage_summary {
     char stage[8];
     uint64_t records, included, excluded, automation, conflicts, pending;
-    char *reasons; /* "reason=count; ..." or NULL; caller frees */
-    ev_screen_stop_result stop;   /* the hypergeometric rule now (95%, 95%) */
+    char *reasons;              /* "reason=count; ..." or NULL; caller frees */
+    ev_screen_stop_result stop; /* the hypergeometric rule now (95%, 95%) */
     size_t trailing_exclusions;
 } ev_screen_stage_summary;
 

@@ -27,9 +27,30 @@ typedef struct scr_args {
 } scr_args;
 
 enum {
-    O_AS = 256, O_STAGE, O_REASON, O_NOTE, O_PDF, O_URL, O_FILE, O_JSON, O_QUIET, O_STAGES,
-    O_REASONS, O_CRITERIA, O_REVIEWERS, O_ADJUDICATORS, O_OWNER, O_RULE, O_DUAL, O_SELF,
-    O_RANDOM, O_MODEL, O_TARGET, O_CONF, O_FORCE, O_STATUS
+    O_AS = 256,
+    O_STAGE,
+    O_REASON,
+    O_NOTE,
+    O_PDF,
+    O_URL,
+    O_FILE,
+    O_JSON,
+    O_QUIET,
+    O_STAGES,
+    O_REASONS,
+    O_CRITERIA,
+    O_REVIEWERS,
+    O_ADJUDICATORS,
+    O_OWNER,
+    O_RULE,
+    O_DUAL,
+    O_SELF,
+    O_RANDOM,
+    O_MODEL,
+    O_TARGET,
+    O_CONF,
+    O_FORCE,
+    O_STATUS
 };
 
 static const struct option long_opts[] = {
@@ -71,14 +92,30 @@ static int setup_opt(scr_args *a, int c, const char *arg)
 {
     long l;
     switch (c) {
-    case O_STAGES: a->setup.stages = arg; return -1;
-    case O_REASONS: a->setup.reasons = arg; return -1;
-    case O_CRITERIA: a->criteria_file = arg; return -1;
-    case O_REVIEWERS: a->setup.reviewers = arg; return -1;
-    case O_ADJUDICATORS: a->setup.adjudicators = arg; return -1;
-    case O_OWNER: a->setup.owner = arg; return -1;
-    case O_SELF: a->setup.allow_self_adjudication = 1; return -1;
-    case O_MODEL: a->setup.model = arg; return -1;
+    case O_STAGES:
+        a->setup.stages = arg;
+        return -1;
+    case O_REASONS:
+        a->setup.reasons = arg;
+        return -1;
+    case O_CRITERIA:
+        a->criteria_file = arg;
+        return -1;
+    case O_REVIEWERS:
+        a->setup.reviewers = arg;
+        return -1;
+    case O_ADJUDICATORS:
+        a->setup.adjudicators = arg;
+        return -1;
+    case O_OWNER:
+        a->setup.owner = arg;
+        return -1;
+    case O_SELF:
+        a->setup.allow_self_adjudication = 1;
+        return -1;
+    case O_MODEL:
+        a->setup.model = arg;
+        return -1;
     case O_RULE:
         if (!ev_parse_long(arg, &l) || l < 1 || l > 2)
             return ev_cli_usage("screen", "--rule is 1 or 2 (see --dual-fraction), not '%s'", arg);
@@ -87,28 +124,55 @@ static int setup_opt(scr_args *a, int c, const char *arg)
     case O_DUAL:
         a->setup.rule = 3;
         return share_opt("dual-fraction", arg, &a->setup.dual_fraction);
-    case O_RANDOM: return share_opt("random-share", arg, &a->setup.random_fraction);
-    case O_TARGET: return share_opt("target", arg, &a->target);
-    case O_CONF: return share_opt("confidence", arg, &a->confidence);
-    default: return EV_EXIT_USAGE;
+    case O_RANDOM:
+        return share_opt("random-share", arg, &a->setup.random_fraction);
+    case O_TARGET:
+        return share_opt("target", arg, &a->target);
+    case O_CONF:
+        return share_opt("confidence", arg, &a->confidence);
+    default:
+        return EV_EXIT_USAGE;
     }
 }
 
 static int parse_opt(scr_args *a, int c, const char *arg)
 {
     switch (c) {
-    case O_AS: a->as = arg; return -1;
-    case O_STAGE: a->stage = arg; return -1;
-    case O_REASON: a->reason = arg; return -1;
-    case O_NOTE: a->note = arg; return -1;
-    case O_PDF: a->pdf = arg; return -1;
-    case O_URL: a->url = arg; return -1;
-    case O_FILE: a->file = arg; return -1;
-    case O_JSON: a->json = true; return -1;
-    case O_QUIET: a->quiet = true; return -1;
-    case O_FORCE: a->force = true; return -1;
-    case O_STATUS: a->status = true; return -1;
-    default: return setup_opt(a, c, arg);
+    case O_AS:
+        a->as = arg;
+        return -1;
+    case O_STAGE:
+        a->stage = arg;
+        return -1;
+    case O_REASON:
+        a->reason = arg;
+        return -1;
+    case O_NOTE:
+        a->note = arg;
+        return -1;
+    case O_PDF:
+        a->pdf = arg;
+        return -1;
+    case O_URL:
+        a->url = arg;
+        return -1;
+    case O_FILE:
+        a->file = arg;
+        return -1;
+    case O_JSON:
+        a->json = true;
+        return -1;
+    case O_QUIET:
+        a->quiet = true;
+        return -1;
+    case O_FORCE:
+        a->force = true;
+        return -1;
+    case O_STATUS:
+        a->status = true;
+        return -1;
+    default:
+        return setup_opt(a, c, arg);
     }
 }
 
@@ -206,8 +270,11 @@ static int act_setup(ev_store *s, scr_args *a)
 
 static int decide_one(ev_store *s, scr_args *a)
 {
-    ev_screen_decide_item it = {.stage = a->stage, .reason = a->reason, .note = a->note,
-                                .fulltext_path = a->pdf, .fulltext_url = a->url};
+    ev_screen_decide_item it = {.stage = a->stage,
+                                .reason = a->reason,
+                                .note = a->note,
+                                .fulltext_path = a->pdf,
+                                .fulltext_url = a->url};
     if (a->npos != 2 || !parse_id(a->pos[0], &it.record) ||
         !ev_screen_decision_parse(a->pos[1], &it.decision))
         return ev_cli_usage("screen", "decide wants ID include|exclude|maybe (or --file)");
@@ -315,8 +382,7 @@ static int decide_batch(ev_store *s, scr_args *a)
     if (st == EV_OK && !a->quiet)
         printf("%zu decisions recorded (%s)\n", b.n, a->as);
     batch_release(&b);
-    return st == EV_OK ? EV_EXIT_OK
-                       : ev_cli_fail(&err, "no decision of the batch was recorded");
+    return st == EV_OK ? EV_EXIT_OK : ev_cli_fail(&err, "no decision of the batch was recorded");
 }
 
 static int act_decide(ev_store *s, scr_args *a)
@@ -389,8 +455,8 @@ static void print_pair(const ev_screen_pair_agreement *p, bool json, bool first)
         if (isnan(g->kappa))
             printf("null,\"kappa_ci\":null");
         else
-            printf("%.4f,\"kappa_se\":%.4f,\"kappa_ci\":[%.4f,%.4f]", g->kappa, g->se,
-                   g->ci_low, g->ci_high);
+            printf("%.4f,\"kappa_se\":%.4f,\"kappa_ci\":[%.4f,%.4f]", g->kappa, g->se, g->ci_low,
+                   g->ci_high);
         printf(",\"pabak\":%.4f}", g->pabak);
         return;
     }
@@ -504,8 +570,7 @@ static void print_stage(const ev_screen_stage_summary *g, bool json, bool first)
         printf("  exclusion reasons: %s\n", g->reasons);
     printf("  stopping (Callaghan & Mueller-Hansen 2020, 95%% recall, 95%% confidence): p = "
            "%.3g, %s; recall >= %.1f%% with 95%% confidence; %zu exclusions in a row\n",
-           r->p, r->stop ? "may stop" : "go on", 100 * r->recall_estimate,
-           g->trailing_exclusions);
+           r->p, r->stop ? "may stop" : "go on", 100 * r->recall_estimate, g->trailing_exclusions);
 }
 
 static int act_status(ev_store *s, scr_args *a)

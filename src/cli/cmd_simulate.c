@@ -20,8 +20,25 @@ typedef struct sim_args {
     bool json, quiet;
 } sim_args;
 
-enum { O_MODEL = 256, O_PI, O_PE, O_SEED, O_RUNS, O_PLOT, O_JSON, O_QUIET, O_NGRAM, O_RANDOM,
-       O_FULL, O_ALPHA, O_C, O_MINDF, O_NOSTOP, O_NOBALANCE, O_SUBLINEAR };
+enum {
+    O_MODEL = 256,
+    O_PI,
+    O_PE,
+    O_SEED,
+    O_RUNS,
+    O_PLOT,
+    O_JSON,
+    O_QUIET,
+    O_NGRAM,
+    O_RANDOM,
+    O_FULL,
+    O_ALPHA,
+    O_C,
+    O_MINDF,
+    O_NOSTOP,
+    O_NOBALANCE,
+    O_SUBLINEAR
+};
 
 static const struct option long_opts[] = {
     {"model", required_argument, NULL, O_MODEL},
@@ -64,13 +81,26 @@ static int num_opt(sim_args *a, int c, const char *arg)
         (c == O_NGRAM && (l < 1 || l > 2)))
         return ev_cli_usage("simulate", "option wants a whole number in range, not '%s'", arg);
     switch (c) {
-    case O_PI: a->opt.prior_included = (size_t)l; break;
-    case O_PE: a->opt.prior_excluded = (size_t)l; break;
-    case O_SEED: a->opt.seed = (uint64_t)l; break;
-    case O_RUNS: a->opt.runs = (size_t)l; break;
-    case O_NGRAM: a->opt.corpus.ngram_max = (unsigned)l; break;
-    case O_MINDF: a->opt.corpus.min_df = (unsigned)l; break;
-    default: return EV_EXIT_USAGE;
+    case O_PI:
+        a->opt.prior_included = (size_t)l;
+        break;
+    case O_PE:
+        a->opt.prior_excluded = (size_t)l;
+        break;
+    case O_SEED:
+        a->opt.seed = (uint64_t)l;
+        break;
+    case O_RUNS:
+        a->opt.runs = (size_t)l;
+        break;
+    case O_NGRAM:
+        a->opt.corpus.ngram_max = (unsigned)l;
+        break;
+    case O_MINDF:
+        a->opt.corpus.min_df = (unsigned)l;
+        break;
+    default:
+        return EV_EXIT_USAGE;
     }
     return -1;
 }
@@ -86,14 +116,29 @@ static int parse_opt(sim_args *a, int c, const char *arg)
         else
             return ev_cli_usage("simulate", "--model is 'nb' or 'lr', not '%s'", arg);
         return -1;
-    case O_PLOT: a->plot = arg; return -1;
-    case O_FULL: a->opt.stop_when_complete = false; return -1;
-    case O_NOSTOP: a->opt.corpus.stop_words = false; return -1;
-    case O_NOBALANCE: a->opt.model.double_balance = false; return -1;
-    case O_SUBLINEAR: a->opt.corpus.sublinear_tf = true; return -1;
-    case O_JSON: a->json = true; return -1;
-    case O_QUIET: a->quiet = true; return -1;
-    default: return num_opt(a, c, arg);
+    case O_PLOT:
+        a->plot = arg;
+        return -1;
+    case O_FULL:
+        a->opt.stop_when_complete = false;
+        return -1;
+    case O_NOSTOP:
+        a->opt.corpus.stop_words = false;
+        return -1;
+    case O_NOBALANCE:
+        a->opt.model.double_balance = false;
+        return -1;
+    case O_SUBLINEAR:
+        a->opt.corpus.sublinear_tf = true;
+        return -1;
+    case O_JSON:
+        a->json = true;
+        return -1;
+    case O_QUIET:
+        a->quiet = true;
+        return -1;
+    default:
+        return num_opt(a, c, arg);
     }
 }
 
@@ -171,8 +216,8 @@ static void print_json(const sim_args *a, const ev_screen_sim_result *res)
     }
     printf("],\"mean\":{\"wss95\":%.6f,\"wss100\":%.6f,\"recall10\":%.6f,\"recall20\":%.6f,"
            "\"atd\":%.6f,\"n95\":%.2f,\"n100\":%.2f},\"seconds\":%.4f}\n",
-           res->mean_wss95, res->mean_wss100, res->mean_recall10, res->mean_recall20,
-           res->mean_atd, res->mean_n95, res->mean_n100, res->seconds);
+           res->mean_wss95, res->mean_wss100, res->mean_recall10, res->mean_recall20, res->mean_atd,
+           res->mean_n95, res->mean_n100, res->seconds);
 }
 
 static void print_text(const sim_args *a, const ev_screen_sim_result *res)

@@ -27,8 +27,7 @@ static double kappa_se(const double *p, const double *row, const double *col, si
     return var > 0 ? sqrt(var) : 0;
 }
 
-ev_status ev_screen_kappa(ev_screen_agreement *out, const uint64_t *table, size_t k,
-                          ev_error *err)
+ev_status ev_screen_kappa(ev_screen_agreement *out, const uint64_t *table, size_t k, ev_error *err)
 {
     *out = (ev_screen_agreement){0};
     if (k < 2 || k > 16)

@@ -38,8 +38,8 @@ static ev_status check_reason(ev_store *s, int stage, ev_screen_decision d, cons
     int64_t listed = 0, known = 0;
     ev_status rc = ev__screen_int(s, &listed, 0, err, "SELECT count(*) FROM screen_reason", "");
     if (rc == EV_OK && listed)
-        rc = ev__screen_int(s, &known, 0, err,
-                            "SELECT count(*) FROM screen_reason WHERE name = ?1", "t", reason);
+        rc = ev__screen_int(s, &known, 0, err, "SELECT count(*) FROM screen_reason WHERE name = ?1",
+                            "t", reason);
     if (rc == EV_OK && listed && !known)
         return ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
                             "'%s' is not one of the review's exclusion reasons", reason);
@@ -84,8 +84,8 @@ static ev_status maybe_settle(ev_store *s, const ev__screen_cfg *cfg, ev_id reco
                            need == 1 ? "single" : "agreement");
 }
 
-static ev_status attach_fulltext(ev_store *s, const ev_screen_decide_item *it,
-                                 const char *reviewer, ev_error *err)
+static ev_status attach_fulltext(ev_store *s, const ev_screen_decide_item *it, const char *reviewer,
+                                 ev_error *err)
 {
     char hex[65] = "";
     if (!it->fulltext_path && !it->fulltext_url)
@@ -98,13 +98,14 @@ static ev_status attach_fulltext(ev_store *s, const ev_screen_decide_item *it,
     return ev__screen_exec(s, err,
                            "INSERT OR REPLACE INTO screen_fulltext(record_id, path, sha256, url,"
                            " added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-                           "ittt" "t", (int64_t)it->record, it->fulltext_path,
-                           it->fulltext_path ? hex : NULL, it->fulltext_url, reviewer);
+                           "ittt"
+                           "t",
+                           (int64_t)it->record, it->fulltext_path, it->fulltext_path ? hex : NULL,
+                           it->fulltext_url, reviewer);
 }
 
 static ev_status audit_decision(ev_store *s, const char *reviewer, const char *action,
-                                const ev_screen_decide_item *it, const char *stage,
-                                ev_error *err)
+                                const ev_screen_decide_item *it, const char *stage, ev_error *err)
 {
     char detail[160];
     snprintf(detail, sizeof detail, "{\"record\":%lld,\"stage\":\"%s\",\"decision\":\"%s\"}",
@@ -123,7 +124,8 @@ static ev_status decide_one(ev_store *s, const ev__screen_cfg *cfg, const char *
     if (it->stage && want < 0)
         return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", it->stage);
     if (at < 0 || want != at)
-        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "record %lld is %s", (long long)it->record,
+        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "record %lld is %s",
+                            (long long)it->record,
                             at < 0 ? "already settled at every stage it reached"
                                    : "not at that stage (settled there, or not yet reached)");
     const char *stage = cfg->stages[at];
@@ -148,13 +150,13 @@ static ev_status decide_one(ev_store *s, const ev__screen_cfg *cfg, const char *
         rc = ev__screen_exec(s, err,
                              "INSERT INTO screen_decision(record_id, stage, reviewer, decision,"
                              " reason, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                             "ittitt", (int64_t)it->record, stage, reviewer,
-                             (int64_t)it->decision, it->reason, it->note);
+                             "ittitt", (int64_t)it->record, stage, reviewer, (int64_t)it->decision,
+                             it->reason, it->note);
     if (rc == EV_OK)
         rc = attach_fulltext(s, it, reviewer, err);
     if (rc == EV_OK)
-        rc = audit_decision(s, reviewer, replaced ? "screen.redecide" : "screen.decide", it,
-                            stage, err);
+        rc = audit_decision(s, reviewer, replaced ? "screen.redecide" : "screen.decide", it, stage,
+                            err);
     if (rc == EV_OK)
         rc = maybe_settle(s, cfg, it->record, stage, err);
     return rc;
@@ -210,7 +212,8 @@ static ev_status settle_checks(ev_store *s, const ev__screen_cfg *cfg, ev_id rec
         return ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
                             "'%s' is not an adjudicator of this review", adjudicator);
     if (rc == EV_OK && outcome == EV_SCREEN_MAYBE)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "a record is settled as include or exclude");
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0,
+                            "a record is settled as include or exclude");
     int64_t decided = 0;
     if (rc == EV_OK)
         rc = ev__screen_int(s, &decided, 0, err,
@@ -233,9 +236,8 @@ static ev_status settle_checks(ev_store *s, const ev__screen_cfg *cfg, ev_id rec
     return rc;
 }
 
-ev_status ev_screen_settle(ev_store *s, ev_id record, const char *stage,
-                           ev_screen_decision outcome, const char *reason,
-                           const char *adjudicator, ev_error *err)
+ev_status ev_screen_settle(ev_store *s, ev_id record, const char *stage, ev_screen_decision outcome,
+                           const char *reason, const char *adjudicator, ev_error *err)
 {
     ev__screen_cfg cfg;
     int at = -1;
@@ -253,8 +255,9 @@ ev_status ev_screen_settle(ev_store *s, ev_id record, const char *stage,
     rc = ev__screen_exec(s, err,
                          "INSERT INTO screen_outcome(record_id, stage, outcome, method,"
                          " settled_by, reason) VALUES (?1, ?2, ?3, 'adjudication', ?4, ?5)",
-                         "itit" "t", (int64_t)record, cfg.stages[at], (int64_t)outcome,
-                         adjudicator, reason);
+                         "itit"
+                         "t",
+                         (int64_t)record, cfg.stages[at], (int64_t)outcome, adjudicator, reason);
     ev_screen_decide_item it = {.record = record, .decision = outcome};
     if (rc == EV_OK)
         rc = audit_decision(s, adjudicator, "screen.settle", &it, cfg.stages[at], err);

@@ -79,15 +79,15 @@ static ev_status load_decisions(ev_store *s, const ev__screen_cfg *cfg, const ch
         int64_t n = ev_stmt_int(st, 1);
         x->n_dec[i] = (unsigned char)(n > 255 ? 255 : n);
         x->mine[i] = ev_stmt_int(st, 2) > 0;
-        x->conflict[i] = x->outcome[i] < 0 && ev_stmt_int(st, 3) &&
-                         n >= (int64_t)ev__screen_required(cfg, id);
+        x->conflict[i] =
+            x->outcome[i] < 0 && ev_stmt_int(st, 3) && n >= (int64_t)ev__screen_required(cfg, id);
     }
     ev_stmt_free(st);
     return rc;
 }
 
-static ev_status state_load(ev_store *s, const ev__screen_cfg *cfg, int stage,
-                            const char *viewer, stage_state *x, ev_error *err)
+static ev_status state_load(ev_store *s, const ev__screen_cfg *cfg, int stage, const char *viewer,
+                            stage_state *x, ev_error *err)
 {
     memset(x, 0, sizeof *x);
     ev_status rc = ev__screen_pool_load(s, cfg, stage, &x->pool, err);
@@ -116,8 +116,8 @@ static ev_status state_load(ev_store *s, const ev__screen_cfg *cfg, int stage,
 static ev_status load_texts(ev_store *s, const ev__screen_pool *p, char **texts, ev_error *err)
 {
     ev_stmt *st = NULL;
-    ev_status rc = ev__screen_prepare(s, &st, err,
-                                      "SELECT rowid, title, abstract FROM records_fts", "");
+    ev_status rc =
+        ev__screen_prepare(s, &st, err, "SELECT rowid, title, abstract FROM records_fts", "");
     bool row = true;
     ev_buf b;
     ev_buf_init(&b, EV_BUF_DEFAULT_MAX);
@@ -318,8 +318,8 @@ static ev_status summarise_stage(ev_store *s, const ev__screen_cfg *cfg, int sta
     size_t n = 0;
     rc = settled_sequence(s, cfg->stages[stage], &seq, &n, err);
     if (rc == EV_OK && x.pool.n >= n)
-        rc = ev_screen_stop_hypergeometric(&o->stop, seq, n, x.pool.n - o->automation, 0.95,
-                                           0.95, err);
+        rc = ev_screen_stop_hypergeometric(&o->stop, seq, n, x.pool.n - o->automation, 0.95, 0.95,
+                                           err);
     o->trailing_exclusions = ev_screen_trailing_exclusions(seq, n);
     if (rc == EV_OK)
         rc = stage_reasons(s, cfg->stages[stage], &o->reasons, err);
@@ -396,8 +396,10 @@ static ev_status record_stop(ev_store *s, const char *stage, const ev_screen_sto
         rc = ev__screen_exec(s, err, "UPDATE screen_stop SET excluded = ?1 WHERE id = ?2", "ii",
                              (int64_t)*count, id);
     char detail[256];
-    snprintf(detail, sizeof detail, "{\"stage\":\"%s\",\"p\":%.6g,\"recall_estimate\":%.6g,"
-             "\"excluded\":%llu}", stage, r->p, r->recall_estimate, (unsigned long long)*count);
+    snprintf(detail, sizeof detail,
+             "{\"stage\":\"%s\",\"p\":%.6g,\"recall_estimate\":%.6g,"
+             "\"excluded\":%llu}",
+             stage, r->p, r->recall_estimate, (unsigned long long)*count);
     if (rc == EV_OK)
         rc = ev_store_audit(s, owner, "screen.stop", detail, err);
     return rc;
@@ -450,7 +452,8 @@ ev_status ev_screen_stop(ev_store *s, const char *stage, const char *owner, doub
     if (rc == EV_OK && !(roles & EV__ROLE_OWNER))
         return ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
                             "'%s' is not the review's owner: only the owner applies a stopping "
-                            "rule", owner ? owner : "");
+                            "rule",
+                            owner ? owner : "");
     int at = stage ? ev__screen_stage_index(&cfg, stage) : 0;
     if (rc == EV_OK && at < 0)
         return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", stage);

@@ -28,8 +28,7 @@ static const char *const schema_steps[] = {
     " url TEXT, added_by TEXT, added_at TEXT NOT NULL DEFAULT " NOW ");"
     "CREATE TABLE screen_stop(id INTEGER PRIMARY KEY, stage TEXT NOT NULL, rule TEXT NOT NULL,"
     " params TEXT NOT NULL, p REAL, recall_estimate REAL, screened INTEGER, found INTEGER,"
-    " total INTEGER, excluded INTEGER, applied_by TEXT, applied_at TEXT NOT NULL DEFAULT " NOW
-    ");",
+    " total INTEGER, excluded INTEGER, applied_by TEXT, applied_at TEXT NOT NULL DEFAULT " NOW ");",
 };
 
 ev_status ev__screen_schema(ev_store *s, ev_error *err)
@@ -38,8 +37,7 @@ ev_status ev__screen_schema(ev_store *s, ev_error *err)
                                   sizeof schema_steps / sizeof schema_steps[0], err);
 }
 
-static ev_status meta_double(ev_store *s, const char *key, double dflt, double *out,
-                             ev_error *err)
+static ev_status meta_double(ev_store *s, const char *key, double dflt, double *out, ev_error *err)
 {
     char *v = NULL;
     ev_status rc = ev_store_meta_get(s, key, &v, err);
@@ -53,8 +51,8 @@ static ev_status meta_double(ev_store *s, const char *key, double dflt, double *
 static ev_status load_stages(ev_store *s, ev__screen_cfg *cfg, ev_error *err)
 {
     ev_stmt *st = NULL;
-    ev_status rc = ev__screen_prepare(s, &st, err,
-                                      "SELECT name FROM screen_stage ORDER BY position", "");
+    ev_status rc =
+        ev__screen_prepare(s, &st, err, "SELECT name FROM screen_stage ORDER BY position", "");
     bool row = true;
     cfg->n_stages = 0;
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row &&
@@ -116,8 +114,8 @@ unsigned ev__screen_required(const ev__screen_cfg *cfg, ev_id record)
 ev_status ev__screen_roles(ev_store *s, const char *name, unsigned *out, ev_error *err)
 {
     int64_t v = 0;
-    ev_status rc = ev__screen_int(s, &v, 0, err, "SELECT roles FROM screen_person WHERE name = ?1",
-                                  "t", name);
+    ev_status rc =
+        ev__screen_int(s, &v, 0, err, "SELECT roles FROM screen_person WHERE name = ?1", "t", name);
     *out = (unsigned)v;
     return rc;
 }
@@ -126,8 +124,7 @@ ev_status ev__screen_roles(ev_store *s, const char *name, unsigned *out, ev_erro
 typedef ev_status (*item_fn)(ev_store *s, const char *item, size_t pos, void *payload,
                              ev_error *err);
 
-static ev_status each_item(ev_store *s, const char *list, item_fn fn, void *payload,
-                           ev_error *err)
+static ev_status each_item(ev_store *s, const char *list, item_fn fn, void *payload, ev_error *err)
 {
     char item[256];
     size_t pos = 0;
@@ -154,30 +151,26 @@ static ev_status each_item(ev_store *s, const char *list, item_fn fn, void *payl
     return EV_OK;
 }
 
-static ev_status add_stage(ev_store *s, const char *item, size_t pos, void *payload,
-                           ev_error *err)
+static ev_status add_stage(ev_store *s, const char *item, size_t pos, void *payload, ev_error *err)
 {
     (void)payload;
     if (strlen(item) >= 8 || strchr(item, ' '))
         return ev_error_set(err, EV_EUSAGE, NULL, 0, 0,
                             "stage name '%s' must be one short word (under 8 bytes)", item);
     if (pos >= EV__SCREEN_MAX_STAGES)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "at most %d stages",
-                            EV__SCREEN_MAX_STAGES);
-    return ev__screen_exec(s, err, "INSERT INTO screen_stage(name, position) VALUES (?1, ?2)",
-                           "ti", item, (int64_t)pos);
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "at most %d stages", EV__SCREEN_MAX_STAGES);
+    return ev__screen_exec(s, err, "INSERT INTO screen_stage(name, position) VALUES (?1, ?2)", "ti",
+                           item, (int64_t)pos);
 }
 
-static ev_status add_reason(ev_store *s, const char *item, size_t pos, void *payload,
-                            ev_error *err)
+static ev_status add_reason(ev_store *s, const char *item, size_t pos, void *payload, ev_error *err)
 {
     (void)payload;
     return ev__screen_exec(s, err, "INSERT OR REPLACE INTO screen_reason VALUES (?1, ?2)", "ti",
                            item, (int64_t)pos);
 }
 
-static ev_status add_person(ev_store *s, const char *item, size_t pos, void *payload,
-                            ev_error *err)
+static ev_status add_person(ev_store *s, const char *item, size_t pos, void *payload, ev_error *err)
 {
     (void)pos;
     int64_t role = *(const unsigned *)payload;

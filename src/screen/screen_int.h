@@ -39,8 +39,8 @@ ev_status ev__screen_prepare(ev_store *s, ev_stmt **out, ev_error *err, const ch
 /* The same, stepped once and freed (INSERT, UPDATE, DELETE). */
 ev_status ev__screen_exec(ev_store *s, ev_error *err, const char *sql, const char *types, ...);
 /* One integer from a query (dflt when there is no row). */
-ev_status ev__screen_int(ev_store *s, int64_t *out, int64_t dflt, ev_error *err,
-                         const char *sql, const char *types, ...);
+ev_status ev__screen_int(ev_store *s, int64_t *out, int64_t dflt, ev_error *err, const char *sql,
+                         const char *types, ...);
 
 /* ---- configuration (review.c) ---- */
 
@@ -73,8 +73,8 @@ int ev__screen_stage_index(const ev__screen_cfg *cfg, const char *name);
 /* The stage a record is at (index), -1 when it is finished (excluded
  * somewhere or included at the last stage). EV_ENOTFOUND for a record that
  * does not exist, is deleted, or was merged into another. */
-ev_status ev__screen_record_stage(ev_store *s, const ev__screen_cfg *cfg, ev_id record,
-                                  int *out, ev_error *err);
+ev_status ev__screen_record_stage(ev_store *s, const ev__screen_cfg *cfg, ev_id record, int *out,
+                                  ev_error *err);
 
 /* The records at a stage, in id order: for the first stage every live record
  * not merged away, later the records included at the stage before. */

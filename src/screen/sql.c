@@ -59,8 +59,8 @@ ev_status ev__screen_exec(ev_store *s, ev_error *err, const char *sql, const cha
     return rc;
 }
 
-ev_status ev__screen_int(ev_store *s, int64_t *out, int64_t dflt, ev_error *err,
-                         const char *sql, const char *types, ...)
+ev_status ev__screen_int(ev_store *s, int64_t *out, int64_t dflt, ev_error *err, const char *sql,
+                         const char *types, ...)
 {
     ev_stmt *st = NULL;
     va_list ap;

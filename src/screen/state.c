@@ -13,8 +13,8 @@ static ev_status check_record(ev_store *s, ev_id record, ev_error *err)
 {
     int64_t live = 0;
     ev_status rc = ev__screen_int(s, &live, 0, err,
-                                  "SELECT count(*) FROM records WHERE id = ?1 AND deleted = 0",
-                                  "i", (int64_t)record);
+                                  "SELECT count(*) FROM records WHERE id = ?1 AND deleted = 0", "i",
+                                  (int64_t)record);
     if (rc != EV_OK)
         return rc;
     if (!live)
@@ -29,16 +29,17 @@ static ev_status check_record(ev_store *s, ev_id record, ev_error *err)
     return rc;
 }
 
-ev_status ev__screen_record_stage(ev_store *s, const ev__screen_cfg *cfg, ev_id record,
-                                  int *out, ev_error *err)
+ev_status ev__screen_record_stage(ev_store *s, const ev__screen_cfg *cfg, ev_id record, int *out,
+                                  ev_error *err)
 {
     *out = -1;
     ev_status rc = check_record(s, record, err);
     for (size_t i = 0; rc == EV_OK && i < cfg->n_stages; i++) {
         int64_t outcome = -1;
-        rc = ev__screen_int(s, &outcome, -1, err,
-                            "SELECT outcome FROM screen_outcome WHERE record_id = ?1 AND stage = ?2",
-                            "it", (int64_t)record, cfg->stages[i]);
+        rc =
+            ev__screen_int(s, &outcome, -1, err,
+                           "SELECT outcome FROM screen_outcome WHERE record_id = ?1 AND stage = ?2",
+                           "it", (int64_t)record, cfg->stages[i]);
         if (rc != EV_OK || outcome == EV_SCREEN_INCLUDE)
             continue;
         if (outcome == -1)

@@ -18,8 +18,7 @@ void ev_screen_decisions_free(ev_screen_decision_row *rows, size_t n)
     ev_free(rows);
 }
 
-static ev_status push_decision(ev_stmt *st, ev_screen_decision_row **rows, size_t *n,
-                               size_t *cap)
+static ev_status push_decision(ev_stmt *st, ev_screen_decision_row **rows, size_t *n, size_t *cap)
 {
     if (*n == *cap) {
         size_t ncap = *cap ? *cap * 2 : 8;
@@ -112,8 +111,8 @@ static ev_status push_conflict(ev_stmt *st, ev_screen_conflict **v, size_t *n, s
     return c->title && c->reviewers ? EV_OK : EV_ENOMEM;
 }
 
-ev_status ev_screen_conflicts(ev_store *s, const char *viewer, ev_screen_conflict **out,
-                              size_t *n, ev_error *err)
+ev_status ev_screen_conflicts(ev_store *s, const char *viewer, ev_screen_conflict **out, size_t *n,
+                              ev_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -158,12 +157,11 @@ ev_status ev_screen_conflicts(ev_store *s, const char *viewer, ev_screen_conflic
 
 /* ---- agreement per pair of reviewers ------------------------------------ */
 
-static ev_status pair_slot(ev_screen_pair_agreement **v, size_t *n, size_t *cap,
-                           const char *stage, const char *a, const char *b,
-                           ev_screen_pair_agreement **out)
+static ev_status pair_slot(ev_screen_pair_agreement **v, size_t *n, size_t *cap, const char *stage,
+                           const char *a, const char *b, ev_screen_pair_agreement **out)
 {
-    if (*n && strcmp((*v)[*n - 1].stage, stage) == 0 &&
-        strcmp((*v)[*n - 1].reviewer_a, a) == 0 && strcmp((*v)[*n - 1].reviewer_b, b) == 0) {
+    if (*n && strcmp((*v)[*n - 1].stage, stage) == 0 && strcmp((*v)[*n - 1].reviewer_a, a) == 0 &&
+        strcmp((*v)[*n - 1].reviewer_b, b) == 0) {
         *out = &(*v)[*n - 1];
         return EV_OK;
     }
@@ -177,9 +175,9 @@ static ev_status pair_slot(ev_screen_pair_agreement **v, size_t *n, size_t *cap,
     }
     *out = &(*v)[(*n)++];
     memset(*out, 0, sizeof **out);
-    snprintf((*out)->stage, sizeof (*out)->stage, "%s", stage);
-    snprintf((*out)->reviewer_a, sizeof (*out)->reviewer_a, "%s", a);
-    snprintf((*out)->reviewer_b, sizeof (*out)->reviewer_b, "%s", b);
+    snprintf((*out)->stage, sizeof(*out)->stage, "%s", stage);
+    snprintf((*out)->reviewer_a, sizeof(*out)->reviewer_a, "%s", a);
+    snprintf((*out)->reviewer_b, sizeof(*out)->reviewer_b, "%s", b);
     return EV_OK;
 }
 

@@ -94,9 +94,9 @@ static void stopping_rule_p_values_match_scipy(void **state)
     } cases[] = {{400, 0.440272836856496}, {150, 0.8840369858583483}, {600, 0.1955134801399465}};
     for (size_t i = 0; i < 3; i++) {
         ev_screen_stop_result r;
-        assert_int_equal(ev_screen_stop_hypergeometric(&r, labels, cases[i].seen, 1000, 0.95, 0.95,
-                                                       NULL),
-                         EV_OK);
+        assert_int_equal(
+            ev_screen_stop_hypergeometric(&r, labels, cases[i].seen, 1000, 0.95, 0.95, NULL),
+            EV_OK);
         assert_near(r.p, cases[i].p, 1e-9);
         assert_false(r.stop);
         assert_int_equal(r.found, 20);

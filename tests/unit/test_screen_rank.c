@@ -16,10 +16,14 @@
 #include "evident/ev_screen.h"
 
 static const char *const toy[] = {
-    "aspirin trial heart attack randomised", "aspirin heart prevention randomised trial",
-    "mouse model liver enzyme",              "liver enzyme in rats",
-    "cost survey of hospital budgets",       "randomised aspirin trial in stroke",
-    "rats liver model",                      "hospital heart survey",
+    "aspirin trial heart attack randomised",
+    "aspirin heart prevention randomised trial",
+    "mouse model liver enzyme",
+    "liver enzyme in rats",
+    "cost survey of hospital budgets",
+    "randomised aspirin trial in stroke",
+    "rats liver model",
+    "hospital heart survey",
 };
 static const bool toy_label[] = {true, true, false, false, false};
 
@@ -98,12 +102,10 @@ static void simulation_is_reproducible_with_a_seed(void **state)
     o.seed = 7;
     o.runs = 2;
     ev_screen_sim_result *a = NULL, *b = NULL;
-    assert_int_equal(ev_screen_simulate_file(&a, FIXTURE "antihistamines.csv", &o, NULL, NULL,
-                                             NULL),
-                     EV_OK);
-    assert_int_equal(ev_screen_simulate_file(&b, FIXTURE "antihistamines.csv", &o, NULL, NULL,
-                                             NULL),
-                     EV_OK);
+    assert_int_equal(
+        ev_screen_simulate_file(&a, FIXTURE "antihistamines.csv", &o, NULL, NULL, NULL), EV_OK);
+    assert_int_equal(
+        ev_screen_simulate_file(&b, FIXTURE "antihistamines.csv", &o, NULL, NULL, NULL), EV_OK);
     assert_int_equal(a->records, 310);
     assert_int_equal(a->relevant, 16); /* README: 16 included */
     for (size_t r = 0; r < 2; r++) {
@@ -127,13 +129,11 @@ static void screening_to_the_end_finds_everything_and_keeps_metrics(void **state
     (void)state;
     ev_screen_sim_options o = EV_SCREEN_SIM_OPTIONS_INIT;
     ev_screen_sim_result *a = NULL, *b = NULL;
-    assert_int_equal(ev_screen_simulate_file(&a, FIXTURE "antihistamines.csv", &o, NULL, NULL,
-                                             NULL),
-                     EV_OK);
+    assert_int_equal(
+        ev_screen_simulate_file(&a, FIXTURE "antihistamines.csv", &o, NULL, NULL, NULL), EV_OK);
     o.stop_when_complete = false;
-    assert_int_equal(ev_screen_simulate_file(&b, FIXTURE "antihistamines.csv", &o, NULL, NULL,
-                                             NULL),
-                     EV_OK);
+    assert_int_equal(
+        ev_screen_simulate_file(&b, FIXTURE "antihistamines.csv", &o, NULL, NULL, NULL), EV_OK);
     assert_int_equal(b->runs[0].n_found, 308);
     assert_int_equal(a->runs[0].n95, b->runs[0].n95);
     assert_near(a->runs[0].recall10, b->runs[0].recall10, 1e-12);
@@ -147,9 +147,8 @@ static void a_labelled_file_without_positives_is_bad_input(void **state)
     (void)state;
     ev_screen_sim_result *a = NULL;
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(ev_screen_simulate_file(&a, FIXTURE "no_positives.csv", NULL, NULL, NULL,
-                                             &err),
-                     EV_EINPUT);
+    assert_int_equal(
+        ev_screen_simulate_file(&a, FIXTURE "no_positives.csv", NULL, NULL, NULL, &err), EV_EINPUT);
     assert_null(a);
     assert_non_null(strstr(err.message, "no included record"));
     assert_non_null(strstr(err.input, "no_positives.csv"));

@@ -94,7 +94,7 @@ static void a_reviewer_does_not_see_the_other_decision_before_settlement(void **
     fx *f = *state;
     assert_int_equal(decide(f, "alice", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
     assert_int_equal(visible(f, 1, "alice"), 1);
-    assert_int_equal(visible(f, 1, "bob"), 0); /* blinded */
+    assert_int_equal(visible(f, 1, "bob"), 0);   /* blinded */
     assert_int_equal(visible(f, 1, "carol"), 0); /* reviewer and adjudicator: still blinded */
     assert_int_equal(visible(f, 1, "dan"), 0);   /* no conflict to adjudicate yet */
     assert_int_equal(decide(f, "bob", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
@@ -149,7 +149,8 @@ static void an_adjudicator_who_screened_the_record_is_refused(void **state)
     ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
     in.allow_self_adjudication = 1;
     assert_int_equal(ev_screen_setup(f->s, &in, "olga", NULL), EV_OK);
-    assert_int_equal(ev_screen_settle(f->s, 4, NULL, EV_SCREEN_INCLUDE, NULL, "carol", NULL), EV_OK);
+    assert_int_equal(ev_screen_settle(f->s, 4, NULL, EV_SCREEN_INCLUDE, NULL, "carol", NULL),
+                     EV_OK);
 }
 
 static void full_text_exclusions_need_a_listed_reason(void **state)
@@ -289,8 +290,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(an_adjudicator_who_screened_the_record_is_refused, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(full_text_exclusions_need_a_listed_reason, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(full_text_exclusions_need_a_listed_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(deciding_again_replaces_the_first_decision, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_bad_item_leaves_the_whole_batch_unrecorded, setup,

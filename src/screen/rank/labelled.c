@@ -93,8 +93,8 @@ ev_status ev_screen_simulate_file(ev_screen_sim_result **out, const char *path,
     if (st == EV_OK && l.n == 0)
         st = ev_error_set(err, EV_EINPUT, path, 0, 0, "no records in the labelled set");
     if (st == EV_OK) {
-        st = ev_screen_simulate(out, (const char *const *)l.texts, l.included, l.n, opt,
-                                progress, payload, err);
+        st = ev_screen_simulate(out, (const char *const *)l.texts, l.included, l.n, opt, progress,
+                                payload, err);
         if (st == EV_EINPUT && err && err->input[0] == '\0')
             snprintf(err->input, sizeof err->input, "%s", path);
     }

@@ -21,15 +21,15 @@ struct ev_screen_ranker {
     size_t n_label[2];
     double *sum[2]; /* NB: per-class feature sums of the labelled rows */
     double total[2];
-    float *delta;     /* NB: log-ratio minus the untouched constant */
+    float *delta;      /* NB: log-ratio minus the untouched constant */
     uint32_t *touched; /* features with a nonzero sum in either class */
     size_t n_touched;
     unsigned char *is_touched;
-    double *rowsum; /* sum of each row's values */
+    double *rowsum;             /* sum of each row's values */
     struct feature_node *nodes; /* liblinear rows: nnz + rows terminators + bias */
     struct feature_node **xrow;
-    double *lr_w;   /* last weights (warm start) */
-    float *lr_wf;   /* the same as floats for scoring */
+    double *lr_w; /* last weights (warm start) */
+    float *lr_wf; /* the same as floats for scoring */
 };
 
 /* Row i of the corpus times a dense weight vector. Four accumulators break
@@ -244,8 +244,12 @@ static ev_status lr_train(ev_screen_ranker *r, ev_error *err)
         for (size_t j = 0; j <= c->cols; j++)
             r->lr_w[j] = -r->lr_w[j];
     struct problem prob = {(int)l, (int)c->cols + 1, y, x, -1.0};
-    struct parameter par = {.solver_type = L2R_LR, .eps = 0.1, .C = r->opt.lr_c,
-                            .nr_weight = 2, .weight_label = wl, .weight = wv,
+    struct parameter par = {.solver_type = L2R_LR,
+                            .eps = 0.1,
+                            .C = r->opt.lr_c,
+                            .nr_weight = 2,
+                            .weight_label = wl,
+                            .weight = wv,
                             .init_sol = r->lr_w};
     struct model *mod = train(&prob, &par);
     ev_free(y);

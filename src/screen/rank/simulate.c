@@ -18,8 +18,7 @@ typedef struct sim_ctx {
 } sim_ctx;
 
 /* Draw k distinct rows with included == want (partial Fisher-Yates). */
-static ev_status draw_priors(sim_ctx *x, ev__screen_rng *rng, bool want, size_t k,
-                             size_t *out)
+static ev_status draw_priors(sim_ctx *x, ev__screen_rng *rng, bool want, size_t k, size_t *out)
 {
     size_t *pool = ev_calloc(x->n, sizeof *pool);
     if (!pool)
@@ -167,8 +166,9 @@ static ev_status check_input(const bool *included, size_t n, const ev_screen_sim
                              size_t *relevant, ev_error *err)
 {
     if (o->runs == 0 || o->random_fraction < 0 || o->random_fraction > 1)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "runs must be >= 1 and the random "
-                                                        "fraction in [0, 1]");
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0,
+                            "runs must be >= 1 and the random "
+                            "fraction in [0, 1]");
     size_t pos = 0;
     for (size_t i = 0; i < n; i++)
         pos += included[i] ? 1 : 0;
