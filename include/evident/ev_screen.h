@@ -352,7 +352,9 @@ typedef struct ev_screen_stage_summary {
 } ev_screen_stage_summary;
 
 /* One entry per stage. *out is the caller's (ev_screen_summary_free). For
- * `evident stats`. */
+ * `evident stats`: EV_EUSAGE when the review has no screening setup (nothing
+ * is written, so a read-only store is fine once screening has been set up);
+ * EV_EIO/EV_ENOMEM otherwise. */
 EV_EXTERN ev_status ev_screen_summary(ev_store *s, ev_screen_stage_summary **out, size_t *n,
                                       ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_screen_summary_free(ev_screen_stage_summary *rows, size_t n);

@@ -65,12 +65,17 @@ static ev_status load_stages(ev_store *s, ev__screen_cfg *cfg, ev_error *err)
 ev_status ev__screen_load(ev_store *s, ev__screen_cfg *cfg, ev_error *err)
 {
     memset(cfg, 0, sizeof *cfg);
-    ev_status rc = ev__screen_schema(s, err);
+    double rule = 0, self = 0, model = 0;
+    /* no setup yet: say so without creating tables (read-only opens) */
+    ev_status rc = meta_double(s, "screen.rule", 0, &rule, err);
+    if (rc == EV_OK && rule == 0)
+        return ev_error_set(err, EV_EUSAGE, ev_store_path(s), 0, 0,
+                            "the review has no screening setup (run 'evident screen REVIEW "
+                            "setup' first)");
+    if (rc == EV_OK)
+        rc = ev__screen_schema(s, err);
     if (rc == EV_OK)
         rc = load_stages(s, cfg, err);
-    double rule = 0, self = 0, model = 0;
-    if (rc == EV_OK)
-        rc = meta_double(s, "screen.rule", 0, &rule, err);
     if (rc == EV_OK)
         rc = meta_double(s, "screen.dual_fraction", 0, &cfg->dual_fraction, err);
     if (rc == EV_OK)

@@ -279,6 +279,38 @@ static void the_stopping_rule_excludes_the_rest_by_automation(void **state)
     assert_int_equal(ta.excluded, 18);
     assert_int_equal(ta.pending, 0);
     assert_int_equal(stage_counts(f, 1).records, 2);
+    /* `evident stats` reads the same counts through a read-only store */
+    ev_store *ro = NULL;
+    assert_int_equal(ev_store_open(&ro, f->path, EV_STORE_READONLY, NULL), EV_OK);
+    ev_screen_stage_summary *g = NULL;
+    size_t k = 0;
+    assert_int_equal(ev_screen_summary(ro, &g, &k, NULL), EV_OK);
+    assert_int_equal(g[0].automation, 290);
+    ev_screen_summary_free(g, k);
+    ev_store_free(ro);
+}
+
+static void a_review_without_setup_has_no_summary_and_is_left_alone(void **state)
+{
+    fx *f = *state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/bare.evident", f->dir);
+    ev_store *s = NULL;
+    assert_int_equal(ev_store_create(&s, path, "bare", NULL), EV_OK);
+    ev_store_free(s);
+    assert_int_equal(ev_store_open(&s, path, EV_STORE_READONLY, NULL), EV_OK);
+    ev_screen_stage_summary *g = NULL;
+    size_t k = 0;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_screen_summary(s, &g, &k, &err), EV_EUSAGE);
+    assert_non_null(strstr(err.message, "no screening setup"));
+    ev_store_free(s);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    char p[420];
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
 }
 
 int main(void)
@@ -301,6 +333,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_stopping_rule_excludes_the_rest_by_automation, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_review_without_setup_has_no_summary_and_is_left_alone,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
