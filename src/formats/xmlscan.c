@@ -134,6 +134,8 @@ void ev__xml_where(ev__xml *x, uint64_t off, size_t *line, size_t *col)
 }
 
 static int failv(ev__xml *x, uint64_t off, bool malformed, const char *fmt, va_list ap)
+    EV_PRINTF(4, 0);
+static int failv(ev__xml *x, uint64_t off, bool malformed, const char *fmt, va_list ap)
 {
     char msg[EV_ERROR_MSG_MAX];
     size_t line, col;
