@@ -164,6 +164,8 @@ static ev_status post_decision(ev__server_ctx *ctx)
     if (rc != EV_OK)
         return rc;
     json_t *out = NULL;
+    if (json_is_false(json_object_get(ctx->body, "next"))) /* a client that picks its own */
+        return ev__server_reply_json(ctx, 200, json_pack("{s:b}", "ok", 1));
     if ((rc = next_json(ctx, item.stage, &out)) != EV_OK)
         return rc;
     json_object_set_new(out, "ok", json_true());
