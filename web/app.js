@@ -42,7 +42,7 @@ async function api(method, path, body) {
   }
   return data;
 }
-function view(...kids) { const v = $('#view'); v.replaceChildren(...kids); return v; }
+function view(...kids) { const v = $("#view"); v.replaceChildren(...kids.flat().filter(k => k !== null && k !== undefined)); return v; }
 function fail(e) { toast(e.message || String(e)); }
 
 // ---- session -------------------------------------------------------------------
@@ -351,16 +351,43 @@ async function showExtract() {
 }
 
 // ---- synthesis -----------------------------------------------------------------------------
+function poolForm() {
+  const f = (id, label, value = '', ph = '') => [el('label', { for: id }, label), el('input', { id, value, placeholder: ph })];
+  const out = el('div', { id: 'pool-out' });
+  const run = async () => {
+    const q = new URLSearchParams();
+    for (const k of ['instruments', 'timepoint', 'treatment', 'control', 'measure']) q.set(k, $(`#p-${k}`).value.trim());
+    out.replaceChildren(el('p', { class: 'muted' }, 'pooling…'));
+    try {
+      const r = await api('GET', `/api/synthesis/pool?${q}`);
+      out.replaceChildren(
+        el('p', { id: 'pool-summary' }, `${r.outcome}: ${r.measure} ${fmt(r.estimate)} (95% CI ${fmt(r.ci_lb)} to ${fmt(r.ci_ub)}), k = ${r.k}, `,
+          `τ² = ${fmt(r.tau2, 3)}, I² = ${fmt(r.I2, 1)}%, ${r.method}`),
+        el('img', { id: 'forest', src: `/api/synthesis/forest.svg?${q}`, alt: 'forest plot' }));
+    } catch (e) { out.replaceChildren(el('p', { class: 'error' }, e.message)); }
+  };
+  return el('div', { class: 'card' }, el('h2', {}, 'Pool an outcome (random effects)'),
+    el('div', { class: 'pair' },
+      el('div', {}, f('p-instruments', 'Instrument(s)', '', 'AOFAS or AOFAS,FAAM,VAS'), f('p-timepoint', 'Time point', 'final follow-up')),
+      el('div', {}, f('p-treatment', 'Treatment arm contains', '', 'MSC'), f('p-control', 'Control arm contains', '', 'BMS'),
+        el('label', { for: 'p-measure' }, 'Measure'),
+        el('select', { id: 'p-measure' }, el('option', { value: '' }, 'MD for one instrument, else SMD'), el('option', { value: 'MD' }, 'MD'), el('option', { value: 'SMD' }, 'SMD')))),
+    el('div', { class: 'actions' }, el('button', { class: 'primary', id: 'pool', onclick: run }, 'Pool')), out);
+}
 async function showSynthesis() {
-  let t;
-  try { t = await api('GET', '/api/chart/tables'); } catch (e) {
-    view(el('h1', {}, 'Synthesis'), el('p', { class: 'card' }, e.message)); return;
+  const report = el('div', { class: 'card' }, el('h2', {}, 'Report'),
+    el('p', {}, el('a', { href: '/api/report.html', download: 'report.html', id: 'report' }, 'Download the report'),
+      ' (one self-contained HTML file: flow diagram, tables, analyses).'));
+  let tables = [];
+  try { tables = (await api('GET', '/api/chart/tables')).tables; } catch (e) {
+    tables = []; report.append(el('p', { class: 'muted' }, `Tables: ${e.message}`));
   }
-  view(el('h1', {}, 'Synthesis'),
-    t.tables.map(tab => el('div', { class: 'card' }, el('h2', {}, tab.title || ''),
+  view(el('h1', {}, 'Synthesis'), poolForm(),
+    tables.map(tab => el('div', { class: 'card' }, el('h2', {}, tab.title || ''),
       el('table', { class: 'grid' }, el('tr', {}, (tab.columns || []).map(c => el('th', {}, c))),
         (tab.rows || []).map(r => el('tr', {}, r.map(c => el('td', {}, c ?? ''))))),
-      tab.note ? el('p', { class: 'muted' }, tab.note) : null)));
+      tab.note ? el('p', { class: 'muted' }, tab.note) : null)),
+    report);
 }
 
 // ---- routing ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ static const ev__server_route *const groups[] = {
     ev__server_routes_dash,
     ev__server_routes_screen,
     ev__server_routes_chart,
+    ev__server_routes_synth,
 };
 
 /* Match `path` against `pattern`; :name segments capture into ctx->params

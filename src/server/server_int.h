@@ -82,6 +82,7 @@ extern const ev__server_route ev__server_routes_auth[];
 extern const ev__server_route ev__server_routes_screen[];
 extern const ev__server_route ev__server_routes_chart[];
 extern const ev__server_route ev__server_routes_dash[];
+extern const ev__server_route ev__server_routes_synth[];
 
 #define EV__ROLES_ANY (EV_ROLE_REVIEWER | EV_ROLE_ADJUDICATOR | EV_ROLE_OWNER)
 
