@@ -179,10 +179,11 @@ typedef struct ev_import_summary {
     char sha256[65];
 } ev_import_summary;
 
-/* Hash, parse and import one file as one transaction: on any error (bad
+/* Parse, hash and import one file as one transaction: on any error (bad
  * input, refused duplicate, cancelled progress) the review is unchanged.
  * `info` may be NULL; `info->sha256` and `info->file_name` are filled from
- * `path` when NULL. `warn`/`progress` may be NULL; `progress` gets bytes read
+ * `path` when NULL (the hash is taken in the parser's pass over the file, so
+ * a duplicate is refused after parsing, before anything is committed). `warn`/`progress` may be NULL; `progress` gets bytes read
  * of the total, and while it runs out->added/replaced/deleted and
  * out->parse.records hold the running counts (so a progress callback whose
  * payload can see `out` may show records/s). `out` may be NULL. Statuses:
