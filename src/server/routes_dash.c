@@ -1,12 +1,13 @@
 /*
  * routes_dash.c - the dashboard: records, progress per stage, conflicts to
  * settle, agreement (Cohen's kappa per pair of reviewers, from the screen
- * module), and the live PRISMA 2020 flow diagram drawn by the plot module.
+ * module), and the live PRISMA 2020 flow diagram: counts from the report
+ * module (the same numbers as the report), drawn by the plot module.
  */
 #include "server_int.h"
 
-#include "evident/ev_dedup.h"
 #include "evident/ev_plot.h"
+#include "evident/ev_report.h"
 #include "evident/ev_screen.h"
 
 static json_t *num_or_null(double v)
@@ -68,61 +69,43 @@ static ev_status get_dashboard(ev__server_ctx *ctx)
     return rc;
 }
 
-/* Fill the flow from the counts; `depth` 2 = every stage, 1 = up to
- * screening, 0 = identification only (counts of unfinished stages would
- * break the template's equations, so they are left "not reported"). */
-static void fill_prisma(ev_prisma *p, const ev_dedup_summary *d, ev_prisma_count *dbs,
-                        const ev_screen_stage_summary *st, size_t nst, int depth)
+/* A live diagram while screening is under way: the report module refuses to
+ * draw an unfinished flow, so the counts of unfinished stages are left "not
+ * reported" (depth 1 keeps title/abstract screening, 0 only identification)
+ * and the template's equations still hold for what is drawn. */
+static void partial_prisma(ev_prisma *p, const ev_report_counts *c, int depth)
 {
     ev_prisma_init(p);
-    for (size_t i = 0; i < d->n_sources; i++) {
-        dbs[i].label = d->sources[i].source ? d->sources[i].source : "unknown";
-        dbs[i].n = (long)d->sources[i].records;
+    p->databases = c->sources;
+    p->ndatabases = c->nsources;
+    p->duplicates = c->duplicates;
+    if (depth < 1 || !c->screening)
+        return;
+    p->screened = c->screened;
+    if (c->pending_screen == 0) {
+        p->excluded_people = c->excluded_people;
+        p->excluded_automation = c->excluded_automation;
     }
-    p->databases = dbs;
-    p->ndatabases = d->n_sources;
-    p->duplicates = (long)d->merged;
-    if (depth < 1 || nst == 0)
-        return;
-    p->screened = (long)st[0].records;
-    p->excluded_people = (long)st[0].excluded;
-    p->excluded_automation = (long)st[0].automation;
-    if (depth < 2 || nst < 2)
-        return;
-    p->sought = (long)st[1].records;
-    p->not_retrieved = 0;
-    p->assessed = (long)st[1].records;
-    p->studies_included = (long)st[1].included;
 }
 
 static ev_status get_prisma(ev__server_ctx *ctx)
 {
-    ev_store *s = ctx->conn->store;
-    ev_dedup_summary d = {0};
-    ev_screen_stage_summary *st = NULL;
-    size_t nst = 0;
-    ev_prisma_count *dbs = NULL;
-    ev_status rc = ev_dedup_review_summary(s, &d, &ctx->err);
-    if (rc == EV_OK)
-        rc = ev_screen_summary(s, &st, &nst, &ctx->err);
-    if (rc == EV_OK && (dbs = ev_calloc(d.n_sources + 1, sizeof *dbs)) == NULL)
-        rc = ev_error_set(&ctx->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_report_counts c;
     ev_prisma p;
-    for (int depth = 2; rc == EV_OK && depth >= 0; depth--) {
-        fill_prisma(&p, &d, dbs, st, nst, depth);
-        if (ev_prisma_check(&p, NULL) == EV_OK || depth == 0)
-            break;
+    ev_status rc = ev_report_counts_get(&c, ctx->conn->store, &ctx->err);
+    if (rc == EV_OK && ev_report_counts_prisma(&p, &c, false, NULL) != EV_OK) {
+        for (int depth = 1; depth >= 0; depth--) {
+            partial_prisma(&p, &c, depth);
+            if (ev_prisma_check(&p, NULL) == EV_OK)
+                break;
+        }
     }
     ev_buf_clear(&ctx->resp->body);
     if (rc == EV_OK)
         rc = ev_plot_prisma_svg(&ctx->resp->body, &p, &ctx->err);
-    if (rc == EV_OK) {
-        ctx->resp->status = 200;
+    if (rc == EV_OK)
         ctx->resp->content_type = "image/svg+xml";
-    }
-    ev_free(dbs);
-    ev_screen_summary_free(st, nst);
-    ev_dedup_summary_release(&d);
+    ev_report_counts_release(&c);
     return rc;
 }
 
