@@ -1,6 +1,6 @@
 /* fuzz_store_import.c - arbitrary bytes as an exported file, imported into a
  * review: whatever the parsers make of them, the store must either import
- * every record (normalised columns, FTS row, record JSON that reads back
+ * every record (normalised columns, FTS row, stored record that reads back
  * equal) or fail and leave the review exactly as it was; never crash. One
  * scratch review per process, in TMPDIR. */
 #include "evident/ev_store.h"

@@ -3,8 +3,8 @@
 # much of it is SQLite's own work on the same rows.
 #
 #   evident parse-only  : evident import --dry-run (XML parsing alone)
-#   evident full import : evident init + evident import (hash, parse,
-#                         normalise, record JSON, records table, FTS5, commit)
+#   evident full import : evident init + evident import (parse and hash,
+#                         normalise, binary record, records table, FTS5, commit)
 #   SQLite floor (peer) : the sqlite3 shell inserting the very rows evident
 #                         stored (records table with its indexes, FTS5 table
 #                         with the same schema) from an attached copy, in one
@@ -12,6 +12,8 @@
 #                         can avoid.
 # Prints CPU seconds (user+sys; the machine may be shared, so wall time is
 # shown but not compared), records/s per CPU second, peak RSS; medians of RUNS.
+# Then readback.c on the imported review: reading records back through the
+# store (binary encoding) against parsing the same records' JSON with jansson.
 # Records: bench/gen/gen_pubmed.py (N MEDLINE XML records, seed 1).
 set -eu
 BUILD=$(cd "${1:-build}" && pwd)
@@ -86,3 +88,11 @@ imp=$(median import 1); flo=$(median floor 1); par=$(median parse 1)
 printf '\nfull import / SQLite floor: %.2fx CPU; parse share of the import: %.0f%%\n' \
     "$(echo "$imp $flo" | awk '{print $1 / $2}')" "$(echo "$par $imp" | awk '{print 100 * $1 / $2}')"
 printf 'target: >= 20,000 records/s on one core, peak < 200 MB\n'
+
+ROOT=$(cd "$HERE/../.." && pwd)
+cc -O2 -I"$ROOT/include" -include "$ROOT/src/core/prelude.h" "$HERE/readback.c" \
+    "$BUILD/libev_store.a" "$BUILD/libev_formats.a" "$BUILD/libev_core.a" \
+    $(pkg-config --libs sqlite3 expat zlib libutf8proc libsodium jansson libcrypto) -lm \
+    -o "$WORK/readback"
+printf '\nreading records back (bench/store/readback.c, best of 3):\n'
+"$WORK/readback" "$WORK/r.evident"
