@@ -4,8 +4,9 @@
  * ev_record per PubmedArticle, DeleteCitation PMIDs to the sink, and the raw
  * bytes of each record kept for lossless export.
  *
- * Design notes (docs/internals/formats-medline-xml.md): xmlscan.c does the
- * XML (no DTD, no entities: XXE and expansion bombs cannot happen); element
+ * Design notes (docs/internals/formats-medline-xml.md): expat does the XML;
+ * any entity declaration is refused and nothing external is ever read (no
+ * XXE, no expansion bombs; expat's amplification limit is set too); element
  * names are looked up once per start tag in a small hash table; all
  * character data of a record goes to one reused buffer, and each element's
  * text is the slice between its start mark and its end; inline markup (i b
@@ -13,7 +14,13 @@
  * same buffer, and only titles with markup get a second, rebuilt fragment.
  */
 #include "formats_int.h"
-#include "xmlscan.h"
+
+/* Debian's libexpat is built with DTD support; the declarations of its
+ * entity-amplification limits are only visible with XML_DTD defined. */
+#ifndef XML_DTD
+#define XML_DTD
+#endif
+#include <expat.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -127,7 +134,10 @@ typedef struct mx_date {
 } mx_date;
 
 typedef struct mx {
-    ev__xml x;
+    XML_Parser xp;
+    ev_buf window;         /* input from window_start on: the open record's raw bytes */
+    uint64_t window_start;
+    uint64_t parsed_to;    /* expat holds the input from here on unparsed */
     ev__reader *r;
     const ev_parse_options *opts;
     const ev_parse_sink *sink;
@@ -181,15 +191,15 @@ static void mx_fail(mx *p, ev_status s, const char *fmt, ...) EV_PRINTF(3, 4);
 static void mx_fail(mx *p, ev_status s, const char *fmt, ...)
 {
     if (p->status == EV_OK) {
-        size_t line, col;
+        size_t line = (size_t)XML_GetCurrentLineNumber(p->xp);
+        size_t col = (size_t)XML_GetCurrentColumnNumber(p->xp) + 1;
         va_list ap;
-        ev__xml_where(&p->x, p->x.tok_start, &line, &col);
         va_start(ap, fmt);
         ev_error_setv(p->err, s, ev__reader_name(p->r), line, col, fmt, ap);
         va_end(ap);
         p->status = s;
     }
-    ev__xml_stop(&p->x, s);
+    XML_StopParser(p->xp, XML_FALSE);
 }
 
 static void mx_oom(mx *p)
@@ -514,8 +524,7 @@ static void record_begin(mx *p)
 {
     ev_record_clear(p->rec);
     p->rec->format = EV_FORMAT_MEDLINE_XML;
-    size_t col;
-    ev__xml_where(&p->x, p->x.tok_start, &p->rec->source_line, &col);
+    p->rec->source_line = (size_t)XML_GetCurrentLineNumber(p->xp);
     p->in_record = true;
     p->rec_depth = p->depth;
     p->capture = true;
@@ -530,9 +539,7 @@ static void record_begin(mx *p)
     memset(p->grant_parts, 0, sizeof p->grant_parts);
     memset(p->person, 0, sizeof p->person);
     memset(&p->date, 0, sizeof p->date);
-    p->rec_start = (int64_t)p->x.tok_start;
-    if (p->opts->keep_raw)
-        ev__xml_keep(&p->x, p->x.tok_start);
+    p->rec_start = (int64_t)XML_GetCurrentByteIndex(p->xp);
 }
 
 /* Publication-type and link flags (spec B2, CommentsCorrections row). */
@@ -560,6 +567,20 @@ static void record_flags(ev_record *rec)
     }
 }
 
+/* The record's exact bytes, from its start tag's '<' to the end of its end
+ * tag, out of the window (which holds everything from the record start on:
+ * see window_push). */
+static void record_raw(mx *p)
+{
+    uint64_t start = (uint64_t)p->rec_start;
+    uint64_t end = (uint64_t)XML_GetCurrentByteIndex(p->xp) +
+                   (uint64_t)XML_GetCurrentByteCount(p->xp);
+    if (start < p->window_start || end > p->window_start + p->window.len || end < start)
+        return;
+    p->rec->raw = p->window.ptr + (start - p->window_start);
+    p->rec->raw_len = (size_t)(end - start);
+}
+
 static void record_end(mx *p)
 {
     ev_record *rec = p->rec;
@@ -576,12 +597,8 @@ static void record_end(mx *p)
     if (rec->title == NULL && rec->book_title != NULL)
         rec->title = rec->book_title;
     record_flags(rec);
-    if (p->opts->keep_raw && p->rec_start >= 0) {
-        uint64_t start = (uint64_t)p->rec_start, end = p->x.tok_end;
-        rec->raw = ev__xml_bytes(&p->x, start, end);
-        rec->raw_len = rec->raw ? (size_t)(end - start) : 0;
-        ev__xml_keep(&p->x, UINT64_MAX);
-    }
+    if (p->opts->keep_raw && p->rec_start >= 0)
+        record_raw(p);
     p->rec_start = -1;
     if (!p->have_pmid)
         ev__warn(p->sink, p->stats, ev__reader_name(p->r), rec->source_line,
@@ -589,7 +606,7 @@ static void record_end(mx *p)
     ev_status s = ev__emit(p->sink, p->stats, p->r, rec, p->err);
     if (s != EV_OK) {
         p->status = s;
-        ev__xml_stop(&p->x, s);
+        XML_StopParser(p->xp, XML_FALSE);
     }
 }
 
@@ -1157,9 +1174,12 @@ static void push_frame(mx *p, uint8_t id, uint8_t flags)
     p->open[id]++;
 }
 
-static void on_start(void *ud, const char *name, size_t len, const char **atts)
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     mx *p = ud;
+    if (p->status != EV_OK) /* expat may still report an event after a stop */
+        return;
+    size_t len = strlen(name);
     if (p->depth >= MX_MAX_DEPTH) {
         mx_fail(p, EV_EINPUT, "elements nested deeper than %d", MX_MAX_DEPTH);
         return;
@@ -1370,11 +1390,12 @@ static void unknown_end(mx *p, uint8_t id, const char *name, const char *s, size
     TRY(p, push_kv(p, &p->rec->extra, &p->rec->n_extra, key, s, n));
 }
 
-static void on_end(void *ud, const char *name, size_t len)
+static void XMLCALL on_end(void *ud, const XML_Char *name)
 {
     mx *p = ud;
-    if (p->depth == 0)
+    if (p->depth == 0 || p->status != EV_OK)
         return;
+    size_t len = strlen(name);
     mx_frame f = p->stack[--p->depth];
     p->open[f.id]--;
     if (f.flags & F_IGNORE)
@@ -1412,11 +1433,12 @@ static void on_end(void *ud, const char *name, size_t len)
 
 /* ---- character data ------------------------------------------------------------------- */
 
-static void on_text(void *ud, const char *s, size_t n)
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
     mx *p = ud;
-    if (!p->capture || n == 0)
+    if (!p->capture || len <= 0 || p->status != EV_OK)
         return;
+    size_t n = (size_t)len;
     if (p->pending_sep) {
         p->pending_sep = false;
         if (p->text.len > 0 && is_word_byte(p->text.ptr[p->text.len - 1]) && is_word_byte(s[0]))
@@ -1432,6 +1454,29 @@ static void on_text(void *ud, const char *s, size_t n)
 
 /* ---- driver ----------------------------------------------------------------------------- */
 
+/* PubMed XML declares no entities: any declaration is refused before it can
+ * be used, which rules out external entities (XXE) and expansion bombs. */
+static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
+                                   const XML_Char *value, int value_len, const XML_Char *base,
+                                   const XML_Char *system_id, const XML_Char *public_id,
+                                   const XML_Char *notation)
+{
+    (void)is_param, (void)value, (void)value_len, (void)base;
+    (void)system_id, (void)public_id, (void)notation;
+    mx_fail(ud, EV_EINPUT,
+            "entity declaration \"%s\" refused: PubMed XML declares no entities, and "
+            "external or expanding entities are never read",
+            name);
+}
+
+/* A reference to an entity expat could only find in the external DTD, which
+ * is never read: refused rather than silently dropped from the text. */
+static void XMLCALL on_skipped_entity(void *ud, const XML_Char *name, int is_param)
+{
+    (void)is_param;
+    mx_fail(ud, EV_EINPUT, "undefined entity \"&%s;\" (the external DTD is never read)", name);
+}
+
 static ev_status mx_init(mx *p, ev__reader *r, const ev_parse_options *opts,
                          const ev_parse_sink *sink, ev_parse_stats *stats, ev_error *err)
 {
@@ -1445,28 +1490,96 @@ static ev_status mx_init(mx *p, ev__reader *r, const ev_parse_options *opts,
     ev_buf_init(&p->text, MX_TEXT_MAX);
     ev_buf_init(&p->markup, MX_TEXT_MAX);
     ev_buf_init(&p->scratch, MX_TEXT_MAX);
+    ev_buf_init(&p->window, MX_RAW_MAX);
     table_build(p);
-    ev__xml_handlers h = {on_start, on_end, on_text, &p->capture, p};
-    ev__xml_init(&p->x, &h, ev__reader_name(r), MX_RAW_MAX, err);
     p->rec = ev_record_new();
-    if (p->rec == NULL)
+    p->xp = XML_ParserCreate(NULL); /* the file's declaration, else UTF-8 */
+    if (p->rec == NULL || p->xp == NULL)
         return ev_error_set(err, EV_ENOMEM, ev__reader_name(r), 0, 0, "out of memory");
+    XML_SetUserData(p->xp, p);
+    XML_SetElementHandler(p->xp, on_start, on_end);
+    XML_SetCharacterDataHandler(p->xp, on_text);
+    XML_SetEntityDeclHandler(p->xp, on_entity_decl);
+    XML_SetSkippedEntityHandler(p->xp, on_skipped_entity);
+    /* no external entity handler: nothing outside the file is ever loaded */
+    XML_SetParamEntityParsing(p->xp, XML_PARAM_ENTITY_PARSING_NEVER);
+    XML_SetBillionLaughsAttackProtectionMaximumAmplification(p->xp, 10.0f);
+    XML_SetBillionLaughsAttackProtectionActivationThreshold(p->xp, (unsigned long long)1 << 20);
     return EV_OK;
 }
 
 static void mx_release(mx *p)
 {
-    ev__xml_release(&p->x);
+    if (p->xp)
+        XML_ParserFree(p->xp);
     ev_record_free(p->rec);
     ev_buf_release(&p->text);
     ev_buf_release(&p->markup);
     ev_buf_release(&p->scratch);
+    ev_buf_release(&p->window);
+}
+
+/* Keep the input from the open record's start on, or else from the first
+ * byte expat has not parsed yet (a record's start tag may begin there and end
+ * in this chunk), so that record_raw finds the record's bytes in one piece. */
+static ev_status window_push(mx *p, const char *d, size_t n, uint64_t chunk_start)
+{
+    uint64_t keep_from = p->parsed_to;
+    if (p->rec_start >= 0 && (uint64_t)p->rec_start < keep_from)
+        keep_from = (uint64_t)p->rec_start;
+    if (keep_from > p->window_start) {
+        size_t drop = keep_from - p->window_start > p->window.len
+                          ? p->window.len
+                          : (size_t)(keep_from - p->window_start);
+        memmove(p->window.ptr, p->window.ptr + drop, p->window.len - drop);
+        p->window.len -= drop;
+        p->window_start += drop;
+    }
+    if (p->window.len == 0)
+        p->window_start = chunk_start;
+    if (ev_buf_append(&p->window, d, n) != EV_OK)
+        return ev_error_set(p->err, EV_EINPUT, ev__reader_name(p->r),
+                            (size_t)XML_GetCurrentLineNumber(p->xp), 0,
+                            "record longer than %zu bytes", p->window.max);
+    return EV_OK;
+}
+
+/* Why expat stopped: a handler's status (already reported), or malformed
+ * XML at expat's position (its column is 0-based). */
+static ev_status xml_error(mx *p)
+{
+    if (p->status != EV_OK)
+        return p->status;
+    ev_status s = ev_error_set(p->err, EV_EINPUT, ev__reader_name(p->r),
+                               (size_t)XML_GetCurrentLineNumber(p->xp),
+                               (size_t)XML_GetCurrentColumnNumber(p->xp) + 1,
+                               "malformed XML: %s", XML_ErrorString(XML_GetErrorCode(p->xp)));
+    XML_Index at = XML_GetCurrentByteIndex(p->xp);
+    if (at >= 0)
+        ev_error_set_offset(p->err, (uint64_t)at);
+    return s;
+}
+
+/* One chunk (or the end, n == 0) to expat, which takes int lengths. */
+static ev_status feed(mx *p, const char *d, size_t n)
+{
+    do {
+        int part = n > ((size_t)1 << 30) ? 1 << 30 : (int)n;
+        if (XML_Parse(p->xp, d, part, n == 0) != XML_STATUS_OK)
+            return xml_error(p);
+        /* outside a handler: just past the last event expat parsed */
+        p->parsed_to = (uint64_t)XML_GetCurrentByteIndex(p->xp);
+        d += part;
+        n -= (size_t)part;
+    } while (n > 0);
+    return p->status;
 }
 
 ev_status ev__parse_medline_xml(ev__reader *r, const ev_parse_options *opts,
                                 const ev_parse_sink *sink, ev_parse_stats *stats, ev_error *err)
 {
     mx p;
+    uint64_t consumed = 0;
     ev__reader_set_encoding(r, EV__ENC_RAW);
     ev_status s = mx_init(&p, r, opts, sink, stats, err);
     while (s == EV_OK) {
@@ -1474,7 +1587,10 @@ ev_status ev__parse_medline_xml(ev__reader *r, const ev_parse_options *opts,
         size_t n;
         if ((s = ev__reader_read(r, &data, &n, err)) != EV_OK)
             break;
-        if ((s = ev__xml_feed(&p.x, data, n, n == 0)) != EV_OK || n == 0)
+        if (n > 0 && opts->keep_raw && (s = window_push(&p, data, n, consumed)) != EV_OK)
+            break;
+        consumed += n;
+        if ((s = feed(&p, data, n)) != EV_OK || n == 0)
             break;
         s = ev__progress(sink, r, err);
     }

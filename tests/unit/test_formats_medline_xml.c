@@ -609,6 +609,66 @@ static void raw_bytes_survive_chunk_boundaries(void **state)
     unlink(path);
 }
 
+/* Write `n` bytes to a fresh temporary file (its name into path): a file is
+ * read in 256 KiB chunks, memory in one piece. */
+static void write_temp(char *path, const char *data, size_t n)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static ev_status keep_raw_copy(ev_record *rec, void *payload)
+{
+    ev_buf *b = payload;
+    assert_non_null(rec->raw);
+    assert_int_equal(ev_buf_append(b, rec->raw, rec->raw_len), EV_OK);
+    assert_int_equal(ev_buf_puts(b, "|"), EV_OK);
+    return EV_OK;
+}
+
+/* A start tag longer than the reader's chunks: the record's raw bytes must
+ * still begin at its '<' (expat reports the element only once the tag is
+ * complete, a chunk later). */
+static void raw_bytes_of_a_start_tag_cut_by_chunks(void **state)
+{
+    (void)state;
+    const size_t big = (size_t)700 << 10;
+    const char *body = "<MedlineCitation><PMID>2</PMID></MedlineCitation></PubmedArticle>";
+    ev_buf doc, want, got;
+    ev_buf_init(&doc, 0);
+    ev_buf_init(&want, 0);
+    ev_buf_init(&got, 0);
+    const char *first = "<PubmedArticle><MedlineCitation><PMID>1</PMID></MedlineCitation>"
+                        "</PubmedArticle>";
+    assert_int_equal(ev_buf_printf(&doc, "<PubmedArticleSet>\n%s\n", first), EV_OK);
+    size_t start = doc.len;
+    assert_int_equal(ev_buf_puts(&doc, "<PubmedArticle a=\""), EV_OK);
+    for (size_t i = 0; i < big; i++)
+        assert_int_equal(ev_buf_putc(&doc, (char)('a' + i % 26)), EV_OK);
+    assert_int_equal(ev_buf_printf(&doc, "\">%s\n</PubmedArticleSet>\n", body), EV_OK);
+    assert_int_equal(ev_buf_printf(&want, "%s|", first), EV_OK);
+    assert_int_equal(ev_buf_append(&want, doc.ptr + start, doc.len - start - 21), EV_OK);
+    assert_int_equal(ev_buf_puts(&want, "|"), EV_OK);
+    ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
+    opts.format = EV_FORMAT_MEDLINE_XML;
+    opts.keep_raw = true;
+    ev_parse_sink sink = {keep_raw_copy, NULL, NULL, NULL, &got};
+    ev_error err = EV_ERROR_INIT;
+    char path[] = "/tmp/ev_mx_tagXXXXXX";
+    write_temp(path, doc.ptr, doc.len);
+    assert_int_equal(ev_parse_file(path, &opts, &sink, NULL, &err), EV_OK);
+    unlink(path);
+    assert_int_equal(got.len, want.len);
+    assert_memory_equal(got.ptr, want.ptr, want.len);
+    ev_buf_release(&doc);
+    ev_buf_release(&want);
+    ev_buf_release(&got);
+}
+
 /* ---- refusals ---------------------------------------------------------------- */
 
 static void truncated_file_is_refused_with_position(void **state)
@@ -758,6 +818,113 @@ static void ten_megabyte_title_is_read_whole(void **state)
     release(&c);
 }
 
+/* Parse `doc` and expect EV_EINPUT at line:col with `msg` in the message.
+ * Positions were worked out from the documents by hand: expat's column is
+ * 0-based in characters, the error's is 1-based. */
+static void expect_error(const char *doc, size_t line, size_t col, const char *msg)
+{
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_mem(doc, strlen(doc), &c, &err), EV_EINPUT);
+    if (err.line != line || err.column != col || strstr(err.message, msg) == NULL)
+        fail_msg("got %zu:%zu %s, want %zu:%zu ...%s...", err.line, err.column, err.message,
+                 line, col, msg);
+    assert_int_equal(c.n, 0);
+    release(&c);
+}
+
+static void well_formedness_errors_name_their_position(void **state)
+{
+    (void)state;
+    /* expat points at the end tag's name, after "</" */
+    expect_error("<PubmedArticleSet>\n  <PubmedArticle>\n  </PubmedArticleSet>", 3, 5,
+                 "malformed XML: mismatched tag");
+    /* the '&' of a reference to an entity nobody declared */
+    expect_error("<PubmedArticleSet>x &nbsp; y</PubmedArticleSet>", 1, 21,
+                 "malformed XML: undefined entity");
+    /* the '<' of a second root element (18 + 19 characters before it) */
+    expect_error("<PubmedArticleSet></PubmedArticleSet><b/>", 1, 38,
+                 "malformed XML: junk after document element");
+    /* the invalid byte itself */
+    expect_error("<PubmedArticleSet>\xff</PubmedArticleSet>", 1, 19,
+                 "malformed XML: not well-formed (invalid token)");
+    expect_error("<PubmedArticleSet x=\"1\" x=\"2\"/>", 1, 25,
+                 "malformed XML: duplicate attribute");
+    expect_error("<PubmedArticleSet><PubmedArticle>", 1, 34, "malformed XML: no element found");
+}
+
+/* Every PubMed file names the external DTD, so expat cannot call an unknown
+ * entity an error itself: the reader refuses it instead of dropping text. */
+static void entity_only_the_external_dtd_could_define_is_refused(void **state)
+{
+    (void)state;
+    expect_error("<!DOCTYPE PubmedArticleSet SYSTEM \"pubmed.dtd\">\n"
+                 "<PubmedArticleSet>&nbsp;</PubmedArticleSet>",
+                 2, 19, "undefined entity \"&nbsp;\"");
+}
+
+static void entity_declaration_is_refused_at_its_position(void **state)
+{
+    (void)state;
+    /* expat reports a declaration where it completes: the closing '>' of
+     * an external one, the value literal "x" (column 28) of an internal one */
+    expect_error("<!DOCTYPE a [\n <!ENTITY e SYSTEM \"file:///etc/passwd\">\n]><a>&e;</a>", 2, 40,
+                 "entity declaration \"e\" refused");
+    expect_error("<!DOCTYPE a [ <!ENTITY % p \"x\"> ]><a/>", 1, 28,
+                 "entity declaration \"p\" refused");
+}
+
+/* An error 1.3 MB in (several of the reader's chunks) is placed by line. */
+static void error_past_the_first_chunks_names_its_line(void **state)
+{
+    (void)state;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev_buf_puts(&b, "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n"), EV_OK);
+    const size_t n = 2000;
+    for (size_t i = 0; i < n; i++) {
+        char rec[2048];
+        raw_record(rec, sizeof rec, i);
+        assert_int_equal(ev_buf_printf(&b, "%s\n", rec), EV_OK);
+    }
+    /* line 2 + n + 1: four spaces, then "</", then the name at column 7 */
+    assert_int_equal(ev_buf_puts(&b, "    </Oops>\n</PubmedArticleSet>\n"), EV_OK);
+    ev_parse_options opts = EV_PARSE_OPTIONS_INIT;
+    opts.format = EV_FORMAT_MEDLINE_XML;
+    size_t seen = 0;
+    ev_parse_sink sink = {check_raw, NULL, NULL, NULL, &seen};
+    ev_error err = EV_ERROR_INIT;
+    char path[] = "/tmp/ev_mx_errXXXXXX";
+    write_temp(path, b.ptr, b.len);
+    assert_int_equal(ev_parse_file(path, &opts, &sink, NULL, &err), EV_EINPUT);
+    unlink(path);
+    assert_int_equal(err.line, n + 3);
+    assert_int_equal(err.column, 7);
+    assert_true(err.has_offset);
+    assert_memory_equal(b.ptr + err.offset, "Oops>", 5);
+    assert_int_equal(seen, n); /* the records before it were delivered, raw intact */
+    ev_buf_release(&b);
+}
+
+/* expat decodes the encodings it knows; the reader gets UTF-8. */
+static void latin1_declared_file_is_read_as_utf8(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>3</PMID><Article>"
+        "<ArticleTitle>caf\xe9</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
+        "</PubmedArticleSet>\n";
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    ev_status st = parse_mem(doc, sizeof doc - 1, &c, &err);
+    if (st != EV_OK)
+        fail_msg("%zu:%zu %s", err.line, err.column, err.message);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.recs[0]->title, "caf\xc3\xa9");
+    release(&c);
+}
+
 static void deep_nesting_is_refused(void **state)
 {
     (void)state;
@@ -802,6 +969,7 @@ int main(void)
         cmocka_unit_test(keyword_single_entry_medline_date_and_start_end_pages),
         cmocka_unit_test(minimal_empty_article_is_delivered_with_warnings),
         cmocka_unit_test(raw_bytes_survive_chunk_boundaries),
+        cmocka_unit_test(raw_bytes_of_a_start_tag_cut_by_chunks),
         cmocka_unit_test(truncated_file_is_refused_with_position),
         cmocka_unit_test(malformed_entry_names_line_and_column),
         cmocka_unit_test(external_entity_is_refused_and_never_read),
@@ -810,6 +978,11 @@ int main(void)
         cmocka_unit_test(binary_and_empty_input_are_refused),
         cmocka_unit_test(unknown_root_element_is_refused),
         cmocka_unit_test(ten_megabyte_title_is_read_whole),
+        cmocka_unit_test(well_formedness_errors_name_their_position),
+        cmocka_unit_test(entity_only_the_external_dtd_could_define_is_refused),
+        cmocka_unit_test(entity_declaration_is_refused_at_its_position),
+        cmocka_unit_test(error_past_the_first_chunks_names_its_line),
+        cmocka_unit_test(latin1_declared_file_is_read_as_utf8),
         cmocka_unit_test(deep_nesting_is_refused),
         cmocka_unit_test(sink_status_stops_the_parse),
     };
