@@ -68,7 +68,7 @@ static json_t *jstr(writer *w, const char *s, size_t n)
         ev_buf b;
         ev_buf_init(&b, 0);
         ev_status st = EV_OK;
-        while (st == EV_OK && !ev_utf8_valid(s, n, &bad)) {
+        while (st == EV_OK && !ev_utf8_valid(s, n, &bad) && bad < n) {
             st = ev_buf_append(&b, s, bad);
             if (st == EV_OK)
                 st = ev_buf_append(&b, "\xEF\xBF\xBD", 3);

@@ -243,6 +243,22 @@ static void record_json_keeps_quotes_backslashes_and_controls(void **state)
     }
 }
 
+/* jansson refuses invalid UTF-8; the writer replaces each bad byte with
+ * U+FFFD instead of failing (RFC 3629: 0xFF never occurs, 0xC3 needs a
+ * continuation byte). */
+static void record_json_replaces_invalid_utf8(void **state)
+{
+    (void)state;
+    ev_record *r = ev_record_new();
+    r->title = "a\xff" "b\xc3";
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    assert_int_equal(ev_record_to_json(&b, r), EV_OK);
+    assert_non_null(strstr(b.ptr, "\"title\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\""));
+    ev_buf_release(&b);
+    ev_record_free(r);
+}
+
 static void record_json_rejects_wrong_types_with_the_member_name(void **state)
 {
     (void)state;
@@ -460,6 +476,7 @@ int main(void)
         cmocka_unit_test(allocation_failure_anywhere_leaves_review_unchanged),
         cmocka_unit_test(record_json_and_binary_round_trip_every_parsed_record),
         cmocka_unit_test(record_json_keeps_quotes_backslashes_and_controls),
+        cmocka_unit_test(record_json_replaces_invalid_utf8),
         cmocka_unit_test(record_json_rejects_wrong_types_with_the_member_name),
         cmocka_unit_test(record_encoding_refuses_damaged_bytes),
         cmocka_unit_test(schema1_review_migrates_to_binary_records),
