@@ -357,6 +357,24 @@ static void charting_follows_the_form(void **state)
                      200);
 }
 
+static void only_the_owner_sets_highlight_terms(void **state)
+{
+    (void)state;
+    client a, o;
+    login(&a, "alice");
+    login(&o, "olga");
+    const char *terms = "{\"include_terms\":\"restoration; wetland\",\"exclude_terms\":\"mice\"}";
+    assert_int_equal(post(&a, "/api/screen/config", terms), 403);
+    assert_int_equal(post(&o, "/api/screen/config", terms), 200);
+    unsigned st;
+    json_t *v = call(&a, "GET", "/api/screen/config", NULL, &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(json_string_value(json_object_get(v, "include_terms")),
+                        "restoration; wetland");
+    assert_string_equal(json_string_value(json_object_get(v, "exclude_terms")), "mice");
+    json_decref(v);
+}
+
 static void sessions_end_on_logout_and_expiry(void **state)
 {
     (void)state;
@@ -389,6 +407,7 @@ int main(void)
         cmocka_unit_test(state_changes_need_the_csrf_token),
         cmocka_unit_test(blinding_holds_until_an_adjudicator_settles),
         cmocka_unit_test(charting_follows_the_form),
+        cmocka_unit_test(only_the_owner_sets_highlight_terms),
         cmocka_unit_test(sessions_end_on_logout_and_expiry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
