@@ -41,8 +41,11 @@ static void cleanup(void)
 static void sign_in(void)
 {
     const char *body = "{\"user\":\"alice\",\"password\":\"password1\"}";
-    ev_server_request req = {.method = "POST", .path = "/api/login", .body = body,
-                             .body_len = strlen(body), .content_type = "application/json",
+    ev_server_request req = {.method = "POST",
+                             .path = "/api/login",
+                             .body = body,
+                             .body_len = strlen(body),
+                             .content_type = "application/json",
                              .client = "127.0.0.2"};
     ev_server_response resp;
     ev_server_response_init(&resp);
@@ -66,8 +69,9 @@ static void init(void)
     ev_store *s = NULL;
     ev_error err = EV_ERROR_INIT;
     if (ev_store_create(&s, path, "fuzz", &err) != EV_OK ||
-        ev_store_import_file(s, EV_SOURCE_DIR "/tests/fixtures/formats/medline-nbib/"
-                                "jabref__MedlinePlainImporterTestMultipleEntries.txt",
+        ev_store_import_file(s,
+                             EV_SOURCE_DIR "/tests/fixtures/formats/medline-nbib/"
+                                           "jabref__MedlinePlainImporterTestMultipleEntries.txt",
                              NULL, NULL, NULL, NULL, NULL, NULL, &err) != EV_OK ||
         ev_server_user_add(s, "alice", EV_ROLE_REVIEWER, "password1", "fuzz", &err) != EV_OK)
         abort();
@@ -123,9 +127,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *q = strchr(path, '?');
     if (q)
         *q++ = '\0';
-    ev_server_request req = {.method = method, .path = path, .query = q, .cookie = ck,
-                             .csrf = cs, .content_type = ct, .client = "127.0.0.3",
-                             .body = text + pos, .body_len = size - pos};
+    ev_server_request req = {.method = method,
+                             .path = path,
+                             .query = q,
+                             .cookie = ck,
+                             .csrf = cs,
+                             .content_type = ct,
+                             .client = "127.0.0.3",
+                             .body = text + pos,
+                             .body_len = size - pos};
     ev_server_response resp;
     ev_server_response_init(&resp);
     if (ev_server_handle(srv, &req, &resp) != EV_OK && resp.body.len == 0)

@@ -71,15 +71,18 @@ EV_EXTERN ev_status ev_server_user_list(ev_store *s, ev_server_user **out, size_
 typedef struct ev_server ev_server;
 
 typedef struct ev_server_options {
-    const char *review;       /* the review file (required) */
-    const char *host;         /* address to bind, "127.0.0.1" by default */
-    unsigned port;            /* 0 = any free port (see ev_server_port) */
-    unsigned threads;         /* worker threads (and review connections); 4 */
-    size_t max_body;          /* request body limit in bytes; 1 MiB */
-    long session_seconds;     /* idle session lifetime; 12 h */
+    const char *review;   /* the review file (required) */
+    const char *host;     /* address to bind, "127.0.0.1" by default */
+    unsigned port;        /* 0 = any free port (see ev_server_port) */
+    unsigned threads;     /* worker threads (and review connections); 4 */
+    size_t max_body;      /* request body limit in bytes; 1 MiB */
+    long session_seconds; /* idle session lifetime; 12 h */
 } ev_server_options;
 
-#define EV_SERVER_OPTIONS_INIT {NULL, "127.0.0.1", 8080, 4, (size_t)1 << 20, 12L * 3600}
+#define EV_SERVER_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        NULL, "127.0.0.1", 8080, 4, (size_t)1 << 20, 12L * 3600                                    \
+    }
 
 /* Open the review once per worker (each worker has its own ev_store) and
  * prepare the server's tables. Nothing listens yet. *out belongs to the

@@ -81,8 +81,9 @@ static int serve(ev_server_options *opt, bool quiet)
         return ev_cli_fail(&err, NULL);
     }
     if (!is_loopback(opt->host))
-        fprintf(stderr, "evident serve: warning: listening on %s, beyond this machine, over plain "
-                        "HTTP; put a TLS reverse proxy in front (docs/serve.md)\n",
+        fprintf(stderr,
+                "evident serve: warning: listening on %s, beyond this machine, over plain "
+                "HTTP; put a TLS reverse proxy in front (docs/serve.md)\n",
                 opt->host);
     if (!quiet) {
         printf("evident: serving %s at http://%s%s%s:%u/ (Ctrl-C to stop)\n", opt->review,
@@ -123,9 +124,13 @@ static int run(int argc, char **argv)
                 return ev_cli_usage("serve", "bad --threads '%s' (1-64)", optarg);
             opt.threads = (unsigned)threads;
             break;
-        case 'q': quiet = true; break;
-        case ':': return ev_cli_usage("serve", "option '%s' needs a value", argv[optind - 1]);
-        default: return ev_cli_usage("serve", "unknown option '%s'", argv[optind - 1]);
+        case 'q':
+            quiet = true;
+            break;
+        case ':':
+            return ev_cli_usage("serve", "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return ev_cli_usage("serve", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)

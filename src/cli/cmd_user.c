@@ -114,8 +114,8 @@ static int list(ev_store *s, bool json)
 }
 
 /* Run the action on the open review. */
-static int act(ev_store *s, const char *action, const char *name, const char *role_s,
-               bool pw_stdin, bool json)
+static int act(ev_store *s, const char *action, const char *name, const char *role_s, bool pw_stdin,
+               bool json)
 {
     if (strcmp(action, "list") == 0)
         return list(s, json);
@@ -159,10 +159,17 @@ static int run(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":r:", opts, NULL)) != -1) {
         switch (c) {
-        case 'r': role = optarg; break;
-        case 'p': pw_stdin = true; break;
-        case 'j': json = true; break;
-        default: return ev_cli_bad_option("user", c, argv);
+        case 'r':
+            role = optarg;
+            break;
+        case 'p':
+            pw_stdin = true;
+            break;
+        case 'j':
+            json = true;
+            break;
+        default:
+            return ev_cli_bad_option("user", c, argv);
         }
     }
     if (argc - optind < 2)

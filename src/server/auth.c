@@ -30,10 +30,14 @@ ev_status ev_server_schema(ev_store *s, ev_error *err)
 const char *ev_server_role_name(ev_server_role r)
 {
     switch (r) {
-    case EV_ROLE_OWNER: return "owner";
-    case EV_ROLE_ADJUDICATOR: return "adjudicator";
-    case EV_ROLE_REVIEWER: return "reviewer";
-    default: return "none";
+    case EV_ROLE_OWNER:
+        return "owner";
+    case EV_ROLE_ADJUDICATOR:
+        return "adjudicator";
+    case EV_ROLE_REVIEWER:
+        return "reviewer";
+    default:
+        return "none";
     }
 }
 
@@ -60,8 +64,8 @@ bool ev__server_const_eq(const char *a, const char *b)
 
 /* Prepare `sql`, bind the texts (NULL-terminated list), run to completion;
  * *changes receives the rows changed. */
-static ev_status exec_texts(ev_store *s, const char *sql, const char *const *args,
-                            int64_t *changes, ev_error *err)
+static ev_status exec_texts(ev_store *s, const char *sql, const char *const *args, int64_t *changes,
+                            ev_error *err)
 {
     ev_stmt *st = NULL;
     ev_status rc = ev_stmt_prepare(s, &st, sql, err);
@@ -138,11 +142,11 @@ ev_status ev_server_user_add(ev_store *s, const char *name, ev_server_role role,
     if ((rc = ev_store_begin(s, err)) != EV_OK)
         return rc;
     const char *args[] = {name, ev_server_role_name(role), hash, NULL};
-    rc = exec_texts(s, "INSERT INTO server_users(name, role, pwhash) VALUES (?, ?, ?)", args,
-                    NULL, err);
+    rc = exec_texts(s, "INSERT INTO server_users(name, role, pwhash) VALUES (?, ?, ?)", args, NULL,
+                    err);
     if (rc == EV_EREFUSED)
-        ev_error_clear(err), rc = ev_error_set(err, EV_EREFUSED, NULL, 0, 0,
-                                               "user '%s' exists", name);
+        ev_error_clear(err),
+            rc = ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "user '%s' exists", name);
     char detail[160];
     snprintf(detail, sizeof detail, "{\"user\":\"%s\",\"role\":\"%s\"}", name,
              ev_server_role_name(role));
@@ -159,8 +163,7 @@ ev_status ev_server_user_add(ev_store *s, const char *name, ev_server_role role,
 
 /* Run a statement changing one user's rows plus their sessions, audited. */
 static ev_status user_change(ev_store *s, const char *sql, const char *const *args,
-                             const char *name, const char *action, const char *actor,
-                             ev_error *err)
+                             const char *name, const char *action, const char *actor, ev_error *err)
 {
     ev_status rc = ev_server_schema(s, err);
     if (rc != EV_OK || (rc = ev_store_begin(s, err)) != EV_OK)
@@ -251,14 +254,14 @@ static void make_dummy(void)
         dummy_hash[0] = '\0';
 }
 
-ev_status ev__server_check_password(ev_store *s, const char *user, const char *password,
-                                    bool *ok, ev_server_role *role, ev_error *err)
+ev_status ev__server_check_password(ev_store *s, const char *user, const char *password, bool *ok,
+                                    ev_server_role *role, ev_error *err)
 {
     *ok = false;
     ev_stmt *st = NULL;
     char hash[crypto_pwhash_STRBYTES] = "";
-    ev_status rc = ev_stmt_prepare(s, &st, "SELECT pwhash, role FROM server_users WHERE name = ?",
-                                   err);
+    ev_status rc =
+        ev_stmt_prepare(s, &st, "SELECT pwhash, role FROM server_users WHERE name = ?", err);
     if (rc == EV_OK)
         rc = ev_stmt_bind_text(st, 1, user, strlen(user));
     bool row = false;
@@ -408,8 +411,8 @@ ev_status ev__server_session_delete(ev__server_ctx *ctx)
         return EV_OK;
     id_hash(hash, id);
     const char *args[] = {hash, NULL};
-    return exec_texts(ctx->conn->store, "DELETE FROM server_sessions WHERE id_hash = ?", args,
-                      NULL, &ctx->err);
+    return exec_texts(ctx->conn->store, "DELETE FROM server_sessions WHERE id_hash = ?", args, NULL,
+                      &ctx->err);
 }
 
 /* ---- throttling ------------------------------------------------------------------ */

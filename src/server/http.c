@@ -54,9 +54,8 @@ static void client_address(struct MHD_Connection *c, char *out, size_t n)
 
 static enum MHD_Result send_response(struct MHD_Connection *c, const ev_server_response *r)
 {
-    struct MHD_Response *m =
-        MHD_create_response_from_buffer(r->body.len, r->body.ptr ? r->body.ptr : (char *)"",
-                                        MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *m = MHD_create_response_from_buffer(
+        r->body.len, r->body.ptr ? r->body.ptr : (char *)"", MHD_RESPMEM_MUST_COPY);
     if (m == NULL)
         return MHD_NO;
     MHD_add_response_header(m, "Content-Type", r->content_type);
@@ -104,9 +103,8 @@ static enum MHD_Result dispatch(ev_server *srv, struct MHD_Connection *c, const 
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     ev_server *srv = cls;

@@ -7,11 +7,8 @@
 #include "server_int.h"
 
 static const ev__server_route *const groups[] = {
-    ev__server_routes_auth,
-    ev__server_routes_dash,
-    ev__server_routes_screen,
-    ev__server_routes_chart,
-    ev__server_routes_synth,
+    ev__server_routes_auth,  ev__server_routes_dash,  ev__server_routes_screen,
+    ev__server_routes_chart, ev__server_routes_synth,
 };
 
 /* Match `path` against `pattern`; :name segments capture into ctx->params
@@ -79,8 +76,7 @@ static ev_status parse_body(ev__server_ctx *ctx)
         return ctx->body ? EV_OK : ev_error_set(&ctx->err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (!is_json(req->content_type))
-        return ev_error_set(&ctx->err, EV_EUSAGE, NULL, 0, 0,
-                            "the body must be application/json");
+        return ev_error_set(&ctx->err, EV_EUSAGE, NULL, 0, 0, "the body must be application/json");
     json_error_t je;
     ctx->body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
     if (ctx->body == NULL)
@@ -137,14 +133,12 @@ done:
     return rc;
 }
 
-ev_status ev_server_handle(ev_server *srv, const ev_server_request *req,
-                           ev_server_response *resp)
+ev_status ev_server_handle(ev_server *srv, const ev_server_request *req, ev_server_response *resp)
 {
     ev_buf_clear(&resp->body);
     resp->status = 200;
     resp->set_cookie[0] = '\0';
-    if (req->method == NULL || req->path == NULL || req->path[0] != '/' ||
-        strlen(req->path) > 2048)
+    if (req->method == NULL || req->path == NULL || req->path[0] != '/' || strlen(req->path) > 2048)
         return reply_http(resp, 400, "bad_request", "bad request line");
     if (req->body_len > srv->opt.max_body)
         return reply_http(resp, 413, "too_large", "the request body is too large");

@@ -39,8 +39,8 @@ static ev_status login(ev__server_ctx *ctx)
         return throttled(ctx, wu > wi ? wu : wi);
     bool ok = false;
     ev_server_role role = EV_ROLE_NONE;
-    ev_status rc = ev__server_check_password(ctx->conn->store, user, password, &ok, &role,
-                                             &ctx->err);
+    ev_status rc =
+        ev__server_check_password(ctx->conn->store, user, password, &ok, &role, &ctx->err);
     if (rc != EV_OK)
         return rc;
     ev__server_throttle_note(ctx->srv, ukey, ok);

@@ -24,8 +24,8 @@ static ev_status get_form(ev__server_ctx *ctx)
     ev_free(text);
     if (form == NULL)
         return ev_error_set(&ctx->err, EV_EINTERNAL, NULL, 0, 0, "the stored form is not JSON");
-    return ev__server_reply_json(ctx, 200,
-                                 json_pack("{s:I,s:o}", "version", (json_int_t)version, "form", form));
+    return ev__server_reply_json(
+        ctx, 200, json_pack("{s:I,s:o}", "version", (json_int_t)version, "form", form));
 }
 
 /* The "value" member as validation wants it: strings as they are, other
@@ -118,10 +118,9 @@ static ev_status get_diff(ev__server_ctx *ctx)
         return rc;
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        json_array_append_new(
-            a, json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?}", "path", d[i].path, "reviewer_a",
-                         d[i].reviewer_a, "value_a", d[i].value_a, "reviewer_b", d[i].reviewer_b,
-                         "value_b", d[i].value_b));
+        json_array_append_new(a, json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?}", "path", d[i].path,
+                                           "reviewer_a", d[i].reviewer_a, "value_a", d[i].value_a,
+                                           "reviewer_b", d[i].reviewer_b, "value_b", d[i].value_b));
     ev_chart_diffs_free(d, n);
     return ev__server_reply_json(ctx, 200, json_pack("{s:o}", "differences", a));
 }

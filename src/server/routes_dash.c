@@ -35,12 +35,11 @@ static json_t *agreement_json(const ev_screen_pair_agreement *p, size_t n)
     for (size_t i = 0; a && i < n; i++) {
         const ev_screen_agreement *g = &p[i].agreement;
         json_array_append_new(
-            a, json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o}", "stage", p[i].stage,
-                         "reviewer_a", p[i].reviewer_a, "reviewer_b", p[i].reviewer_b, "n",
-                         (json_int_t)g->n, "kappa", num_or_null(g->kappa), "ci_low",
-                         num_or_null(g->ci_low), "ci_high", num_or_null(g->ci_high),
-                         "p_observed", num_or_null(g->p_observed), "pabak",
-                         num_or_null(g->pabak)));
+            a, json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o}", "stage", p[i].stage, "reviewer_a",
+                         p[i].reviewer_a, "reviewer_b", p[i].reviewer_b, "n", (json_int_t)g->n,
+                         "kappa", num_or_null(g->kappa), "ci_low", num_or_null(g->ci_low),
+                         "ci_high", num_or_null(g->ci_high), "p_observed",
+                         num_or_null(g->p_observed), "pabak", num_or_null(g->pabak)));
     }
     return a;
 }

@@ -67,12 +67,11 @@ static json_t *decisions_json(const ev_screen_decision_row *d, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        json_array_append_new(
-            a, json_pack("{s:s,s:o,s:s,s:o,s:o,s:o}", "stage", d[i].stage, "reviewer",
-                         str_or_null(d[i].reviewer), "decision",
-                         ev_screen_decision_name(d[i].decision), "reason",
-                         str_or_null(d[i].reason), "note", str_or_null(d[i].note), "decided_at",
-                         str_or_null(d[i].decided_at)));
+        json_array_append_new(a, json_pack("{s:s,s:o,s:s,s:o,s:o,s:o}", "stage", d[i].stage,
+                                           "reviewer", str_or_null(d[i].reviewer), "decision",
+                                           ev_screen_decision_name(d[i].decision), "reason",
+                                           str_or_null(d[i].reason), "note", str_or_null(d[i].note),
+                                           "decided_at", str_or_null(d[i].decided_at)));
     return a;
 }
 
@@ -103,8 +102,8 @@ static ev_status next_json(ev__server_ctx *ctx, const char *stage, json_t **out)
 {
     ev_id id = 0;
     double score = 0;
-    ev_status rc = ev_screen_next(ctx->conn->store, ctx->session.user, stage, &id, &score,
-                                  &ctx->err);
+    ev_status rc =
+        ev_screen_next(ctx->conn->store, ctx->session.user, stage, &id, &score, &ctx->err);
     if (rc != EV_OK)
         return rc;
     json_t *rec = id ? record_with_decisions(ctx, id) : json_null();
@@ -207,9 +206,9 @@ static ev_status post_settle(ev__server_ctx *ctx)
     if (dec == NULL || !ev_screen_decision_parse(dec, &d) || d == EV_SCREEN_MAYBE)
         return ev_error_set(&ctx->err, EV_EUSAGE, NULL, 0, 0,
                             "give \"decision\": include or exclude");
-    ev_status rc = ev_screen_settle(ctx->conn->store, id, ev__server_body_str(ctx, "stage"), d,
-                                    ev__server_body_str(ctx, "reason"), ctx->session.user,
-                                    &ctx->err);
+    ev_status rc =
+        ev_screen_settle(ctx->conn->store, id, ev__server_body_str(ctx, "stage"), d,
+                         ev__server_body_str(ctx, "reason"), ctx->session.user, &ctx->err);
     if (rc != EV_OK)
         return rc;
     return ev__server_reply_json(ctx, 200, json_pack("{s:b}", "ok", 1));
@@ -221,11 +220,11 @@ static ev_status post_terms(ev__server_ctx *ctx)
     ev_store *s = ctx->conn->store;
     ev_status rc = ev_store_begin(s, &ctx->err);
     if (rc == EV_OK)
-        rc = ev_store_meta_set(s, "server.terms.include",
-                               ev__server_body_str(ctx, "include_terms"), &ctx->err);
+        rc = ev_store_meta_set(s, "server.terms.include", ev__server_body_str(ctx, "include_terms"),
+                               &ctx->err);
     if (rc == EV_OK)
-        rc = ev_store_meta_set(s, "server.terms.exclude",
-                               ev__server_body_str(ctx, "exclude_terms"), &ctx->err);
+        rc = ev_store_meta_set(s, "server.terms.exclude", ev__server_body_str(ctx, "exclude_terms"),
+                               &ctx->err);
     if (rc == EV_OK)
         rc = ev_store_audit(s, ctx->session.user, "server.terms", NULL, &ctx->err);
     if (rc != EV_OK) {

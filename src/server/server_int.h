@@ -41,7 +41,7 @@ struct ev_server {
     pthread_cond_t freed;
     ev__server_throttle throttle[EV__THROTTLE_SLOTS];
     struct ev_chart_catalogue *catalogue; /* bundled instruments, or NULL */
-    void *daemon; /* struct MHD_Daemon * */
+    void *daemon;                         /* struct MHD_Daemon * */
     unsigned port;
 };
 
@@ -109,8 +109,8 @@ bool ev__server_parse_id(const char *s, int64_t *out);
 ev_status ev__server_session_get(ev__server_ctx *ctx, bool *found);
 /* Check a password; *ok false for an unknown user or wrong password (the
  * time taken does not say which). *role receives the user's role. */
-ev_status ev__server_check_password(ev_store *s, const char *user, const char *password,
-                                    bool *ok, ev_server_role *role, ev_error *err);
+ev_status ev__server_check_password(ev_store *s, const char *user, const char *password, bool *ok,
+                                    ev_server_role *role, ev_error *err);
 /* Create a session for user: fills ctx->session and the Set-Cookie header. */
 ev_status ev__server_session_create(ev__server_ctx *ctx, const char *user, ev_server_role role);
 /* Delete the request's session (logout). */

@@ -58,8 +58,9 @@ static int setup(void **state)
     ev_store *s = NULL;
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(ev_store_create(&s, fx.path, "t", &err), EV_OK);
-    assert_int_equal(ev_store_import_file(s, SRC "/examples/sample-exports/"
-                                             "revtools__restoration_pubmed.nbib",
+    assert_int_equal(ev_store_import_file(s,
+                                          SRC "/examples/sample-exports/"
+                                              "revtools__restoration_pubmed.nbib",
                                           NULL, NULL, NULL, NULL, NULL, NULL, &err),
                      EV_OK);
     add_user(s, "alice", EV_ROLE_REVIEWER);
@@ -161,8 +162,9 @@ static void static_assets_only_from_the_embedded_table(void **state)
     assert_int_equal(resp.status, 200);
     assert_string_equal(resp.content_type, "text/html; charset=utf-8");
     assert_non_null(strstr(ev_buf_cstr(&resp.body), "<script src=\"/app.js\""));
-    const char *bad[] = {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd",
-                         "//app.js", "/web/app.js", "/app.js/", "/index.html/../../x"};
+    const char *bad[] = {
+        "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd", "//app.js", "/web/app.js",
+        "/app.js/",          "/index.html/../../x"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         req.path = bad[i];
         assert_int_equal(ev_server_handle(fx.srv, &req, &resp), EV_OK);
@@ -193,7 +195,8 @@ static void sign_in_needs_the_right_password_and_is_throttled(void **state)
 {
     (void)state;
     client c = {0};
-    assert_int_equal(post(&c, "/api/login", "{\"user\":\"mallory\",\"password\":\"guess0000\"}"), 401);
+    assert_int_equal(post(&c, "/api/login", "{\"user\":\"mallory\",\"password\":\"guess0000\"}"),
+                     401);
     assert_int_equal(post(&c, "/api/login", "{\"user\":\"dave\",\"password\":\"wrong-one\"}"), 401);
     unsigned st;
     json_t *v = call(&c, "GET", "/api/dashboard", NULL, &st);
@@ -220,9 +223,8 @@ static void bad_bodies_are_refused_and_change_nothing(void **state)
     json_t *v = call(&c, "POST", "/api/screen/decisions", "{\"record\": 1, \"decision\":", &st);
     assert_int_equal(st, 400);
     assert_string_equal(error_code(v), "bad_request");
-    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(v, "error"),
-                                                             "message")),
-                           "body:1:"));
+    assert_non_null(strstr(
+        json_string_value(json_object_get(json_object_get(v, "error"), "message")), "body:1:"));
     json_decref(v);
     assert_int_equal(post(&c, "/api/screen/decisions", "[1,2]"), 400);
     assert_int_equal(post(&c, "/api/screen/decisions", "{\"record\":1,\"decision\":\"yes\"}"), 400);
@@ -253,8 +255,8 @@ static void state_changes_need_the_csrf_token(void **state)
     assert_string_equal(error_code(v), "csrf");
     json_decref(v);
     forged.csrf[0] = c.csrf[0] == 'a' ? 'b' : 'a';
-    assert_int_equal(post(&forged, "/api/screen/decisions", "{\"record\":5,\"decision\":\"include\"}"),
-                     403);
+    assert_int_equal(
+        post(&forged, "/api/screen/decisions", "{\"record\":5,\"decision\":\"include\"}"), 403);
     v = call(&c, "GET", "/api/records/5", NULL, &st);
     assert_int_equal(st, 200);
     assert_int_equal(json_array_size(json_object_get(v, "decisions")), 0);
@@ -275,8 +277,7 @@ static void seen(client *c, int id, char *out, size_t n)
     json_array_foreach(json_object_get(v, "decisions"), i, d)
     {
         size_t len = strlen(out);
-        snprintf(out + len, n - len, "%s=%s;",
-                 json_string_value(json_object_get(d, "reviewer")),
+        snprintf(out + len, n - len, "%s=%s;", json_string_value(json_object_get(d, "reviewer")),
                  json_string_value(json_object_get(d, "decision")));
     }
     json_decref(v);
@@ -341,7 +342,8 @@ static void charting_follows_the_form(void **state)
     assert_int_equal(json_integer_value(json_object_get(v, "version")), 1);
     json_decref(v);
     v = call(&a, "POST", "/api/chart/values",
-             "{\"study\":\"kim2014\",\"path\":\"year\",\"value\":\"3000\",\"form_version\":1}", &st);
+             "{\"study\":\"kim2014\",\"path\":\"year\",\"value\":\"3000\",\"form_version\":1}",
+             &st);
     assert_int_equal(st, 422);
     assert_string_equal(error_code(v), "bad_input");
     json_decref(v);

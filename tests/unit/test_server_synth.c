@@ -44,10 +44,12 @@ static int setup(void **state)
     assert_int_equal(ev_chart_catalogue_load(&cat, SRC "/data/instruments.json", &err), EV_OK);
     assert_int_equal(ev_chart_open(&c, s, cat, &err), EV_OK);
     load_form(c);
-    assert_int_equal(ev_chart_import_file(c, SRC "/examples/ankle-regen/studies.json", "charter",
-                                          NULL, &err), EV_OK);
-    assert_int_equal(ev_chart_import_file(c, SRC "/examples/ankle-regen/outcomes.json", "charter",
-                                          NULL, &err), EV_OK);
+    assert_int_equal(
+        ev_chart_import_file(c, SRC "/examples/ankle-regen/studies.json", "charter", NULL, &err),
+        EV_OK);
+    assert_int_equal(
+        ev_chart_import_file(c, SRC "/examples/ankle-regen/outcomes.json", "charter", NULL, &err),
+        EV_OK);
     ev_chart_free(c);
     ev_chart_catalogue_free(cat);
     assert_int_equal(ev_server_user_add(s, "olga", EV_ROLE_OWNER, "password1", "t", &err), EV_OK);
@@ -77,9 +79,14 @@ static int teardown(void **state)
 static void call(const char *method, const char *p, const char *query, const char *body,
                  ev_server_response *resp)
 {
-    ev_server_request req = {.method = method, .path = p, .query = query, .cookie = cookie,
-                             .content_type = "application/json", .client = "10.0.0.9",
-                             .body = body, .body_len = body ? strlen(body) : 0};
+    ev_server_request req = {.method = method,
+                             .path = p,
+                             .query = query,
+                             .cookie = cookie,
+                             .content_type = "application/json",
+                             .client = "10.0.0.9",
+                             .body = body,
+                             .body_len = body ? strlen(body) : 0};
     ev_server_response_init(resp);
     assert_int_equal(ev_server_handle(srv, &req, resp), EV_OK);
     if (strncmp(resp->set_cookie, "ev_session=", 11) == 0)
@@ -95,7 +102,8 @@ static void sign_in(void)
     ev_server_response_release(&r);
 }
 
-static const char aofas[] = "instruments=AOFAS&timepoint=final%20follow-up&treatment=MSC&control=BMS";
+static const char aofas[] =
+    "instruments=AOFAS&timepoint=final%20follow-up&treatment=MSC&control=BMS";
 
 static void pooled_aofas_matches_metafor(void **state)
 {
