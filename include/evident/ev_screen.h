@@ -278,6 +278,12 @@ EV_EXTERN ev_status ev_screen_decide(ev_store *s, const char *reviewer,
                                      const ev_screen_decide_item *items, size_t n,
                                      size_t *failed_item, ev_error *err) EV_WARN_UNUSED;
 
+/* The full text attached to a record (the latest attachment): *path,
+ * *sha256 (hex of the file's bytes when attached) and *url, each NULL when
+ * absent, all caller-owned (ev_free). EV_ENOTFOUND when nothing is attached. */
+EV_EXTERN ev_status ev_screen_fulltext(ev_store *s, ev_id record, char **path, char **sha256,
+                                       char **url, ev_error *err) EV_WARN_UNUSED;
+
 /* A decision as a viewer may see it. */
 typedef struct ev_screen_decision_row {
     ev_id record;

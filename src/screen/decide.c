@@ -6,6 +6,8 @@
  */
 #include "screen_int.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const decision_names[] = {"exclude", "include", "maybe"};
@@ -91,6 +93,12 @@ static ev_status attach_fulltext(ev_store *s, const ev_screen_decide_item *it, c
     if (!it->fulltext_path && !it->fulltext_url)
         return EV_OK;
     if (it->fulltext_path) {
+        /* a path that cannot be read is the user's input, not the review */
+        FILE *fp = fopen(it->fulltext_path, "rb");
+        if (!fp)
+            return ev_error_set(err, EV_EINPUT, it->fulltext_path, 0, 0,
+                                "cannot read the full text to attach: %s", strerror(errno));
+        fclose(fp);
         ev_status rc = ev_sha256_file(hex, it->fulltext_path, err);
         if (rc != EV_OK)
             return rc;

@@ -82,6 +82,38 @@ ev_status ev_screen_decisions(ev_store *s, ev_id record, const char *viewer,
     return rc;
 }
 
+ev_status ev_screen_fulltext(ev_store *s, ev_id record, char **path, char **sha256, char **url,
+                             ev_error *err)
+{
+    *path = *sha256 = *url = NULL;
+    ev_stmt *st = NULL;
+    bool row = false;
+    ev_status rc = ev__screen_schema(s, err);
+    if (rc == EV_OK)
+        rc = ev__screen_prepare(
+            s, &st, err, "SELECT path, sha256, url FROM screen_fulltext WHERE record_id = ?1", "i",
+            (int64_t)record);
+    if (rc == EV_OK)
+        rc = ev_stmt_step(st, &row, err);
+    if (rc == EV_OK && !row)
+        rc = ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "no full text attached to record %lld",
+                          (long long)record);
+    if (rc == EV_OK) {
+        const char *v[3] = {ev_stmt_text(st, 0), ev_stmt_text(st, 1), ev_stmt_text(st, 2)};
+        *path = ev_strdup(v[0]);
+        *sha256 = ev_strdup(v[1]);
+        *url = ev_strdup(v[2]);
+        if ((v[0] && !*path) || (v[1] && !*sha256) || (v[2] && !*url))
+            rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    ev_stmt_free(st);
+    if (rc != EV_OK) {
+        ev_free(*path), ev_free(*sha256), ev_free(*url);
+        *path = *sha256 = *url = NULL;
+    }
+    return rc;
+}
+
 void ev_screen_conflicts_free(ev_screen_conflict *c, size_t n)
 {
     for (size_t i = 0; c && i < n; i++) {

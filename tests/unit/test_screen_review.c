@@ -163,7 +163,23 @@ static void full_text_exclusions_need_a_listed_reason(void **state)
     ev_screen_decide_item it = {.record = 5, .decision = EV_SCREEN_EXCLUDE, .reason = "too old"};
     assert_int_equal(ev_screen_decide(f->s, "alice", &it, 1, NULL, &err), EV_EREFUSED);
     assert_non_null(strstr(err.message, "'too old'"));
-    assert_int_equal(decide(f, "alice", 5, EV_SCREEN_EXCLUDE, "wrong design"), EV_OK);
+    /* the PDF is hashed: sha256sum of the fixture README would change with
+     * it, so compare with the core's hash of the same file */
+    ev_screen_decide_item pdf = {.record = 5,
+                                 .decision = EV_SCREEN_EXCLUDE,
+                                 .reason = "wrong design",
+                                 .fulltext_path = FIXTURE};
+    assert_int_equal(ev_screen_decide(f->s, "alice", &pdf, 1, NULL, NULL), EV_OK);
+    char *path = NULL, *sha = NULL, *url = NULL, want[65];
+    assert_int_equal(ev_screen_fulltext(f->s, 5, &path, &sha, &url, NULL), EV_OK);
+    assert_int_equal(ev_sha256_file(want, FIXTURE, NULL), EV_OK);
+    assert_string_equal(path, FIXTURE);
+    assert_string_equal(sha, want);
+    assert_null(url);
+    ev_free(path), ev_free(sha), ev_free(url);
+    assert_int_equal(ev_screen_fulltext(f->s, 6, &path, &sha, &url, NULL), EV_ENOTFOUND);
+    pdf.fulltext_path = EV_SOURCE_DIR "/tests/fixtures/screen/no-such.pdf";
+    assert_int_equal(ev_screen_decide(f->s, "alice", &pdf, 1, NULL, NULL), EV_EINPUT);
     assert_int_equal(decide(f, "bob", 5, EV_SCREEN_EXCLUDE, "wrong population"), EV_OK);
     ev_screen_stage_summary *g = NULL;
     size_t n = 0;
@@ -173,6 +189,30 @@ static void full_text_exclusions_need_a_listed_reason(void **state)
     ev_screen_summary_free(g, n);
     /* finished: no more decisions at any stage */
     assert_int_equal(decide(f, "carol", 5, EV_SCREEN_INCLUDE, NULL), EV_EREFUSED);
+}
+
+static void rule_3_asks_two_decisions_of_a_fixed_share(void **state)
+{
+    fx *f = *state;
+    ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
+    in.rule = 3;
+    in.dual_fraction = 0.3;
+    assert_int_equal(ev_screen_setup(f->s, &in, "olga", NULL), EV_OK);
+    ev_screen_decide_item items[310];
+    for (int i = 0; i < 310; i++)
+        items[i] = (ev_screen_decide_item){.record = i + 1, .decision = EV_SCREEN_EXCLUDE};
+    assert_int_equal(ev_screen_decide(f->s, "alice", items, 310, NULL, NULL), EV_OK);
+    ev_screen_stage_summary ta = stage_counts(f, 0);
+    /* single-review records settle at once; the dual share waits for bob */
+    assert_int_equal(ta.excluded + ta.pending, 310);
+    assert_true(ta.pending > 0.2 * 310 && ta.pending < 0.4 * 310);
+    assert_int_equal(ev_screen_decide(f->s, "bob", items, 310, NULL, NULL), EV_EREFUSED);
+    size_t done = 0;
+    for (int i = 0; i < 310; i++)
+        if (ev_screen_decide(f->s, "bob", &items[i], 1, NULL, NULL) == EV_OK)
+            done++;
+    assert_int_equal(done, ta.pending);
+    assert_int_equal(stage_counts(f, 0).excluded, 310);
 }
 
 static void deciding_again_replaces_the_first_decision(void **state)
@@ -324,6 +364,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(full_text_exclusions_need_a_listed_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(deciding_again_replaces_the_first_decision, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(rule_3_asks_two_decisions_of_a_fixed_share, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_bad_item_leaves_the_whole_batch_unrecorded, setup,
                                         teardown),
