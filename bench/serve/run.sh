@@ -16,7 +16,7 @@ R=${REVIEWERS:-8}
 N=${DECISIONS:-2000}
 rm -rf "$W"; mkdir -p "$W"; cd "$W"
 cc -O2 -D_GNU_SOURCE -o load "$HERE/load.c" -lpthread
-NN=${NEXT_DECISIONS:-100}
+NN=${NEXT_DECISIONS:-5}
 RECORDS=$(( (R + 1) / 2 * N ))
 TOTAL=$(( RECORDS + (R + 1) / 2 * NN ))
 /usr/bin/python3 "$SRC/bench/gen/gen_pubmed.py" -n "$TOTAL" --seed 3 --nbib recs.nbib >/dev/null
