@@ -1179,7 +1179,6 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     mx *p = ud;
     if (p->status != EV_OK) /* expat may still report an event after a stop */
         return;
-    size_t len = strlen(name);
     if (p->depth >= MX_MAX_DEPTH) {
         mx_fail(p, EV_EINPUT, "elements nested deeper than %d", MX_MAX_DEPTH);
         return;
@@ -1196,7 +1195,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         push_frame(p, E_UNKNOWN, F_INLINE);
         return;
     }
-    uint8_t id = element_id(p, name, len);
+    uint8_t id = element_id(p, name, strlen(name));
     if (!p->in_record) {
         if (id == E_PubmedArticle || id == E_PubmedBookArticle || id == E_MedlineCitation) {
             record_begin(p);
@@ -1395,7 +1394,6 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     mx *p = ud;
     if (p->depth == 0 || p->status != EV_OK)
         return;
-    size_t len = strlen(name);
     mx_frame f = p->stack[--p->depth];
     p->open[f.id]--;
     if (f.flags & F_IGNORE)
@@ -1403,7 +1401,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (f.flags & F_INLINE) {
         if (is_mathml(name))
             TRY(p, ev_buf_putc(&p->text, ' '));
-        else if (!(len == 3 && (memcmp(name, "sub", 3) == 0 || memcmp(name, "sup", 3) == 0)))
+        else if (!(name[0] == 's' && name[1] == 'u' && (name[2] == 'b' || name[2] == 'p') &&
+                   name[3] == '\0'))
             p->pending_sep = true;
         if (p->markup_on)
             TRY(p, markup_tag(&p->markup, name, NULL));
@@ -1563,15 +1562,17 @@ static ev_status xml_error(mx *p)
 /* One chunk (or the end, n == 0) to expat, which takes int lengths. */
 static ev_status feed(mx *p, const char *d, size_t n)
 {
-    do {
+    if (n == 0) /* the end: d may be NULL, and NULL + 0 is undefined */
+        return XML_Parse(p->xp, NULL, 0, XML_TRUE) == XML_STATUS_OK ? p->status : xml_error(p);
+    while (n > 0) {
         int part = n > ((size_t)1 << 30) ? 1 << 30 : (int)n;
-        if (XML_Parse(p->xp, d, part, n == 0) != XML_STATUS_OK)
+        if (XML_Parse(p->xp, d, part, XML_FALSE) != XML_STATUS_OK)
             return xml_error(p);
         /* outside a handler: just past the last event expat parsed */
         p->parsed_to = (uint64_t)XML_GetCurrentByteIndex(p->xp);
         d += part;
         n -= (size_t)part;
-    } while (n > 0);
+    }
     return p->status;
 }
 
