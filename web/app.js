@@ -158,6 +158,10 @@ async function decide(decision) {
     state.history.push(r.id);
     state.decided++;
     state.current = res.record;   // the next record came with the answer
+    if (res.next_error) {         // decided, but the next record could not be found
+      toast(res.next_error);
+      state.current = (await api('GET', '/api/screen/next')).record;
+    }
     showCurrent();
   } catch (e) { fail(e); } finally { state.busy = false; }
 }

@@ -165,8 +165,12 @@ static ev_status post_decision(ev__server_ctx *ctx)
     json_t *out = NULL;
     if (json_is_false(json_object_get(ctx->body, "next"))) /* a client that picks its own */
         return ev__server_reply_json(ctx, 200, json_pack("{s:b}", "ok", 1));
-    if ((rc = next_json(ctx, item.stage, &out)) != EV_OK)
-        return rc;
+    /* The decision is committed: a failure to find the next record must not
+     * read as a failed decision, so it travels in the answer instead. */
+    if (next_json(ctx, item.stage, &out) != EV_OK) {
+        out = json_pack("{s:n,s:s}", "record", "next_error", ctx->err.message);
+        ev_error_clear(&ctx->err);
+    }
     json_object_set_new(out, "ok", json_true());
     return ev__server_reply_json(ctx, 200, out);
 }
