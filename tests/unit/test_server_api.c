@@ -377,6 +377,31 @@ static void only_the_owner_sets_highlight_terms(void **state)
     json_decref(v);
 }
 
+/* Every allocation of a request fails in turn: the router answers (an error
+ * or the page) or reports ENOMEM, and nothing leaks. */
+static void allocation_failures_never_crash_or_leak(void **state)
+{
+    (void)state;
+    client c;
+    login(&c, "olga");
+    const char *paths[] = {"/api/dashboard", "/api/records/9", "/api/screen/config", "/"};
+    for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+        for (size_t n = 1; n < 400; n++) {
+            ev_server_request req = {
+                .method = "GET", .path = paths[p], .cookie = c.cookie, .client = "10.0.0.7"};
+            ev_server_response resp;
+            ev_server_response_init(&resp);
+            long live = ev_alloc_live();
+            ev_alloc_fail_after(n, false);
+            ev_status st = ev_server_handle(fx.srv, &req, &resp);
+            ev_alloc_fail_after(0, false);
+            assert_true(st == EV_OK || st == EV_ENOMEM);
+            ev_server_response_release(&resp);
+            assert_int_equal(ev_alloc_live(), live);
+        }
+    }
+}
+
 static void sessions_end_on_logout_and_expiry(void **state)
 {
     (void)state;
@@ -410,6 +435,7 @@ int main(void)
         cmocka_unit_test(blinding_holds_until_an_adjudicator_settles),
         cmocka_unit_test(charting_follows_the_form),
         cmocka_unit_test(only_the_owner_sets_highlight_terms),
+        cmocka_unit_test(allocation_failures_never_crash_or_leak),
         cmocka_unit_test(sessions_end_on_logout_and_expiry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
