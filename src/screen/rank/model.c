@@ -28,7 +28,7 @@ struct ev_screen_ranker {
     double *rowsum;             /* sum of each row's values */
     struct feature_node *nodes; /* liblinear rows: nnz + rows terminators + bias */
     struct feature_node **xrow;
-    double *lr_w; /* last weights (warm start) */
+    double *lr_w; /* weights of the last fit, facing "included" */
     float *lr_wf; /* the same as floats for scoring */
 };
 
@@ -239,18 +239,14 @@ static ev_status lr_train(ev_screen_ranker *r, ev_error *err)
     class_weights(r, w);
     int wl[2] = {-1, 1};
     double wv[2] = {w[0], w[1]};
-    /* liblinear's first label is y[0]'s; warm-start weights must face it */
-    if (y[0] < 0)
-        for (size_t j = 0; j <= c->cols; j++)
-            r->lr_w[j] = -r->lr_w[j];
     struct problem prob = {(int)l, (int)c->cols + 1, y, x, -1.0};
-    struct parameter par = {.solver_type = L2R_LR,
+    struct parameter par = {.solver_type = L2R_LR_DUAL,
                             .eps = 0.1,
                             .C = r->opt.lr_c,
                             .nr_weight = 2,
                             .weight_label = wl,
                             .weight = wv,
-                            .init_sol = r->lr_w};
+                            .init_sol = NULL};
     struct model *mod = train(&prob, &par);
     ev_free(y);
     ev_free(x);
