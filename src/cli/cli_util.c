@@ -1,8 +1,10 @@
-/* cli_util.c - JSON strings for --json output, option errors, counts. */
+/* cli_util.c - JSON strings for --json output, option errors, counts,
+ * opening a review (and its chart). */
 #include "cli_util.h"
 
 #include "cli.h"
 
+#include "evident/ev_chart.h"
 #include "evident/ev_store.h"
 
 void ev_cli_json_string(FILE *out, const char *s)
@@ -78,4 +80,24 @@ int ev_cli_open_review(ev_store **out, const char *path, unsigned flags)
     if (st == EV_EINPUT) /* not a review: the review cannot be opened (exit 4) */
         err.code = EV_EIO;
     return ev_cli_fail(&err, NULL);
+}
+
+int ev_cli_chart_open(ev_cli_chart_review *out, const char *path)
+{
+    ev_error err = EV_ERROR_INIT;
+    *out = (ev_cli_chart_review){0};
+    if (ev_chart_catalogue_load_default(&out->cat, &err) != EV_OK)
+        return ev_cli_fail(&err, "check $EVIDENT_DATA/instruments.json");
+    int rc = ev_cli_open_review(&out->store, path, 0);
+    if (rc == EV_EXIT_OK && ev_chart_open(&out->chart, out->store, out->cat, &err) != EV_OK)
+        rc = ev_cli_fail(&err, NULL);
+    return rc;
+}
+
+void ev_cli_chart_close(ev_cli_chart_review *r)
+{
+    ev_chart_free(r->chart);
+    ev_store_free(r->store);
+    ev_chart_catalogue_free(r->cat);
+    *r = (ev_cli_chart_review){0};
 }

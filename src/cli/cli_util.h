@@ -2,7 +2,8 @@
  * cli_util.h - small things the store's subcommands (init, import, records,
  * show, export, stats) share: the JSON strings they print for --json
  * (escaped per RFC 8259, written straight to a stream; records themselves go
- * through ev_record_to_json) and option-error messages.
+ * through ev_record_to_json) and option-error messages; and, for chart,
+ * tables and pool, a review opened over the instrument catalogue.
  */
 #ifndef EV_CLI_UTIL_H
 #define EV_CLI_UTIL_H
@@ -25,5 +26,22 @@ const char *ev_cli_count(char *buf, size_t n, unsigned long long v);
  * exits 4 (the review cannot be opened), not 2. */
 struct ev_store;
 int ev_cli_open_review(struct ev_store **out, const char *path, unsigned flags);
+
+/* A review opened for charting: the default instrument catalogue, the store
+ * and the chart over both. All owned; release with ev_cli_chart_close. */
+struct ev_chart_catalogue;
+struct ev_chart;
+typedef struct ev_cli_chart_review {
+    struct ev_chart_catalogue *cat;
+    struct ev_store *store;
+    struct ev_chart *chart;
+} ev_cli_chart_review;
+
+/* Load the catalogue, open REVIEW read-write and open its chart; on failure
+ * print the error and return the exit code (out is then safe to close),
+ * else EV_EXIT_OK. */
+int ev_cli_chart_open(ev_cli_chart_review *out, const char *path);
+/* Free what ev_cli_chart_open opened (any member may be NULL). */
+void ev_cli_chart_close(ev_cli_chart_review *r);
 
 #endif /* EV_CLI_UTIL_H */

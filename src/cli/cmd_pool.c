@@ -150,20 +150,11 @@ static int run(int argc, char **argv)
     int rc = parse(&a, argc, argv);
     if (rc != EV_EXIT_OK)
         return rc;
-    ev_error err = EV_ERROR_INIT;
-    ev_chart_catalogue *cat = NULL;
-    if (ev_chart_catalogue_load_default(&cat, &err) != EV_OK)
-        return ev_cli_fail(&err, "check $EVIDENT_DATA/instruments.json");
-    ev_store *s = NULL;
-    ev_chart *c = NULL;
-    rc = ev_cli_open_review(&s, a.review, 0);
-    if (rc == EV_EXIT_OK && ev_chart_open(&c, s, cat, &err) != EV_OK)
-        rc = ev_cli_fail(&err, NULL);
+    ev_cli_chart_review r;
+    rc = ev_cli_chart_open(&r, a.review);
     if (rc == EV_EXIT_OK)
-        rc = pool(c, cat, &a);
-    ev_chart_free(c);
-    ev_store_free(s);
-    ev_chart_catalogue_free(cat);
+        rc = pool(r.chart, r.cat, &a);
+    ev_cli_chart_close(&r);
     return rc;
 }
 

@@ -136,20 +136,11 @@ static int run(int argc, char **argv)
         return rc;
     if (a.npos < 2)
         return ev_cli_usage("tables", "missing %s", a.npos ? "freq, studies or safety" : "REVIEW");
-    ev_error err = EV_ERROR_INIT;
-    ev_chart_catalogue *cat = NULL;
-    if (ev_chart_catalogue_load_default(&cat, &err) != EV_OK)
-        return ev_cli_fail(&err, "check $EVIDENT_DATA/instruments.json");
-    ev_store *s = NULL;
-    ev_chart *c = NULL;
-    rc = ev_cli_open_review(&s, a.pos[0], 0);
-    if (rc == EV_EXIT_OK && ev_chart_open(&c, s, cat, &err) != EV_OK)
-        rc = ev_cli_fail(&err, NULL);
+    ev_cli_chart_review r;
+    rc = ev_cli_chart_open(&r, a.pos[0]);
     if (rc == EV_EXIT_OK)
-        rc = dispatch(c, &a);
-    ev_chart_free(c);
-    ev_store_free(s);
-    ev_chart_catalogue_free(cat);
+        rc = dispatch(r.chart, &a);
+    ev_cli_chart_close(&r);
     return rc;
 }
 
