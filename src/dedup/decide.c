@@ -209,8 +209,6 @@ ev_status ev_dedup_review_members(ev_store *s, ev_id cluster, ev_id **out, size_
                                   ev_error *err)
 {
     ev_stmt *st = NULL;
-    size_t cap = 0;
-    bool row = false;
     *out = NULL;
     *n = 0;
     ev_status rc = ev__dedup_schema(s, err);
@@ -221,18 +219,8 @@ ev_status ev_dedup_review_members(ev_store *s, ev_id cluster, ev_id **out, size_
                              err);
     if (rc == EV_OK && ev_stmt_bind_int(st, 1, cluster) != EV_OK)
         rc = ev_error_set(err, EV_EINTERNAL, NULL, 0, 0, "cannot bind cluster");
-    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            ev_id *v = ev_reallocarray(*out, cap, sizeof *v);
-            if (v == NULL) {
-                rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            *out = v;
-        }
-        (*out)[(*n)++] = ev_stmt_int(st, 0);
-    }
+    if (rc == EV_OK)
+        rc = ev__dedup_collect_ids(st, out, n, err);
     ev_stmt_free(st);
     if (rc == EV_OK && *n < 2)
         rc = ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "no cluster %lld in '%s'",

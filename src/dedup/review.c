@@ -47,27 +47,33 @@ static bool id_in(const ev_id *v, size_t n, ev_id id)
     return n && bsearch(&id, v, n, sizeof *v, cmp_id) != NULL;
 }
 
-/* Ids of one integer column, sorted. */
-static ev_status load_ids(ev_store *s, const char *sql, ev_id **out, size_t *n, ev_error *err)
+ev_status ev__dedup_collect_ids(ev_stmt *st, ev_id **out, size_t *n, ev_error *err)
 {
-    ev_stmt *st = NULL;
     size_t cap = 0;
-    *out = NULL;
-    *n = 0;
-    ev_status rc = ev_stmt_prepare(s, &st, sql, err);
     bool row = false;
-    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+    ev_status rc;
+    while ((rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 256;
             ev_id *v = ev_reallocarray(*out, cap, sizeof *v);
-            if (v == NULL) {
-                rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
+            if (v == NULL)
+                return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
             *out = v;
         }
         (*out)[(*n)++] = ev_stmt_int(st, 0);
     }
+    return rc;
+}
+
+/* Ids of one integer column, sorted. */
+static ev_status load_ids(ev_store *s, const char *sql, ev_id **out, size_t *n, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    *out = NULL;
+    *n = 0;
+    ev_status rc = ev_stmt_prepare(s, &st, sql, err);
+    if (rc == EV_OK)
+        rc = ev__dedup_collect_ids(st, out, n, err);
     ev_stmt_free(st);
     if (rc == EV_OK && *n)
         qsort(*out, *n, sizeof **out, cmp_id);

@@ -17,6 +17,10 @@ typedef struct ev__dedup_view {
 } ev__dedup_view;
 
 ev_status ev__dedup_schema(ev_store *s, ev_error *err);
+/* Append column 0 of every row `st` steps to into the growable array *out
+ * (*n entries; both start NULL/0). On error *out may hold a partial array,
+ * which the caller frees. */
+ev_status ev__dedup_collect_ids(ev_stmt *st, ev_id **out, size_t *n, ev_error *err);
 ev_status ev__dedup_view_load(ev_store *s, const ev_dedup_config *cfg, ev__dedup_view *v,
                               ev_error *err);
 /* Only the records a run has seen, with identifiers and completeness from
