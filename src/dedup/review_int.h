@@ -37,10 +37,9 @@ ev_status ev__dedup_recluster(ev_store *s, ev__dedup_view *v, const ev_dedup_lin
                               size_t n_extra, size_t *refused, ev_error *err);
 /* Replace the dedup_members table with v->cluster_of. */
 ev_status ev__dedup_write_members(ev_store *s, const ev__dedup_view *v, ev_error *err);
-/* Count pairs by status into the summary. */
-ev_status ev__dedup_count_pairs(ev_store *s, ev_dedup_summary *sum, ev_error *err);
-/* Fill records, clusters, merged and the per-source rows from a view. */
-ev_status ev__dedup_fill_summary(ev_store *s, const ev__dedup_view *v, ev_dedup_summary *sum,
-                                 ev_error *err);
+/* Fill the summary from a clustered view: new records, pairs by status,
+ * records, clusters, merged and the per-source rows. */
+ev_status ev__dedup_summarise(ev_store *s, const ev__dedup_view *v, ev_dedup_summary *sum,
+                              ev_error *err);
 
 #endif

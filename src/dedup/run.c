@@ -180,10 +180,7 @@ ev_status ev_dedup_review_run(ev_store *s, const ev_dedup_config *cfg, bool dry_
     if (rc == EV_OK)
         rc = dry_run_only ? dry_run(s, &v, sum, err) : write_run(s, &c, &v, err);
     if (rc == EV_OK)
-        rc = ev__dedup_count_pairs(s, sum, err);
-    if (rc == EV_OK)
-        rc = ev__dedup_fill_summary(s, &v, sum, err);
-    sum->new_records = v.new_records;
+        rc = ev__dedup_summarise(s, &v, sum, err);
     ev__dedup_view_release(&v);
     if (rc != EV_OK)
         ev_dedup_summary_release(sum);

@@ -17,7 +17,7 @@ void ev_dedup_summary_release(ev_dedup_summary *s)
     s->n_sources = 0;
 }
 
-ev_status ev__dedup_count_pairs(ev_store *s, ev_dedup_summary *sum, ev_error *err)
+static ev_status count_pairs(ev_store *s, ev_dedup_summary *sum, ev_error *err)
 {
     ev_stmt *st = NULL;
     ev_status rc = ev_stmt_prepare(s, &st,
@@ -88,8 +88,8 @@ static ev_status count_record(ev_store *s, ev_dedup_summary *sum, ev_id id, bool
     return rc;
 }
 
-ev_status ev__dedup_fill_summary(ev_store *s, const ev__dedup_view *v, ev_dedup_summary *sum,
-                                 ev_error *err)
+static ev_status fill_summary(ev_store *s, const ev__dedup_view *v, ev_dedup_summary *sum,
+                              ev_error *err)
 {
     sum->records = v->n_ids;
     for (size_t i = 0; i < v->n_ids; i++)
@@ -99,6 +99,14 @@ ev_status ev__dedup_fill_summary(ev_store *s, const ev__dedup_view *v, ev_dedup_
     for (size_t i = 0; rc == EV_OK && i < v->n_ids; i++)
         rc = count_record(s, sum, v->ids[i], v->cluster_of[i] != i, err);
     return rc;
+}
+
+ev_status ev__dedup_summarise(ev_store *s, const ev__dedup_view *v, ev_dedup_summary *sum,
+                              ev_error *err)
+{
+    sum->new_records = v->new_records;
+    ev_status rc = count_pairs(s, sum, err);
+    return rc == EV_OK ? fill_summary(s, v, sum, err) : rc;
 }
 
 ev_status ev_dedup_review_summary(ev_store *s, ev_dedup_summary *sum, ev_error *err)
@@ -111,10 +119,7 @@ ev_status ev_dedup_review_summary(ev_store *s, ev_dedup_summary *sum, ev_error *
     if (rc == EV_OK)
         rc = ev__dedup_recluster(s, &v, NULL, 0, NULL, err);
     if (rc == EV_OK)
-        rc = ev__dedup_count_pairs(s, sum, err);
-    if (rc == EV_OK)
-        rc = ev__dedup_fill_summary(s, &v, sum, err);
-    sum->new_records = v.new_records;
+        rc = ev__dedup_summarise(s, &v, sum, err);
     ev__dedup_view_release(&v);
     if (rc != EV_OK)
         ev_dedup_summary_release(sum);
