@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "evident/ev_chart.h"
+#include "test_util.h"
 
 #define SRC EV_SOURCE_DIR
 
@@ -241,12 +242,7 @@ static char review_path[256];
 static ev_chart *open_example(ev_store **s, ev_chart_catalogue **cat, bool with_data)
 {
     snprintf(review_path, sizeof review_path, "/tmp/test_chart_%d.evident", (int)getpid());
-    unlink(review_path);
-    char side[300];
-    snprintf(side, sizeof side, "%s-wal", review_path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", review_path);
-    unlink(side);
+    test_remove_review(review_path);
     ev_error err = EV_ERROR_INIT;
     assert_int_equal(ev_store_create(s, review_path, "t", &err), EV_OK);
     *cat = catalogue();

@@ -2,6 +2,7 @@
  * counts, a decision refused because it would join two DOIs (and leaving
  * the review as it was), undo, and the audit log. */
 #include "test_dedup_util.h"
+#include "test_util.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -32,12 +33,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     ev_store_free(f->s);
-    char side[300];
-    unlink(f->path);
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
+    test_remove_review(f->path);
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "evident/ev_dedup.h"
 #include "evident/ev_report.h"
 #include "evident/ev_screen.h"
+#include "test_util.h"
 
 #define FIX EV_SOURCE_DIR "/tests/fixtures/report/"
 
@@ -74,12 +75,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     ev_store_free(f->s);
-    char p[400];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
+    test_remove_review(f->path);
     rmdir(f->dir);
     free(f);
     return 0;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "evident/ev_report.h"
+#include "test_util.h"
 
 #define EX EV_SOURCE_DIR "/examples/ankle-regen/"
 
@@ -51,12 +52,7 @@ static int teardown(void **state)
     ev_chart_free(f->c);
     ev_store_free(f->s);
     ev_chart_catalogue_free(f->cat);
-    char p[400];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
+    test_remove_review(f->path);
     rmdir(f->dir);
     free(f);
     return 0;

@@ -6,6 +6,7 @@
 
 #include "evident/ev_search.h"
 #include "evident/ev_store.h"
+#include "test_util.h"
 
 #define FIX EV_SOURCE_DIR "/tests/fixtures/search/"
 
@@ -110,12 +111,7 @@ static void cached_index_gives_the_same_results(void **state)
     ev_search_index_free(ix);
     ev_mesh_free(mesh);
     ev_store_free(st);
-    remove(path);
-    char side[64];
-    snprintf(side, sizeof side, "%s-wal", path);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    remove(side);
+    test_remove_review(path);
 }
 
 int main(void)
