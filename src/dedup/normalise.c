@@ -448,10 +448,13 @@ void ev__dedup_first_page(char *out, size_t size, const char *pages)
     memmove(out, out + k, strlen(out + k) + 1);
 }
 
-static ev_status norm_short(ev_dedup *d, const char *s, const char **out)
+/* The token `pick` takes from s (a volume, issue or first page), kept in
+ * the arena; nothing when there is none. */
+static ev_status norm_short(ev_dedup *d, void (*pick)(char *, size_t, const char *), const char *s,
+                            const char **out)
 {
     char tmp[32];
-    first_token(tmp, sizeof tmp, s);
+    pick(tmp, sizeof tmp, s);
     if (tmp[0] == '\0')
         return EV_OK;
     *out = ev_arena_strdup(d->arena, tmp);
@@ -515,16 +518,6 @@ uint32_t ev__dedup_last_page(const char *pages)
     return ev_parse_long(buf, &v) && v > 0 ? (uint32_t)v : 0;
 }
 
-static ev_status norm_page(ev_dedup *d, const char *s, const char **out)
-{
-    char tmp[32];
-    ev__dedup_first_page(tmp, sizeof tmp, s);
-    if (tmp[0] == '\0')
-        return EV_OK;
-    *out = ev_arena_strdup(d->arena, tmp);
-    return *out ? EV_OK : EV_ENOMEM;
-}
-
 static bool has_digit(const char *s)
 {
     for (; s && *s; s++)
@@ -553,11 +546,12 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     if (st == EV_OK)
         st = norm_journal(d, journal, &o->journal);
     if (st == EV_OK) /* "Jul", "Suppl": not a volume number */
-        st = norm_short(d, has_digit(rec->volume) ? rec->volume : NULL, &o->volume);
+        st = norm_short(d, first_token, has_digit(rec->volume) ? rec->volume : NULL, &o->volume);
     if (st == EV_OK)
-        st = norm_short(d, rec->issue, &o->issue);
+        st = norm_short(d, first_token, rec->issue, &o->issue);
     if (st == EV_OK)
-        st = norm_page(d, rec->pages ? rec->pages : rec->article_number, &o->page);
+        st = norm_short(d, ev__dedup_first_page, rec->pages ? rec->pages : rec->article_number,
+                        &o->page);
     o->last_page = ev__dedup_last_page(rec->pages);
     if (st == EV_OK)
         st = norm_id(d, rec->doi, true, &o->doi);
