@@ -177,9 +177,12 @@ static void nb_scores(ev_screen_ranker *r, double *scores)
     double base = den0 - den1; /* lp1 - lp0 for an untouched feature */
     /* float logs: the ranking needs ~6 digits, and logf is twice as fast */
     float a = (float)alpha, w0 = (float)w[0], w1 = (float)w[1];
+    /* most touched features occur in one class only: ln(a) for the other */
+    float la = logf(a);
     for (size_t t = 0; t < r->n_touched; t++) {
         uint32_t j = r->touched[t];
-        r->delta[j] = logf(w1 * (float)r->sum[1][j] + a) - logf(w0 * (float)r->sum[0][j] + a);
+        float s1 = (float)r->sum[1][j], s0 = (float)r->sum[0][j];
+        r->delta[j] = (s1 > 0 ? logf(w1 * s1 + a) : la) - (s0 > 0 ? logf(w0 * s0 + a) : la);
     }
     double n1 = w[1] * (double)r->n_label[1], n0 = w[0] * (double)r->n_label[0];
     double prior = log(n1) - log(n0);
