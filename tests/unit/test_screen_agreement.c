@@ -74,6 +74,9 @@ static void hypergeometric_cdf_matches_r_phyper(void **state)
     assert_near(ev_screen_hypergeom_cdf(5, 2000, 100, 200), 0.0531931493603383, 1e-11);
     assert_near(ev_screen_hypergeom_cdf(17, 2000, 100, 200), 0.991674423193757, 1e-11);
     assert_near(ev_screen_hypergeom_cdf(5, 50, 10, 5), 1.0, 0);
+    /* more than 64 terms: the sum runs in blocks */
+    assert_near(ev_screen_hypergeom_cdf(100, 2000, 500, 400), 0.52829094149986, 1e-11);
+    assert_near(ev_screen_hypergeom_cdf(70, 2000, 500, 400), 4.53941922468456e-05, 1e-15);
 }
 
 /* 20 relevant records at positions 0, 5, ..., 95, then exclusions only. */
