@@ -8,12 +8,7 @@
  */
 #include "bib_int.h"
 
-/* Debian's libexpat is built with DTD support; the declarations of its
- * entity-amplification limits are only visible with XML_DTD defined. */
-#ifndef XML_DTD
-#define XML_DTD
-#endif
-#include <expat.h>
+#include "xml_int.h"
 
 #define EN_MAX_DEPTH 32
 
@@ -405,6 +400,18 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
     stop(p, EV_EINPUT);
 }
 
+/* A reference to an entity only an external DTD could define (never read):
+ * refused rather than silently dropped from the text. */
+static void XMLCALL on_skipped_entity(void *ud, const XML_Char *name, int is_param)
+{
+    en_parser *p = ud;
+    (void)is_param;
+    ev_error_set(p->err, EV_EINPUT, p->name, (size_t)XML_GetCurrentLineNumber(p->xp),
+                 (size_t)XML_GetCurrentColumnNumber(p->xp) + 1,
+                 "undefined entity '&%s;' (an external DTD is never read)", name);
+    stop(p, EV_EINPUT);
+}
+
 /* ---- driver -------------------------------------------------------------------------- */
 
 static ev_status xml_error(en_parser *p)
@@ -476,18 +483,14 @@ ev_status ev__parse_endnote_xml(ev__reader *r, const ev_parse_options *opts,
     ev_buf_init(&p.secondary_title, 0);
     ev_buf_init(&p.window, 0);
     p.rec = ev_record_new();
-    p.xp = XML_ParserCreate(NULL);
+    p.xp = ev__xml_parser_new(&p, on_entity_decl, on_skipped_entity);
     ev_status s = EV_OK;
     if (p.rec == NULL || p.xp == NULL) {
         s = ev_error_set(err, EV_ENOMEM, p.name, 0, 0, "out of memory");
         goto done;
     }
-    XML_SetUserData(p.xp, &p);
     XML_SetElementHandler(p.xp, on_start, on_end);
     XML_SetCharacterDataHandler(p.xp, on_text);
-    XML_SetEntityDeclHandler(p.xp, on_entity_decl);
-    XML_SetParamEntityParsing(p.xp, XML_PARAM_ENTITY_PARSING_NEVER);
-    XML_SetBillionLaughsAttackProtectionMaximumAmplification(p.xp, 10.0f);
     s = run(&p);
     if (s == EV_OK)
         s = finish(&p);

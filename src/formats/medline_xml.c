@@ -15,12 +15,7 @@
  */
 #include "formats_int.h"
 
-/* Debian's libexpat is built with DTD support; the declarations of its
- * entity-amplification limits are only visible with XML_DTD defined. */
-#ifndef XML_DTD
-#define XML_DTD
-#endif
-#include <expat.h>
+#include "xml_int.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -1492,18 +1487,11 @@ static ev_status mx_init(mx *p, ev__reader *r, const ev_parse_options *opts,
     ev_buf_init(&p->window, MX_RAW_MAX);
     table_build(p);
     p->rec = ev_record_new();
-    p->xp = XML_ParserCreate(NULL); /* the file's declaration, else UTF-8 */
+    p->xp = ev__xml_parser_new(p, on_entity_decl, on_skipped_entity);
     if (p->rec == NULL || p->xp == NULL)
         return ev_error_set(err, EV_ENOMEM, ev__reader_name(r), 0, 0, "out of memory");
-    XML_SetUserData(p->xp, p);
     XML_SetElementHandler(p->xp, on_start, on_end);
     XML_SetCharacterDataHandler(p->xp, on_text);
-    XML_SetEntityDeclHandler(p->xp, on_entity_decl);
-    XML_SetSkippedEntityHandler(p->xp, on_skipped_entity);
-    /* no external entity handler: nothing outside the file is ever loaded */
-    XML_SetParamEntityParsing(p->xp, XML_PARAM_ENTITY_PARSING_NEVER);
-    XML_SetBillionLaughsAttackProtectionMaximumAmplification(p->xp, 10.0f);
-    XML_SetBillionLaughsAttackProtectionActivationThreshold(p->xp, (unsigned long long)1 << 20);
     return EV_OK;
 }
 

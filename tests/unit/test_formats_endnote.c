@@ -185,6 +185,24 @@ static void entity_expansion_refused(void **state)
     assert_int_equal(c.total, 0);
 }
 
+/* With an external DTD named, expat skips references it cannot resolve;
+ * they are refused, never silently dropped from the text. */
+static void undefined_entity_with_external_dtd_refused(void **state)
+{
+    (void)state;
+    static const char xml[] = "<?xml version=\"1.0\"?>\n"
+                              "<!DOCTYPE xml SYSTEM \"http://example.org/endnote.dtd\">\n"
+                              "<xml><records><record><titles><title>a&nbsp;b</title></titles>"
+                              "</record></records></xml>\n";
+    collected c = {0};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(parse_text(xml, sizeof xml - 1, EV_FORMAT_ENDNOTE_XML, &c, NULL, &err),
+                     EV_EINPUT);
+    assert_non_null(strstr(err.message, "undefined entity '&nbsp;'"));
+    assert_int_equal(err.line, 3);
+    assert_int_equal(c.total, 0);
+}
+
 static void malformed_xml_names_line_and_column(void **state)
 {
     (void)state;
@@ -242,6 +260,7 @@ int main(void)
         cmocka_unit_test(mendeley_export),
         cmocka_unit_test(external_entity_refused),
         cmocka_unit_test(entity_expansion_refused),
+        cmocka_unit_test(undefined_entity_with_external_dtd_refused),
         cmocka_unit_test(malformed_xml_names_line_and_column),
         cmocka_unit_test(empty_binary_and_ten_megabyte_field),
         cmocka_unit_test(allocation_failures_are_clean),
