@@ -220,25 +220,21 @@ static ev_status doc_terms(vocab *v, idlist *ids, ev_buf *norm, ev_buf *pair, co
     return EV_OK;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Document frequencies without sorting: mark[t] holds the last document
+ * (+1) that counted term t. */
+static ev_status count_df(vocab *v, const idlist *ids, const size_t *start, size_t n)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sort each document's ids and count document frequencies. */
-static void count_df(vocab *v, idlist *ids, const size_t *start, size_t n)
-{
-    for (size_t d = 0; d < n; d++) {
-        size_t m = start[d + 1] - start[d];
-        if (m == 0)
-            continue; /* ids->v may still be NULL */
-        uint32_t *p = ids->v + start[d];
-        qsort(p, m, sizeof *p, cmp_u32);
-        for (size_t i = 0; i < m; i++)
-            if (i == 0 || p[i] != p[i - 1])
-                v->df[p[i]]++;
-    }
+    uint32_t *mark = ev_calloc(v->n ? v->n : 1, sizeof *mark);
+    if (!mark)
+        return EV_ENOMEM;
+    for (size_t d = 0; d < n; d++)
+        for (size_t i = start[d]; i < start[d + 1]; i++)
+            if (mark[ids->v[i]] != d + 1) {
+                mark[ids->v[i]] = (uint32_t)(d + 1);
+                v->df[ids->v[i]]++;
+            }
+    ev_free(mark);
+    return EV_OK;
 }
 
 typedef struct build {
@@ -250,45 +246,64 @@ typedef struct build {
     bool sublinear;
 } build;
 
+/* One row: the kept terms in first-occurrence order with their counts
+ * (mark/cnt are per-term scratch, mark[t] = d + 1 once seen in row d), then
+ * tf-idf weights, L2-normalised. Returns the row's end in col/val. */
+static size_t build_row(ev_screen_corpus *c, const build *b, size_t d, size_t k, uint32_t *mark,
+                        uint32_t *cnt)
+{
+    size_t row0 = k;
+    for (size_t i = b->start[d]; i < b->start[d + 1]; i++) {
+        uint32_t t = b->ids.v[i];
+        if (b->remap[t] == UINT32_MAX)
+            continue;
+        if (mark[t] != d + 1) {
+            mark[t] = (uint32_t)(d + 1);
+            cnt[t] = 0;
+            c->col[k++] = t; /* the vocabulary id for now */
+        }
+        cnt[t]++;
+    }
+    double ss = 0;
+    for (size_t i = row0; i < k; i++) {
+        uint32_t t = c->col[i];
+        double tf = b->sublinear ? 1.0 + log((double)cnt[t]) : (double)cnt[t];
+        c->val[i] = (float)tf * b->idf[b->remap[t]];
+        c->col[i] = b->remap[t];
+        ss += (double)c->val[i] * c->val[i];
+    }
+    double norm = ss > 0 ? 1.0 / sqrt(ss) : 0;
+    for (size_t i = row0; i < k; i++)
+        c->val[i] = (float)(c->val[i] * norm);
+    return k;
+}
+
 static ev_status build_csr(ev_screen_corpus *c, build *b)
 {
-    size_t nnz = 0;
-    for (size_t d = 0; d < c->rows; d++) {
+    size_t nv = b->v.n ? b->v.n : 1, nnz = 0;
+    uint32_t *mark = ev_calloc(nv, sizeof *mark), *cnt = ev_calloc(nv, sizeof *cnt);
+    c->row_ptr = ev_calloc(c->rows + 1, sizeof *c->row_ptr);
+    ev_status st = mark && cnt && c->row_ptr ? EV_OK : EV_ENOMEM;
+    for (size_t d = 0; st == EV_OK && d < c->rows; d++)
         for (size_t i = b->start[d]; i < b->start[d + 1]; i++) {
             uint32_t t = b->ids.v[i];
-            if (b->remap[t] != UINT32_MAX && (i == b->start[d] || t != b->ids.v[i - 1]))
+            if (b->remap[t] != UINT32_MAX && mark[t] != d + 1) {
+                mark[t] = (uint32_t)(d + 1);
                 nnz++;
-        }
-    }
-    c->row_ptr = ev_calloc(c->rows + 1, sizeof *c->row_ptr);
-    c->col = ev_calloc(nnz ? nnz : 1, sizeof *c->col);
-    c->val = ev_calloc(nnz ? nnz : 1, sizeof *c->val);
-    if (!c->row_ptr || !c->col || !c->val)
-        return EV_ENOMEM;
-    size_t k = 0;
-    for (size_t d = 0; d < c->rows; d++) {
-        size_t row0 = k;
-        double ss = 0;
-        for (size_t i = b->start[d]; i < b->start[d + 1];) {
-            uint32_t t = b->ids.v[i];
-            size_t j = i;
-            while (j < b->start[d + 1] && b->ids.v[j] == t)
-                j++;
-            if (b->remap[t] != UINT32_MAX) {
-                double tf = b->sublinear ? 1.0 + log((double)(j - i)) : (double)(j - i);
-                float w = (float)tf * b->idf[b->remap[t]];
-                c->col[k] = b->remap[t];
-                c->val[k++] = w;
-                ss += (double)w * w;
             }
-            i = j;
         }
-        double norm = ss > 0 ? 1.0 / sqrt(ss) : 0;
-        for (size_t i = row0; i < k; i++)
-            c->val[i] = (float)(c->val[i] * norm);
-        c->row_ptr[d + 1] = k;
+    if (st == EV_OK) {
+        c->col = ev_calloc(nnz ? nnz : 1, sizeof *c->col);
+        c->val = ev_calloc(nnz ? nnz : 1, sizeof *c->val);
+        st = c->col && c->val ? EV_OK : EV_ENOMEM;
     }
-    return EV_OK;
+    if (st == EV_OK)
+        memset(mark, 0, nv * sizeof *mark);
+    for (size_t d = 0, k = 0; st == EV_OK && d < c->rows; d++)
+        c->row_ptr[d + 1] = k = build_row(c, b, d, k, mark, cnt);
+    ev_free(mark);
+    ev_free(cnt);
+    return st;
 }
 
 /* Keep terms with df >= min_df; idf = ln((1 + n) / (1 + df)) + 1. */
@@ -360,10 +375,10 @@ ev_status ev_screen_corpus_new(ev_screen_corpus **out, const char *const *texts,
         c->rows = n;
         st = tokenise_all(&b, texts, n, &o);
     }
-    if (st == EV_OK) {
-        count_df(&b.v, &b.ids, b.start, n);
+    if (st == EV_OK)
+        st = count_df(&b.v, &b.ids, b.start, n);
+    if (st == EV_OK)
         st = prune(c, &b, o.min_df ? o.min_df : 1);
-    }
     if (st == EV_OK)
         st = build_csr(c, &b);
     vocab_release(&b.v);
