@@ -1,8 +1,9 @@
 #!/bin/sh
 # chart_example.sh - the bundled example review end to end: build.sh, the
 # frequency and study tables (counts from the seed's Tables 5-7), every
-# --format, and the exit codes for bad input (2), refusals (3) and usage (1),
-# with the review left unchanged by failures.
+# --format, the charted direction of effect, and the exit codes for bad
+# input (2), refusals (3) and usage (1), with the review left unchanged by
+# failures.
 #   sh tests/e2e/chart_example.sh EVIDENT WORKDIR
 set -eu
 ev=$1
@@ -22,6 +23,11 @@ sh "$src/examples/ankle-regen/build.sh" "$ev" "$r" >"$work/build.out" || fail "b
 grep -q '^talus cartilage injury,17' "$work/freq.csv" || fail "Table 5 count"
 grep -q '^ankle osteoarthritis,9' "$work/freq.csv" || fail "Table 6 count"
 grep -q '^plantar fasciitis,18' "$work/freq.csv" || fail "Table 7 count"
+# every study carries a charted direction of effect (form version 2; the
+# rule is in examples/ankle-regen/README.md): none "(not charted)"
+"$ev" tables "$r" freq direction --format csv >"$work/dir.csv"
+tr -d '\r' <"$work/dir.csv" | grep -qx 'favours_intervention,23' || fail "direction count"
+! grep -q 'not charted' "$work/dir.csv" || fail "a study without a direction"
 for f in md csv html tex; do
     "$ev" tables "$r" studies --format $f >"$work/studies.$f" || fail "studies --format $f"
 done
