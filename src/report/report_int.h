@@ -46,6 +46,27 @@ void ev__rep_svg(ev__rep *r, const ev_buf *svg);
 /* "<p class=none>TEXT</p>" */
 void ev__rep_none(ev__rep *r, const char *text);
 
+/* The evidence map's data as html_chart.c hands it to ev_plot_evmap_svg:
+ * rows = technologies, cols = conditions (in order of first appearance),
+ * one cell per (row, col, direction) with its count of studies. A study's
+ * direction is its charted `direction` value, else the one its pooled
+ * outcomes give, else "not reported". Owned by the struct
+ * (ev__rep_map_release). */
+typedef struct ev__rep_map {
+    char **rows, **cols;
+    size_t nrows, ncols;
+    ev_evmap_cell *cells;
+    size_t ncells;
+    size_t studies; /* studies on the map */
+    size_t charted; /* of them, with a charted direction */
+    bool oom;
+} ev__rep_map;
+
+/* Build the map from r->chart (none when NULL: an empty map). EV_ENOMEM,
+ * EV_EIO; on failure *out is empty. */
+ev_status ev__rep_map_build(const ev__rep *r, ev__rep_map *out, ev_error *err);
+void ev__rep_map_release(ev__rep_map *m);
+
 void ev__rep_flow(ev__rep *r);
 void ev__rep_agreement(ev__rep *r);
 void ev__rep_charted(ev__rep *r);
