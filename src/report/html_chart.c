@@ -58,8 +58,8 @@ static void names_release(char **v, size_t n)
 }
 
 /* The form's `direction` choices, in ev_evmap_direction order. */
-static const char *const dir_label[EV_EVMAP__COUNT] = {
-    "favours_intervention", "no_difference", "mixed", "favours_control", "not_reported"};
+static const char *const dir_label[EV_EVMAP__COUNT] = {"favours_intervention", "no_difference",
+                                                       "mixed", "favours_control", "not_reported"};
 
 /* The direction charted for a study (form field "direction"), or -1 when
  * it is absent or not one of the form's choices. */
@@ -191,11 +191,12 @@ void ev__rep_map_release(ev__rep_map *m)
 /* Where the colours come from, in one sentence before the map. */
 static void map_caption(ev__rep *r, const ev__rep_map *m)
 {
-    ev__rep_printf(r, "<p>Studies per technology and condition (a study testing several"
-                      " technologies is counted in each of their rows). Colour is the"
-                      " direction of effect charted for each study: the charter's reading of"
-                      " the study's reported primary outcome (form field"
-                      " <code>direction</code>; %zu of %zu studies).",
+    ev__rep_printf(r,
+                   "<p>Studies per technology and condition (a study testing several"
+                   " technologies is counted in each of their rows). Colour is the"
+                   " direction of effect charted for each study: the charter's reading of"
+                   " the study's reported primary outcome (form field"
+                   " <code>direction</code>; %zu of %zu studies).",
                    m->charted, m->studies);
     if (m->charted < m->studies)
         ev__rep_printf(r, " Studies without a charted direction take it from the pooled"
@@ -214,9 +215,15 @@ void ev__rep_evmap(ev__rep *r)
         ev__rep_map_release(&m);
         return;
     }
-    ev_evmap map = {(const char *const *)m.rows, m.nrows,   (const char *const *)m.cols,
-                    m.ncols,                     m.cells,   m.ncells,
-                    "Technology",                "Condition", NULL};
+    ev_evmap map = {(const char *const *)m.rows,
+                    m.nrows,
+                    (const char *const *)m.cols,
+                    m.ncols,
+                    m.cells,
+                    m.ncells,
+                    "Technology",
+                    "Condition",
+                    NULL};
     map_caption(r, &m);
     ev__rep_printf(r, "<div class=\"fig\">");
     ev_buf svg;

@@ -77,7 +77,8 @@ static long count(const ev__rep_map *m, const char *row, const char *col, int d)
     size_t r = find(m->rows, m->nrows, row), c = find(m->cols, m->ncols, col);
     long n = 0;
     for (size_t i = 0; i < m->ncells; i++)
-        if (m->cells[i].row == r && m->cells[i].col == c && (d < 0 || (int)m->cells[i].direction == d))
+        if (m->cells[i].row == r && m->cells[i].col == c &&
+            (d < 0 || (int)m->cells[i].direction == d))
             n += m->cells[i].n;
     return n;
 }
@@ -134,8 +135,8 @@ static void map_falls_back_to_pooled_outcome_then_not_reported(void **state)
     set(f, "charted", "technology", "MSC");
     set(f, "charted", "direction", "no_difference");
     ev_report_pool_study ps = {.study = (char *)"pooled", .yi = 5, .vi = 1};
-    ev_report_pool p = {.measure = EV_MEASURE_MD, .higher_better = true, .studies = &ps,
-                        .nstudies = 1};
+    ev_report_pool p = {
+        .measure = EV_MEASURE_MD, .higher_better = true, .studies = &ps, .nstudies = 1};
     ev_report_pool *pools[] = {&p};
     ev_report_outcome o = {0};
     ev_report_options opt = {.outcomes = &o, .noutcomes = 1};
@@ -178,8 +179,8 @@ static void map_of_the_example_colours_every_study(void **state)
 static void default_form_direction_choices_are_the_map_directions(void **state)
 {
     fx *f = *state;
-    static const char *const label[EV_EVMAP__COUNT] = {
-        "favours_intervention", "no_difference", "mixed", "favours_control", "not_reported"};
+    static const char *const label[EV_EVMAP__COUNT] = {"favours_intervention", "no_difference",
+                                                       "mixed", "favours_control", "not_reported"};
     const ev_chart_form *form = ev_chart_form_current(f->c, NULL);
     assert_int_equal(ev_chart_form_version(form), 2);
     for (int i = 0; i < EV_EVMAP__COUNT; i++) {
