@@ -435,6 +435,28 @@ static void first_token(char *out, size_t size, const char *s)
     out[k] = '\0';
 }
 
+/* A volume is its first token with a digit: a journal's section name
+ * spills into the field ("Drug Discovery. 9" in Nature Reviews), and a
+ * field without a digit ("Jul", "Suppl", "Ph.D.") is no volume at all. */
+static void volume_token(char *out, size_t size, const char *s)
+{
+    out[0] = '\0';
+    if (is_placeholder(s))
+        return;
+    while (s && *s) {
+        while (*s && !isalnum((unsigned char)*s))
+            s++;
+        const char *w = s;
+        bool digit = false;
+        for (; *s && isalnum((unsigned char)*s); s++)
+            digit = digit || isdigit((unsigned char)*s);
+        if (digit) {
+            first_token(out, size, w);
+            return;
+        }
+    }
+}
+
 /* Letters before the number go ("c37" in Nephron Clin Pract, "e0173548",
  * "S12"): sources disagree on writing them. */
 void ev__dedup_first_page(char *out, size_t size, const char *pages)
@@ -518,14 +540,6 @@ uint32_t ev__dedup_last_page(const char *pages)
     return ev_parse_long(buf, &v) && v > 0 ? (uint32_t)v : 0;
 }
 
-static bool has_digit(const char *s)
-{
-    for (; s && *s; s++)
-        if (isdigit((unsigned char)*s))
-            return true;
-    return false;
-}
-
 static unsigned completeness(const ev_record *rec, const ev__dd_rec *o)
 {
     return (o->t.s != NULL) + (o->doi != NULL) * 2 + (o->pmid != NULL) * 2 +
@@ -545,8 +559,8 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
         st = norm_authors(d, rec, o);
     if (st == EV_OK)
         st = norm_journal(d, journal, &o->journal);
-    if (st == EV_OK) /* "Jul", "Suppl": not a volume number */
-        st = norm_short(d, first_token, has_digit(rec->volume) ? rec->volume : NULL, &o->volume);
+    if (st == EV_OK)
+        st = norm_short(d, volume_token, rec->volume, &o->volume);
     if (st == EV_OK)
         st = norm_short(d, first_token, rec->issue, &o->issue);
     if (st == EV_OK)
