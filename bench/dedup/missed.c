@@ -1,7 +1,9 @@
 /*
  * missed.c - analysis aid (not built by CMake; see missed.sh): for every
  * pair of records that a labelled set says are one publication but the
- * automatic clustering keeps apart, print both indices, the pair's score,
+ * automatic clustering keeps apart (and every automatic merge of two
+ * records the set says differ, marked FALSE, and such pairs within 3
+ * points of merging, NEAR), print both indices, the pair's score,
  * verdict, kinds, whether blocking met it, and the evidence bits.
  */
 #include "../../src/dedup/dedup_int.h"
@@ -60,6 +62,16 @@ int main(int argc, char **argv)
     size_t *cl = ev_calloc(c.n, sizeof *cl);
     if (ev_dedup_cluster_auto(c.d, cl, NULL, &err) != EV_OK)
         return 1;
+    for (size_t k = 0; k < c.d->n_pairs; k++) { /* false merges: "F" lines */
+        const ev_dedup_pair *p = &c.d->pairs[k];
+        if (strcmp(c.labels[p->a], c.labels[p->b]) == 0)
+            continue;
+        if (p->verdict == EV_DEDUP_SAME)
+            printf("%zu\t%zu\tFALSE %.2f\t%.3f\n", p->a, p->b, p->score, p->title_sim);
+        else if (p->score >= c.d->cfg.auto_merge - 3 && !(p->reasons & EV_DEDUP_R_TITLE_DIFFERENT))
+            printf("%zu\t%zu\tNEAR %.2f\t%.3f\t%s\n", p->a, p->b, p->score, p->title_sim,
+                   ev_dedup_verdict_name(p->verdict));
+    }
     for (size_t i = 0; i < c.n; i++)
         for (size_t j = i + 1; j < c.n; j++) {
             if (strcmp(c.labels[i], c.labels[j]) != 0 || cl[i] == cl[j])

@@ -540,6 +540,35 @@ uint32_t ev__dedup_last_page(const char *pages)
     return ev_parse_long(buf, &v) && v > 0 ? (uint32_t)v : 0;
 }
 
+/* An erratum's title is "Erratum: <the article's title>" in one source and
+ * the bare title (the kind from the publication type) in another: once the
+ * kind is known the prefix says nothing more, so the title is compared
+ * without it. The kind still keeps an erratum apart from its article. */
+static ev_status drop_kind_prefix(ev_dedup *d, ev__dd_rec *o)
+{
+    static const char *const pre[] = {"erratum to ", "erratum for ", "erratum ", "errata ",
+                                      "corrigendum to ", "corrigendum ", "correction to ",
+                                      "correction of ", "correction ", "corrections "};
+    if (o->kind != EV_DEDUP_KIND_ERRATUM || o->t.s == NULL)
+        return EV_OK;
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+        size_t k = strlen(pre[i]);
+        if (strncmp(o->t.s, pre[i], k) != 0 || count_words(o->t.s + k, o->t.len - k) < 3)
+            continue;
+        ev_buf b;
+        ev_buf_init(&b, 0);
+        ev_status st = ev_buf_append(&b, o->t.s + k, o->t.len - k);
+        ev__dd_title t = {0};
+        if (st == EV_OK)
+            st = keep_title(d, &b, &t);
+        ev_buf_release(&b);
+        if (st == EV_OK)
+            o->t = t;
+        return st;
+    }
+    return EV_OK;
+}
+
 static unsigned completeness(const ev_record *rec, const ev__dd_rec *o)
 {
     return (o->t.s != NULL) + (o->doi != NULL) * 2 + (o->pmid != NULL) * 2 +
@@ -575,6 +604,8 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
         return st;
     o->year = rec->pub_date.year ? rec->pub_date.year : rec->epub_date.year;
     o->kind = ev__dedup_kind(rec, o->t.s, o->journal);
+    if ((st = drop_kind_prefix(d, o)) != EV_OK)
+        return st;
     o->completeness = (uint8_t)completeness(rec, o);
     return EV_OK;
 }

@@ -25,18 +25,20 @@
 #define W_AUTH_SOME 3.0
 #define W_AUTH_DIFF (-8.0)
 #define W_YEAR_SAME 3.0
-#define W_YEAR_FAR (-10.0)
+#define W_YEAR_FAR (-12.0)
 #define W_VOL_SAME 3.0
 #define W_VOL_DIFF (-5.0)
 #define W_PAGE_SAME 5.0
 #define W_PAGE_DIFF (-8.0)
+#define W_RANGE_SAME 2.0 /* the last page agrees too */
 #define W_ISSUE_SAME 1.0
 #define W_ISSUE_DIFF (-5.0)
 #define W_JOURNAL_SAME 2.0
 #define W_JOURNAL_DIFF (-1.0)
 #define W_LOCATOR 2.0
 /* Most that the fields after the title can still add. */
-#define W_REST_MAX (W_AUTH_SAME + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_ISSUE_SAME + \
+#define W_REST_MAX (W_AUTH_SAME + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_RANGE_SAME + \
+                    W_ISSUE_SAME + \
                     W_JOURNAL_SAME + W_LOCATOR)
 
 size_t ev__dedup_levenshtein(const char *a, size_t na, const char *b, size_t nb, size_t max)
@@ -313,7 +315,14 @@ static double score_pages(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
         return 0;
     if (strcmp(a->page, b->page) == 0) {
         *r |= EV_DEDUP_R_PAGES_SAME;
-        return W_PAGE_SAME;
+        /* Two items rarely share both ends of a range of several pages:
+         * more evidence than a shared first page (one-page items and
+         * open ranges "35+" do not count). */
+        long first = 0;
+        bool range = a->last_page && a->last_page == b->last_page &&
+                     ev_parse_long(a->page, &first) && first > 0 &&
+                     (long)a->last_page > first;
+        return range ? W_PAGE_SAME + W_RANGE_SAME : W_PAGE_SAME;
     }
     if (a->last_page && a->last_page == b->last_page)
         return 0;
@@ -396,7 +405,11 @@ static ev_dedup_verdict verdict(const ev_dedup_config *cfg, const ev_dedup_pair 
         return p->score >= cfg->review || alike ? EV_DEDUP_RELATED : EV_DEDUP_DIFFERENT;
     /* Clearly different titles are never merged unseen, whatever else
      * agrees: a supplement's DOI can cover all its abstracts. */
-    if (p->score >= cfg->auto_merge && !(r & EV_DEDUP_R_TITLE_DIFFERENT))
+    /* Without a title or a shared identifier, agreeing journal, volume and
+     * pages locate a place, not an item: review at most. */
+    bool untitled = (r & EV_DEDUP_R_NO_TITLE) &&
+                    !(r & (EV_DEDUP_R_DOI_SAME | EV_DEDUP_R_PMID_SAME));
+    if (p->score >= cfg->auto_merge && !(r & EV_DEDUP_R_TITLE_DIFFERENT) && !untitled)
         return EV_DEDUP_SAME;
     if (p->score >= cfg->review)
         return EV_DEDUP_REVIEW;
