@@ -22,6 +22,7 @@
 #define W_TITLE_DIFF (-14.0)
 #define W_TITLE_DIFF_TRANSLATED (-4.0)
 #define W_AUTH_SAME 6.0
+#define W_AUTH_ALL 2.0 /* more: every name of a list of two or more */
 #define W_AUTH_SOME 3.0
 #define W_AUTH_DIFF (-8.0)
 #define W_YEAR_SAME 3.0
@@ -37,7 +38,7 @@
 #define W_JOURNAL_DIFF (-1.0)
 #define W_LOCATOR 2.0
 /* Most that the fields after the title can still add. */
-#define W_REST_MAX (W_AUTH_SAME + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_RANGE_SAME + \
+#define W_REST_MAX (W_AUTH_SAME + W_AUTH_ALL + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_RANGE_SAME + \
                     W_ISSUE_SAME + \
                     W_JOURNAL_SAME + W_LOCATOR)
 
@@ -283,7 +284,10 @@ static double score_authors(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *
         return 0;
     if (ov >= 0.8 && same_first_author(a, b)) {
         *r |= EV_DEDUP_R_AUTHORS_SAME;
-        return W_AUTH_SAME;
+        /* The same two or more names, all of them, in lists of equal
+         * length: far rarer by chance than one shared name. */
+        bool all = ov >= 0.999 && a->n_authors == b->n_authors && a->n_authors >= 2;
+        return all ? W_AUTH_SAME + W_AUTH_ALL : W_AUTH_SAME;
     }
     if (ov >= 0.5)
         return W_AUTH_SOME;
@@ -407,9 +411,12 @@ static ev_dedup_verdict verdict(const ev_dedup_config *cfg, const ev_dedup_pair 
      * agrees: a supplement's DOI can cover all its abstracts. */
     /* Without a title or a shared identifier, agreeing journal, volume and
      * pages locate a place, not an item: review at most. */
-    bool untitled = (r & EV_DEDUP_R_NO_TITLE) &&
-                    !(r & (EV_DEDUP_R_DOI_SAME | EV_DEDUP_R_PMID_SAME));
-    if (p->score >= cfg->auto_merge && !(r & EV_DEDUP_R_TITLE_DIFFERENT) && !untitled)
+    bool ids = r & (EV_DEDUP_R_DOI_SAME | EV_DEDUP_R_PMID_SAME);
+    bool untitled = (r & EV_DEDUP_R_NO_TITLE) && !ids;
+    /* Years further apart than print vs e-pub (a review's update, a
+     * reprint, a column that recurs) need an identifier to merge unseen. */
+    bool far = (r & EV_DEDUP_R_YEAR_DIFFERENT) && !ids;
+    if (p->score >= cfg->auto_merge && !(r & EV_DEDUP_R_TITLE_DIFFERENT) && !untitled && !far)
         return EV_DEDUP_SAME;
     if (p->score >= cfg->review)
         return EV_DEDUP_REVIEW;
