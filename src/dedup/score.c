@@ -311,6 +311,15 @@ static double score_str(const char *x, const char *y, double same, double diff, 
     return eq ? same : diff;
 }
 
+/* Both ends of a range of several pages agree. */
+static bool same_range(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    long first = 0;
+    return a->page && b->page && strcmp(a->page, b->page) == 0 && a->last_page &&
+           a->last_page == b->last_page && ev_parse_long(a->page, &first) && first > 0 &&
+           (long)a->last_page > first;
+}
+
 /* First pages decide; when they differ but both ranges end on the same
  * page, one of them is a typo ("2297-2108" vs "2097-2108"): no evidence. */
 static double score_pages(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
@@ -322,11 +331,7 @@ static double score_pages(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
         /* Two items rarely share both ends of a range of several pages:
          * more evidence than a shared first page (one-page items and
          * open ranges "35+" do not count). */
-        long first = 0;
-        bool range = a->last_page && a->last_page == b->last_page &&
-                     ev_parse_long(a->page, &first) && first > 0 &&
-                     (long)a->last_page > first;
-        return range ? W_PAGE_SAME + W_RANGE_SAME : W_PAGE_SAME;
+        return same_range(a, b) ? W_PAGE_SAME + W_RANGE_SAME : W_PAGE_SAME;
     }
     if (a->last_page && a->last_page == b->last_page)
         return 0;
@@ -386,6 +391,13 @@ static bool kinds_conflict(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
     bool art = a->kind == EV_DEDUP_KIND_ARTICLE || b->kind == EV_DEDUP_KIND_ARTICLE;
     if (conf && art && (r & EV_DEDUP_R_JOURNAL_SAME) && a->volume && b->volume &&
         !(r & (EV_DEDUP_R_PAGES_DIFFERENT | EV_DEDUP_R_VOLUME_DIFFERENT)))
+        return false;
+    /* A proceedings paper exported as a book chapter (inproceedings vs
+     * incollection of a lecture-notes volume): the same volume and the
+     * same full page range are the same printed item. An abstract and
+     * the later full paper never share a multi-page range. */
+    if (conf && art && a->volume && b->volume && strcmp(a->volume, b->volume) == 0 &&
+        same_range(a, b))
         return false;
     return true;
 }
