@@ -382,14 +382,15 @@ static double score_rest(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 /* Different kinds of item are related, not duplicates, with one exception:
  * Embase writes the meeting into the journal field ("Circulation.
  * Conference: ...") of an abstract that other databases list under the
- * plain journal; same journal, volume and pages make it one item. */
+ * plain journal; same journal and year, and no volume or page disagreeing
+ * (either may be missing on one side) make it one item. */
 static bool kinds_conflict(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
 {
     if (a->kind == b->kind || (r & (EV_DEDUP_R_DOI_SAME | EV_DEDUP_R_PMID_SAME)))
         return false;
     bool conf = a->kind == EV_DEDUP_KIND_CONFERENCE || b->kind == EV_DEDUP_KIND_CONFERENCE;
     bool art = a->kind == EV_DEDUP_KIND_ARTICLE || b->kind == EV_DEDUP_KIND_ARTICLE;
-    if (conf && art && (r & EV_DEDUP_R_JOURNAL_SAME) && a->volume && b->volume &&
+    if (conf && art && (r & EV_DEDUP_R_JOURNAL_SAME) && a->year && a->year == b->year &&
         !(r & (EV_DEDUP_R_PAGES_DIFFERENT | EV_DEDUP_R_VOLUME_DIFFERENT)))
         return false;
     /* A proceedings paper exported as a book chapter (inproceedings vs
