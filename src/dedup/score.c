@@ -341,8 +341,10 @@ static double score_pages(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 
 /* Two issues are two items (an editor's column repeats in every issue of a
  * volume, front-matter pages "iii" included). EndNote exports often put the
- * library's record number in the issue field (1112 vs 1113), so only
- * plausible issue numbers may disagree. */
+ * library's record number in the issue field (1112 vs 1113, 346 vs 347),
+ * so only plausible issue numbers may disagree: issues count within a
+ * volume, and even weekly journals stay below 60. Journals that number
+ * issues continuously (Lancet 9743) give up this evidence. */
 static double score_issue(const ev__dd_rec *a, const ev__dd_rec *b)
 {
     if (a->issue == NULL || b->issue == NULL)
@@ -350,7 +352,7 @@ static double score_issue(const ev__dd_rec *a, const ev__dd_rec *b)
     if (strcmp(a->issue, b->issue) == 0)
         return W_ISSUE_SAME;
     long x, y;
-    if (!ev_parse_long(a->issue, &x) || !ev_parse_long(b->issue, &y) || x > 400 || y > 400)
+    if (!ev_parse_long(a->issue, &x) || !ev_parse_long(b->issue, &y) || x > 60 || y > 60)
         return 0;
     return W_ISSUE_DIFF;
 }
