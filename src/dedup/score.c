@@ -105,9 +105,10 @@ static size_t common_sorted(const uint32_t *a, size_t na, const uint32_t *b, siz
     return c;
 }
 
-/* One title is the other cut short at a word boundary (export limits, a
- * subtitle only one source kept): 2 for a long prefix, 1 for a shorter
- * prefix or suffix ("MEDICAL PROGRESS Atypical ..."), else 0. */
+/* One title is the other cut short (export limits, a subtitle only one
+ * source kept): 2 for a long prefix (>= 6 words, >= 40 bytes; it may end
+ * mid-word), 1 for a shorter prefix or suffix at a word boundary
+ * ("MEDICAL PROGRESS Atypical ..."), else 0. */
 static int contained(const ev__dd_title *a, const ev__dd_title *b)
 {
     const ev__dd_title *s = a->len <= b->len ? a : b;
@@ -115,8 +116,13 @@ static int contained(const ev__dd_title *a, const ev__dd_title *b)
     size_t off = l->len - s->len;
     if (s->n_tokens < 3 || off == 0)
         return 0;
+    bool long_prefix = s->n_tokens >= 6 && s->len >= 40;
     if (memcmp(s->s, l->s, s->len) == 0 && l->s[s->len] == ' ')
-        return s->n_tokens >= 6 && s->len >= 40 ? 2 : 1;
+        return long_prefix ? 2 : 1;
+    /* Exports cut long titles at a byte count, mid-word, and joined
+     * subtitles lose their space ("states" / "statesthe examples"). */
+    if (long_prefix && memcmp(s->s, l->s, s->len) == 0)
+        return 2;
     if (memcmp(s->s, l->s + off, s->len) == 0 && l->s[off - 1] == ' ')
         return 1;
     return 0;
