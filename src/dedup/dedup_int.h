@@ -36,6 +36,8 @@ typedef struct ev__dd_rec {
     uint16_t n_authors;
     uint32_t *author_stems; /* the same on their first 4 bytes ("hiessl" ~ "hiess") */
     uint16_t n_author_stems;
+    uint32_t *given; /* sorted unique given-name word hashes (names written swapped) */
+    uint16_t n_given;
     uint32_t first_author[2]; /* first author's first and last family word, 0 if none */
     int year;              /* 0 = unknown */
     ev_dedup_kind kind;

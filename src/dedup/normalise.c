@@ -368,6 +368,33 @@ static ev_status author_words(const ev_record *rec, uint32_t *v, uint32_t *stems
     return st;
 }
 
+/* Given-name words (whole words of >= 2 letters, so initials drop out) of
+ * the first authors: some exports swap given and family name
+ * ("Andrea, C." for "Carignani, Andrea"; "Xiaoguang, Wang"). */
+static ev_status given_words(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
+{
+    uint32_t v[EV__DD_MAX_AUTHORS];
+    size_t n = rec->n_authors < EV__DD_MAX_AUTHORS ? rec->n_authors : EV__DD_MAX_AUTHORS, k = 0;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    ev_status st = EV_OK;
+    for (size_t i = 0; i < n && k < EV__DD_MAX_AUTHORS && st == EV_OK; i++) {
+        const char *g = rec->authors[i].family ? rec->authors[i].given : NULL;
+        if (g == NULL)
+            continue;
+        ev_buf_clear(&b);
+        st = fold(&b, g, strlen(g));
+        if (st == EV_OK)
+            k += hash_tokens(b.ptr, b.len, v + k, EV__DD_MAX_AUTHORS - k, 2);
+    }
+    ev_buf_release(&b);
+    if (st != EV_OK || k == 0)
+        return st;
+    o->n_given = (uint16_t)sort_unique(v, k);
+    o->given = arena_words(d, v, o->n_given);
+    return o->given ? EV_OK : EV_ENOMEM;
+}
+
 static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
 {
     uint32_t v[EV__DD_MAX_AUTHORS], stems[EV__DD_MAX_AUTHORS];
@@ -381,7 +408,9 @@ static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     o->n_author_stems = (uint16_t)sort_unique(stems, k);
     o->authors = arena_words(d, v, o->n_authors);
     o->author_stems = arena_words(d, stems, o->n_author_stems);
-    return o->authors && o->author_stems ? EV_OK : EV_ENOMEM;
+    if (o->authors == NULL || o->author_stems == NULL)
+        return EV_ENOMEM;
+    return given_words(d, rec, o);
 }
 
 static bool is_journal_stopword(const char *t, size_t n)

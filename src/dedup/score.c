@@ -283,6 +283,15 @@ static bool same_first_author(const ev__dd_rec *a, const ev__dd_rec *b)
     return false;
 }
 
+/* Two or more family names of `a` all found among `b`'s given names: one
+ * export wrote the names the other way round ("Andrea, C." / "Carignani,
+ * Andrea"). Weaker evidence than names in place. */
+static bool names_swapped(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    return a->n_authors >= 2 && b->n_given >= a->n_authors &&
+           common_sorted(a->authors, a->n_authors, b->given, b->n_given) == a->n_authors;
+}
+
 static double score_authors(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 {
     double ov = ev__dedup_author_overlap(a, b);
@@ -300,6 +309,8 @@ static double score_authors(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *
     /* Names spelt or cut differently ("Hiessl" / "Hiess", "Mulic" /
      * "Muli"): the same people if their first letters agree. */
     if (ev__dedup_author_stem_overlap(a, b) >= 0.8)
+        return W_AUTH_SOME;
+    if (names_swapped(a, b) || names_swapped(b, a))
         return W_AUTH_SOME;
     if (ov > 0)
         return 0;
