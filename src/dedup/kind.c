@@ -102,7 +102,10 @@ static bool is_conference(const ev_record *rec, const char *journal)
     if (pubtype_is(rec, "Congress") || pubtype_is(rec, "Conference Abstract"))
         return true;
     /* "proceedings" alone names journals (PNAS, Mayo Clin Proc); with another
-     * conference word it is a proceedings volume. */
+     * conference word it is a proceedings volume. Dissertation Abstracts
+     * International indexes theses, not meetings. */
+    if (has_word_seq(journal, "dissertation abstracts"))
+        return false;
     size_t n = sizeof conf_words / sizeof conf_words[0] - 1;
     return any_word(journal, conf_words, n);
 }
