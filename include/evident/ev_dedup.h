@@ -276,6 +276,12 @@ EV_EXTERN ev_status ev_dedup_review_undo(ev_store *s, ev_id cluster, const char 
 EV_EXTERN ev_status ev_dedup_review_members(ev_store *s, ev_id cluster, ev_id **out, size_t *n,
                                             ev_error *err) EV_WARN_UNUSED;
 
+/* Every record merged into another (not its cluster's kept record), in id
+ * order: one query, for callers filtering many records. *out is the
+ * caller's (ev_free; NULL when none). EV_EIO/EV_ENOMEM. */
+EV_EXTERN ev_status ev_dedup_review_merged(ev_store *s, ev_id **out, size_t *n,
+                                           ev_error *err) EV_WARN_UNUSED;
+
 /* The kept record of a record's cluster (itself when not merged). */
 EV_EXTERN ev_status ev_dedup_review_kept(ev_store *s, ev_id record, ev_id *out,
                                          ev_error *err) EV_WARN_UNUSED;
