@@ -346,6 +346,26 @@ EV_EXTERN ev_status ev_screen_agreement_list(ev_store *s, ev_screen_pair_agreeme
 EV_EXTERN ev_status ev_screen_next(ev_store *s, const char *reviewer, const char *stage, ev_id *out,
                                    double *out_score, ev_error *err) EV_WARN_UNUSED;
 
+/* The records still waiting for `reviewer` at `stage` (NULL = the first
+ * stage with work), in id order (not ranked): what ev_screen_next chooses
+ * from. *out is the caller's (ev_free); stage_out (may be NULL, 8 bytes)
+ * gets the stage's name. Statuses as ev_screen_next. */
+EV_EXTERN ev_status ev_screen_queue(ev_store *s, const char *reviewer, const char *stage,
+                                    ev_id **out, size_t *n, char *stage_out,
+                                    ev_error *err) EV_WARN_UNUSED;
+
+/* The full-text exclusion reasons of the setup, comma-separated in their
+ * order, or NULL when none; caller frees (ev_free). */
+EV_EXTERN ev_status ev_screen_reasons(ev_store *s, char **out, ev_error *err) EV_WARN_UNUSED;
+
+/* ev_screen_next keeps the TF-IDF matrix of each stage's pool in a small
+ * process-wide cache (four entries, thread-safe), keyed by a fingerprint of
+ * the review file's path, its imports (every record text arrives through
+ * one) and the pool's record ids: the first call on a pool builds it, later
+ * calls only retrain the model and score. ev_screen_cache_clear frees the
+ * cached matrices (those in use are freed by their last user). */
+EV_EXTERN void ev_screen_cache_clear(void);
+
 /* Counts per stage (PRISMA 2020): records at the stage, settled included,
  * settled excluded (by people), excluded by automation (a stopping rule),
  * in conflict, waiting. Reasons for full-text exclusions with counts. */

@@ -142,34 +142,86 @@ static bool is_candidate(const ev__screen_cfg *cfg, const stage_state *x, size_t
            x->n_dec[i] < ev__screen_required(cfg, x->pool.ids[i]);
 }
 
-/* Score every pool record with the review's model trained on the settled
- * outcomes at this stage (automation exclusions are not evidence). */
-static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, const stage_state *x,
-                           double *scores, ev_error *err)
+static uint64_t fp_bytes(uint64_t h, const void *p, size_t n)
 {
-    size_t n = x->pool.n;
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) /* FNV-1a, then mixed */
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return ev__screen_mix(h);
+}
+
+/* A fingerprint of what the stage's TF-IDF matrix depends on: the review
+ * file, its imports (record texts only change through an import, which
+ * adds a row) and the ids in the pool (merges, deletions, stage moves). */
+static ev_status pool_fingerprint(ev_store *s, const ev__screen_pool *p, int stage, uint64_t *out,
+                                  ev_error *err)
+{
+    const char *path = ev_store_path(s);
+    uint64_t h = fp_bytes(0xcbf29ce484222325ULL, path ? path : "", path ? strlen(path) : 0);
+    h = fp_bytes(h, &stage, sizeof stage);
+    ev_stmt *st = NULL;
+    ev_status rc = ev__screen_prepare(s, &st, err,
+                                      "SELECT id, coalesce(sha256, '') || imported_at, records,"
+                                      " added, replaced, deleted FROM imports ORDER BY id",
+                                      "");
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        int64_t v[5] = {ev_stmt_int(st, 0), ev_stmt_int(st, 2), ev_stmt_int(st, 3),
+                        ev_stmt_int(st, 4), ev_stmt_int(st, 5)};
+        const char *t = ev_stmt_text(st, 1);
+        h = fp_bytes(h, v, sizeof v);
+        h = fp_bytes(h, t ? t : "", t ? strlen(t) : 0);
+    }
+    ev_stmt_free(st);
+    h = fp_bytes(h, p->ids, p->n * sizeof *p->ids);
+    *out = h;
+    return rc;
+}
+
+/* The stage's TF-IDF matrix: from the cache, or built and cached. */
+static ev_status pool_corpus(ev_store *s, const ev__screen_pool *p, int stage,
+                             ev__screen_corpus_ref **out, ev_error *err)
+{
+    uint64_t key = 0;
+    ev_status rc = pool_fingerprint(s, p, stage, &key, err);
+    if (rc != EV_OK || (*out = ev__screen_cache_get(key)) != NULL)
+        return rc;
+    size_t n = p->n;
     char **texts = ev_calloc(n, sizeof *texts);
     ev_screen_corpus *c = NULL;
-    ev_screen_ranker *r = NULL;
-    ev_status rc = texts ? load_texts(s, &x->pool, texts, err)
-                         : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    rc = texts ? load_texts(s, p, texts, err)
+               : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     ev_screen_corpus_options co = EV_SCREEN_CORPUS_OPTIONS_INIT;
-    ev_screen_model_options mo = EV_SCREEN_MODEL_OPTIONS_INIT;
-    mo.kind = cfg->model;
     if (rc == EV_OK)
         rc = ev_screen_corpus_new(&c, (const char *const *)texts, n, &co, err);
+    for (size_t i = 0; texts && i < n; i++)
+        ev_free(texts[i]);
+    ev_free(texts);
+    if (rc == EV_OK && (*out = ev__screen_cache_put(key, c)) == NULL)
+        rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    return rc;
+}
+
+/* Score every pool record with the review's model trained on the settled
+ * outcomes at this stage (automation exclusions are not evidence). Only
+ * the model is trained here: the matrix comes from the cache. */
+static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                           const stage_state *x, double *scores, ev_error *err)
+{
+    ev__screen_corpus_ref *ref = NULL;
+    ev_screen_ranker *r = NULL;
+    ev_screen_model_options mo = EV_SCREEN_MODEL_OPTIONS_INIT;
+    mo.kind = cfg->model;
+    ev_status rc = pool_corpus(s, &x->pool, stage, &ref, err);
     if (rc == EV_OK)
-        rc = ev_screen_ranker_new(&r, c, &mo, err);
-    for (size_t i = 0; rc == EV_OK && i < n; i++)
+        rc = ev_screen_ranker_new(&r, ev__screen_cache_corpus(ref), &mo, err);
+    for (size_t i = 0; rc == EV_OK && i < x->pool.n; i++)
         if (x->outcome[i] == 0 || x->outcome[i] == 1)
             rc = ev_screen_ranker_label(r, i, x->outcome[i] == 1, err);
     if (rc == EV_OK)
         rc = ev_screen_ranker_scores(r, scores, err);
     ev_screen_ranker_free(r);
-    ev_screen_corpus_free(c);
-    for (size_t i = 0; texts && i < n; i++)
-        ev_free(texts[i]);
-    ev_free(texts);
+    ev__screen_cache_release(ref);
     return rc;
 }
 
@@ -204,7 +256,7 @@ static ev_status next_in_stage(ev_store *s, const ev__screen_cfg *cfg, int stage
         best = pick_random(cfg, &x, &rng, n_cand);
     } else if (n_cand) {
         double *sc = ev_calloc(x.pool.n, sizeof *sc);
-        rc = sc ? rank_pool(s, cfg, &x, sc, err)
+        rc = sc ? rank_pool(s, cfg, stage, &x, sc, err)
                 : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t i = 0; rc == EV_OK && i < x.pool.n; i++)
             if (is_candidate(cfg, &x, i) && (best == SIZE_MAX || sc[i] > sc[best]))
@@ -239,6 +291,57 @@ ev_status ev_screen_next(ev_store *s, const char *reviewer, const char *stage, e
     for (size_t i = 0; rc == EV_OK && i < cfg.n_stages && *out == 0; i++)
         if (only < 0 || (size_t)only == i)
             rc = next_in_stage(s, &cfg, (int)i, reviewer, out, out_score, err);
+    return rc;
+}
+
+/* The candidates of one stage, in id order. */
+static ev_status queue_stage(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                             const char *reviewer, ev_id **out, size_t *n, ev_error *err)
+{
+    stage_state x;
+    ev_status rc = state_load(s, cfg, stage, reviewer, &x, err);
+    if (rc != EV_OK)
+        return rc;
+    *out = ev_calloc(x.pool.n ? x.pool.n : 1, sizeof **out);
+    if (!*out)
+        rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; rc == EV_OK && i < x.pool.n; i++)
+        if (is_candidate(cfg, &x, i))
+            (*out)[(*n)++] = x.pool.ids[i];
+    state_release(&x);
+    return rc;
+}
+
+ev_status ev_screen_queue(ev_store *s, const char *reviewer, const char *stage, ev_id **out,
+                          size_t *n, char *stage_out, ev_error *err)
+{
+    ev__screen_cfg cfg;
+    unsigned roles = 0;
+    *out = NULL;
+    *n = 0;
+    ev_status rc = ev__screen_load(s, &cfg, err);
+    if (rc == EV_OK)
+        rc = ev__screen_roles(s, reviewer, &roles, err);
+    if (rc == EV_OK && !(roles & EV__ROLE_REVIEWER))
+        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "'%s' is not a reviewer of this review",
+                            reviewer ? reviewer : "");
+    int only = stage ? ev__screen_stage_index(&cfg, stage) : -1;
+    if (rc == EV_OK && stage && only < 0)
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", stage);
+    for (size_t i = 0; rc == EV_OK && i < cfg.n_stages && *n == 0; i++) {
+        if (only >= 0 && (size_t)only != i)
+            continue;
+        ev_free(*out);
+        *out = NULL;
+        rc = queue_stage(s, &cfg, (int)i, reviewer, out, n, err);
+        if (stage_out)
+            snprintf(stage_out, 8, "%s", cfg.stages[i]);
+    }
+    if (rc != EV_OK) {
+        ev_free(*out);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }
 

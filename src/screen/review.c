@@ -284,3 +284,21 @@ ev_status ev_screen_criteria(ev_store *s, char **out, ev_error *err)
 {
     return ev_store_meta_get(s, "screen.criteria", out, err);
 }
+
+ev_status ev_screen_reasons(ev_store *s, char **out, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    ev_buf b;
+    ev_buf_init(&b, 1 << 20);
+    *out = NULL;
+    ev_status rc = ev__screen_prepare(s, &st, err, "SELECT name FROM screen_reason ORDER BY position", "");
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
+        if (ev_buf_printf(&b, "%s%s", b.len ? "," : "", ev_stmt_text(st, 0)) != EV_OK)
+            rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_stmt_free(st);
+    if (rc == EV_OK && b.len && !(*out = ev_buf_detach(&b)))
+        rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_buf_release(&b);
+    return rc;
+}

@@ -87,4 +87,18 @@ ev_status ev__screen_pool_load(ev_store *s, const ev__screen_cfg *cfg, int stage
                                ev__screen_pool *out, ev_error *err);
 void ev__screen_pool_release(ev__screen_pool *p);
 
+/* ---- TF-IDF matrix cache (cache.c) ---- */
+
+/* A counted reference to a cached matrix. */
+typedef struct ev__screen_corpus_ref ev__screen_corpus_ref;
+
+/* The matrix cached under `key` with a reference taken, or NULL. */
+ev__screen_corpus_ref *ev__screen_cache_get(uint64_t key);
+/* Cache `c` (taken over) under `key` and return a reference to it; NULL
+ * when out of memory (c is then freed). */
+ev__screen_corpus_ref *ev__screen_cache_put(uint64_t key, ev_screen_corpus *c);
+const ev_screen_corpus *ev__screen_cache_corpus(const ev__screen_corpus_ref *ref);
+/* Drop a reference (NULL is a no-op). */
+void ev__screen_cache_release(ev__screen_corpus_ref *ref);
+
 #endif /* EV_SCREEN_INT_H */

@@ -63,16 +63,34 @@ static ev_status pool_push(ev__screen_pool *p, size_t *cap, ev_id id)
     return EV_OK;
 }
 
+static bool sorted_has(const ev_id *v, size_t n, ev_id id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] == id)
+            return true;
+        if (v[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 ev_status ev__screen_pool_load(ev_store *s, const ev__screen_cfg *cfg, int stage,
                                ev__screen_pool *out, ev_error *err)
 {
     memset(out, 0, sizeof *out);
     ev_stmt *st = NULL;
-    ev_status rc;
-    if (stage == 0)
+    ev_id *merged = NULL;
+    size_t n_merged = 0;
+    /* merged-away records in one query, not one ev_dedup_review_kept each */
+    ev_status rc = ev_dedup_review_merged(s, &merged, &n_merged, err);
+    if (rc == EV_OK && stage == 0)
         rc = ev__screen_prepare(s, &st, err, "SELECT id FROM records WHERE deleted = 0 ORDER BY id",
                                 "");
-    else
+    else if (rc == EV_OK)
         rc = ev__screen_prepare(s, &st, err,
                                 "SELECT o.record_id FROM screen_outcome o JOIN records r"
                                 " ON r.id = o.record_id WHERE o.stage = ?1 AND o.outcome = 1"
@@ -81,12 +99,12 @@ ev_status ev__screen_pool_load(ev_store *s, const ev__screen_cfg *cfg, int stage
     bool row = true;
     size_t cap = 0;
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
-        ev_id id = ev_stmt_int(st, 0), kept = id;
-        rc = ev_dedup_review_kept(s, id, &kept, err);
-        if (rc == EV_OK && kept == id && pool_push(out, &cap, id) != EV_OK)
+        ev_id id = ev_stmt_int(st, 0);
+        if (!sorted_has(merged, n_merged, id) && pool_push(out, &cap, id) != EV_OK)
             rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     }
     ev_stmt_free(st);
+    ev_free(merged);
     if (rc != EV_OK)
         ev__screen_pool_release(out);
     return rc;
