@@ -43,7 +43,8 @@ int main(int argc, char **argv)
     printf("first next (builds the matrix): %.1f ms\n", now_ms() - t0);
     double *ms = calloc((size_t)n, sizeof *ms);
     for (long i = 0; i < n && id; i++) {
-        ev_screen_decide_item it = {.record = id, .decision = i % 4 ? EV_SCREEN_EXCLUDE : EV_SCREEN_INCLUDE};
+        ev_screen_decide_item it = {.record = id,
+                                    .decision = i % 4 ? EV_SCREEN_EXCLUDE : EV_SCREEN_INCLUDE};
         if (ev_screen_decide(s, argv[2], &it, 1, NULL, &err) != EV_OK) {
             fprintf(stderr, "%s\n", err.message);
             return 1;

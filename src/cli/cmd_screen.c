@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "cli_util.h"
+#include "screen_tui.h"
 
 #include "evident/ev_screen.h"
 #include "evident/ev_store.h"
@@ -21,9 +22,10 @@ typedef struct scr_args {
     const char *pos[3];
     size_t npos;
     const char *as, *stage, *reason, *note, *pdf, *url, *file, *criteria_file;
+    const char *inc_terms, *exc_terms;
     ev_screen_setup_info setup;
     double target, confidence;
-    bool json, quiet, force, status;
+    bool json, quiet, force, status, plain;
 } scr_args;
 
 enum {
@@ -50,7 +52,10 @@ enum {
     O_TARGET,
     O_CONF,
     O_FORCE,
-    O_STATUS
+    O_STATUS,
+    O_PLAIN,
+    O_INC_TERMS,
+    O_EXC_TERMS
 };
 
 static const struct option long_opts[] = {
@@ -78,6 +83,9 @@ static const struct option long_opts[] = {
     {"confidence", required_argument, NULL, O_CONF},
     {"force", no_argument, NULL, O_FORCE},
     {"status", no_argument, NULL, O_STATUS},
+    {"plain", no_argument, NULL, O_PLAIN},
+    {"include-terms", required_argument, NULL, O_INC_TERMS},
+    {"exclude-terms", required_argument, NULL, O_EXC_TERMS},
     {NULL, 0, NULL, 0},
 };
 
@@ -115,6 +123,12 @@ static int setup_opt(scr_args *a, int c, const char *arg)
         return -1;
     case O_MODEL:
         a->setup.model = arg;
+        return -1;
+    case O_INC_TERMS:
+        a->inc_terms = arg;
+        return -1;
+    case O_EXC_TERMS:
+        a->exc_terms = arg;
         return -1;
     case O_RULE:
         if (!ev_parse_long(arg, &l) || l < 1 || l > 2)
@@ -171,6 +185,9 @@ static int parse_opt(scr_args *a, int c, const char *arg)
     case O_STATUS:
         a->status = true;
         return -1;
+    case O_PLAIN:
+        a->plain = true;
+        return -1;
     default:
         return setup_opt(a, c, arg);
     }
@@ -201,10 +218,11 @@ static int parse_args(scr_args *a, int argc, char **argv)
     if (nw < 1)
         return ev_cli_usage("screen", "wants a review file");
     a->review = words[0];
-    a->action = nw > 1 ? words[1] : (a->status ? "status" : NULL);
+    a->action = nw > 1 ? words[1] : a->status ? "status" : a->as ? "tui" : NULL;
     if (!a->action)
         return ev_cli_usage("screen", "wants an action (setup, decide, conflicts, settle, "
-                                      "agreement, next, status, stop)");
+                                      "agreement, next, status, stop, decisions)"
+                                      " or --as NAME for the terminal screener");
     for (size_t i = 2; i < nw && a->npos < 3; i++)
         a->pos[a->npos++] = words[i];
     return -1;
@@ -252,6 +270,22 @@ static char *read_text_file(const char *path, ev_error *err)
 
 /* ---- actions ------------------------------------------------------------------- */
 
+/* The include/exclude highlight terms (the web page's owner-set terms). */
+static ev_status set_terms(ev_store *s, const scr_args *a, ev_error *err)
+{
+    ev_status st = ev_store_begin(s, err);
+    if (st == EV_OK && a->inc_terms)
+        st = ev_store_meta_set(s, "server.terms.include", a->inc_terms, err);
+    if (st == EV_OK && a->exc_terms)
+        st = ev_store_meta_set(s, "server.terms.exclude", a->exc_terms, err);
+    if (st == EV_OK)
+        st = ev_store_audit(s, a->as, "server.terms", NULL, err);
+    if (st == EV_OK)
+        return ev_store_commit(s, err);
+    ev_store_rollback(s);
+    return st;
+}
+
 static int act_setup(ev_store *s, scr_args *a)
 {
     ev_error err = EV_ERROR_INIT;
@@ -261,6 +295,8 @@ static int act_setup(ev_store *s, scr_args *a)
     a->setup.criteria = criteria;
     ev_status st = ev_screen_setup(s, &a->setup, a->as, &err);
     ev_free(criteria);
+    if (st == EV_OK && (a->inc_terms || a->exc_terms))
+        st = set_terms(s, a, &err);
     if (st != EV_OK)
         return ev_cli_fail(&err, NULL);
     if (!a->quiet)
@@ -544,6 +580,49 @@ static int act_next(ev_store *s, scr_args *a)
     return EV_EXIT_OK;
 }
 
+static int act_tui(ev_store *s, scr_args *a)
+{
+    return ev_cli_screen_tui(s, a->review, a->as, a->stage, a->plain);
+}
+
+/* The decisions on one record the viewer may see (blinding applies). */
+static int act_decisions(ev_store *s, scr_args *a)
+{
+    ev_id id = 0;
+    int rc = need_as(a, "NAME");
+    if (rc >= 0)
+        return rc;
+    if (a->npos != 1 || !parse_id(a->pos[0], &id))
+        return ev_cli_usage("screen", "decisions wants a record ID");
+    ev_screen_decision_row *d = NULL;
+    size_t n = 0;
+    ev_error err = EV_ERROR_INIT;
+    if (ev_screen_decisions(s, id, a->as, &d, &n, &err) != EV_OK)
+        return ev_cli_fail(&err, NULL);
+    if (a->json)
+        printf("[");
+    for (size_t i = 0; i < n; i++) {
+        if (!a->json) {
+            printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)d[i].record, d[i].stage, d[i].reviewer,
+                   ev_screen_decision_name(d[i].decision), d[i].reason ? d[i].reason : "",
+                   d[i].note ? d[i].note : "");
+            continue;
+        }
+        printf("%s{\"record\":%lld,\"stage\":\"%s\",\"reviewer\":", i ? "," : "",
+               (long long)d[i].record, d[i].stage);
+        ev_cli_json_string(stdout, d[i].reviewer);
+        printf(",\"decision\":\"%s\",\"reason\":", ev_screen_decision_name(d[i].decision));
+        ev_cli_json_string(stdout, d[i].reason);
+        printf(",\"note\":");
+        ev_cli_json_string(stdout, d[i].note);
+        printf("}");
+    }
+    if (a->json)
+        printf("]\n");
+    ev_screen_decisions_free(d, n);
+    return EV_EXIT_OK;
+}
+
 static void print_stage(const ev_screen_stage_summary *g, bool json, bool first)
 {
     const ev_screen_stop_result *r = &g->stop;
@@ -615,10 +694,16 @@ static const struct {
     int (*fn)(ev_store *, scr_args *);
     bool writes;
 } actions[] = {
-    {"setup", act_setup, true},         {"decide", act_decide, true},
-    {"settle", act_settle, true},       {"conflicts", act_conflicts, true},
-    {"agreement", act_agreement, true}, {"next", act_next, true},
-    {"status", act_status, true},       {"stop", act_stop, true},
+    {"setup", act_setup, true},
+    {"decide", act_decide, true},
+    {"settle", act_settle, true},
+    {"conflicts", act_conflicts, true},
+    {"agreement", act_agreement, true},
+    {"next", act_next, true},
+    {"status", act_status, true},
+    {"stop", act_stop, true},
+    {"tui", act_tui, true},
+    {"decisions", act_decisions, true},
 };
 
 static int run(int argc, char **argv)
@@ -646,11 +731,13 @@ static int run(int argc, char **argv)
 const ev_cli_command ev_cli_cmd_screen = {
     "screen",
     "screen records: dual review, conflicts, agreement, prioritisation, stopping",
-    "usage: evident screen REVIEW setup [--stages ta,ft] [--reasons R1,R2,...]\n"
+    "usage: evident screen REVIEW --as NAME [--stage S] [--plain]   (the terminal screener)\n"
+    "       evident screen REVIEW setup [--stages ta,ft] [--reasons R1,R2,...]\n"
     "                                   [--criteria FILE] [--reviewers A,B] [--adjudicators C]\n"
     "                                   [--owner O] [--rule 1|2] [--dual-fraction F]\n"
     "                                   [--allow-self-adjudication] [--random-share F]\n"
-    "                                   [--model nb|lr]\n"
+    "                                   [--model nb|lr] [--include-terms T1,T2]\n"
+    "                                   [--exclude-terms T1,T2]\n"
     "       evident screen REVIEW decide ID include|exclude|maybe --as NAME [--stage S]\n"
     "                                   [--reason R] [--note N] [--pdf FILE] [--url URL]\n"
     "       evident screen REVIEW decide --file BATCH.tsv --as NAME [--stage S]\n"
@@ -658,9 +745,20 @@ const ev_cli_command ev_cli_cmd_screen = {
     "       evident screen REVIEW settle ID include|exclude --as ADJUDICATOR [--reason R]\n"
     "       evident screen REVIEW agreement [--json]\n"
     "       evident screen REVIEW next --as NAME [--stage S] [--json]\n"
+    "       evident screen REVIEW decisions ID --as NAME [--json]\n"
     "       evident screen REVIEW status [--json]      (also: evident screen REVIEW --status)\n"
     "       evident screen REVIEW stop --as OWNER [--stage S] [--target 0.95]\n"
     "                                   [--confidence 0.95] [--force]\n"
+    "\n"
+    "With --as and no action, the terminal screener shows one record at a time\n"
+    "(title, authors, year, journal, the abstract with its section labels; include\n"
+    "terms green, exclude terms red) with the progress, what is left for you and\n"
+    "the stopping rule. Keys: i include, e exclude, m maybe, 1-9 exclude with that\n"
+    "reason, u back to the previous record (deciding again replaces the decision),\n"
+    "n note, / search the records waiting for you, c criteria, ? help, q quit;\n"
+    "j/k, arrows, PgUp/PgDn scroll. It needs a terminal; --plain reads the same\n"
+    "keys one per line from stdin (n TEXT, / TERM) and prints plain text.\n"
+    "decisions lists the decisions on a record the reviewer may see.\n"
     "\n"
     "Stages default to ta (title/abstract) and ft (full text); records reach a stage\n"
     "when included at the one before. --rule 2 (the default) asks two independent\n"

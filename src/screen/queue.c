@@ -205,8 +205,8 @@ static ev_status pool_corpus(ev_store *s, const ev__screen_pool *p, int stage,
 /* Score every pool record with the review's model trained on the settled
  * outcomes at this stage (automation exclusions are not evidence). Only
  * the model is trained here: the matrix comes from the cache. */
-static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, int stage,
-                           const stage_state *x, double *scores, ev_error *err)
+static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, int stage, const stage_state *x,
+                           double *scores, ev_error *err)
 {
     ev__screen_corpus_ref *ref = NULL;
     ev_screen_ranker *r = NULL;

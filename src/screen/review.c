@@ -291,7 +291,8 @@ ev_status ev_screen_reasons(ev_store *s, char **out, ev_error *err)
     ev_buf b;
     ev_buf_init(&b, 1 << 20);
     *out = NULL;
-    ev_status rc = ev__screen_prepare(s, &st, err, "SELECT name FROM screen_reason ORDER BY position", "");
+    ev_status rc =
+        ev__screen_prepare(s, &st, err, "SELECT name FROM screen_reason ORDER BY position", "");
     bool row = true;
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
         if (ev_buf_printf(&b, "%s%s", b.len ? "," : "", ev_stmt_text(st, 0)) != EV_OK)
