@@ -309,6 +309,86 @@ static void name_particles_and_month_volumes_do_not_split_a_pair(void **state)
     assert_int_equal(p.verdict, EV_DEDUP_SAME);
 }
 
+/* The pairs below are from the labelled sets (tests/fixtures/dedup/): each
+ * is one publication by the set's ground truth (bib-dedupe's groups). */
+
+static void journal_section_in_the_volume_field_still_agrees(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0000016 / id_0000017 */
+    t_rec a = {.title = "Therapeutic potential of complement modulation",
+               .authors = "Wagner, E.; Frank, M. M.", .journal = "Nature Reviews Drug Discovery",
+               .volume = "9", .issue = "1", .pages = "43-56", .year = 2010};
+    t_rec b = a;
+    b.title = "Therapeutic potential of complement modulation.";
+    b.journal = "Nature Reviews";
+    b.volume = "Drug Discovery. 9";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_false(p.reasons & EV_DEDUP_R_VOLUME_DIFFERENT);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+}
+
+static void title_cut_mid_word_counts_as_truncated(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0000049 / id_0000050 */
+    t_rec a = {.title = "Inherited complement regulatory protein deficiency predisposes to human "
+                        "disease in acute injury and chronic inflammatory states",
+               .authors = "Richards, A.; Kavanagh, D.; Atkinson, J. P.",
+               .journal = "Advances in Immunology.", .volume = "96", .pages = "141-177",
+               .year = 2007};
+    t_rec b = a;
+    b.title = "Inherited complement regulatory protein deficiency predisposes to human disease "
+              "in acute injury and chronic inflammatory statesthe examples of vascular damage "
+              "in atypical hemolytic uremic syndrome and";
+    b.journal = "Advances in Immunology";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.title_sim >= 0.95);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+}
+
+static void names_written_given_first_still_count(void **state)
+{
+    (void)state;
+    /* digital_work_wagner2021 id_1006604 / id_2006605 (booktitle as journal) */
+    t_rec a = {.title = "\"We Don't Need no Education\" - Required Abilities in Online Labor "
+                        "Markets",
+               .authors = "Carignani, Andrea; Negri, Lorenzo",
+               .journal = "International Conference on Information Systems", .pages = "1--15",
+               .type = "inproceedings", .year = 2010};
+    t_rec b = {.title = "We don't need no education: Required abilities in online labor markets",
+               .authors = "Andrea, C.; Lorenzo, N.",
+               .journal = "ICIS - Thirty First International Conference on Information Systems",
+               .type = "inproceedings", .year = 2010};
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_false(p.reasons & EV_DEDUP_R_AUTHORS_DIFFERENT);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+    /* one swapped name is not enough: it could be anyone's */
+    b.authors = "Andrea, C.";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
+static void proceedings_paper_exported_as_book_chapter_is_one_item(void **state)
+{
+    (void)state;
+    /* digital_work_wagner2021 id_4007017 / id_2007018 */
+    t_rec a = {.title = "Forensic Identification of Students Outsourcing Assignment Projects "
+                        "from Freelancer.com",
+               .authors = "Monnik, Michael; Pan, Lei",
+               .journal = "APPLICATIONS AND TECHNIQUES IN INFORMATION SECURITY, ATIS 2014",
+               .volume = "490", .pages = "183--190", .type = "inproceedings", .year = 2014};
+    t_rec b = {.title = "Forensic identification of students outsourcing assignment projects "
+                        "from freelancer.com",
+               .authors = "Monnik, M.; Pan, L.",
+               .journal = "Communications in Computer and Information Science", .volume = "490",
+               .pages = "183--190", .doi = "10.1007/978-3-662-45670-5", .type = "incollection",
+               .year = 2014};
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+    /* a one-page abstract and a multi-page chapter stay related */
+    a.pages = "183";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +415,10 @@ int main(void)
         cmocka_unit_test(initials_and_full_names_agree),
         cmocka_unit_test(cut_or_respelt_author_names_still_count),
         cmocka_unit_test(name_particles_and_month_volumes_do_not_split_a_pair),
+        cmocka_unit_test(journal_section_in_the_volume_field_still_agrees),
+        cmocka_unit_test(title_cut_mid_word_counts_as_truncated),
+        cmocka_unit_test(names_written_given_first_still_count),
+        cmocka_unit_test(proceedings_paper_exported_as_book_chapter_is_one_item),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
