@@ -25,6 +25,9 @@ typedef struct cache_entry {
 } cache_entry;
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Held while a matrix is built, so threads missing the cache together (the
+ * server's workers after a start) build it once and the rest wait for it. */
+static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
 static cache_entry *slots[CACHE_SLOTS];
 static uint64_t cache_clock;
 
@@ -41,6 +44,16 @@ ev__screen_corpus_ref *ev__screen_cache_get(uint64_t key)
     }
     pthread_mutex_unlock(&cache_lock);
     return (ev__screen_corpus_ref *)hit;
+}
+
+void ev__screen_cache_build_begin(void)
+{
+    pthread_mutex_lock(&build_lock);
+}
+
+void ev__screen_cache_build_end(void)
+{
+    pthread_mutex_unlock(&build_lock);
 }
 
 const ev_screen_corpus *ev__screen_cache_corpus(const ev__screen_corpus_ref *ref)

@@ -179,18 +179,14 @@ static ev_status pool_fingerprint(ev_store *s, const ev__screen_pool *p, int sta
 }
 
 /* The stage's TF-IDF matrix: from the cache, or built and cached. */
-static ev_status pool_corpus(ev_store *s, const ev__screen_pool *p, int stage,
-                             ev__screen_corpus_ref **out, ev_error *err)
+static ev_status build_corpus(ev_store *s, const ev__screen_pool *p, uint64_t key,
+                              ev__screen_corpus_ref **out, ev_error *err)
 {
-    uint64_t key = 0;
-    ev_status rc = pool_fingerprint(s, p, stage, &key, err);
-    if (rc != EV_OK || (*out = ev__screen_cache_get(key)) != NULL)
-        return rc;
     size_t n = p->n;
     char **texts = ev_calloc(n, sizeof *texts);
     ev_screen_corpus *c = NULL;
-    rc = texts ? load_texts(s, p, texts, err)
-               : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_status rc = texts ? load_texts(s, p, texts, err)
+                         : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     ev_screen_corpus_options co = EV_SCREEN_CORPUS_OPTIONS_INIT;
     if (rc == EV_OK)
         rc = ev_screen_corpus_new(&c, (const char *const *)texts, n, &co, err);
@@ -199,6 +195,21 @@ static ev_status pool_corpus(ev_store *s, const ev__screen_pool *p, int stage,
     ev_free(texts);
     if (rc == EV_OK && (*out = ev__screen_cache_put(key, c)) == NULL)
         rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    return rc;
+}
+
+/* The stage's TF-IDF matrix: from the cache, or built once and cached. */
+static ev_status pool_corpus(ev_store *s, const ev__screen_pool *p, int stage,
+                             ev__screen_corpus_ref **out, ev_error *err)
+{
+    uint64_t key = 0;
+    ev_status rc = pool_fingerprint(s, p, stage, &key, err);
+    if (rc != EV_OK || (*out = ev__screen_cache_get(key)) != NULL)
+        return rc;
+    ev__screen_cache_build_begin();
+    if ((*out = ev__screen_cache_get(key)) == NULL) /* built while we waited? */
+        rc = build_corpus(s, p, key, out, err);
+    ev__screen_cache_build_end();
     return rc;
 }
 

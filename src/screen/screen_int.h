@@ -98,6 +98,9 @@ ev__screen_corpus_ref *ev__screen_cache_get(uint64_t key);
  * when out of memory (c is then freed). */
 ev__screen_corpus_ref *ev__screen_cache_put(uint64_t key, ev_screen_corpus *c);
 const ev_screen_corpus *ev__screen_cache_corpus(const ev__screen_corpus_ref *ref);
+/* Bracket a miss: look again, build and put inside (one builder at a time). */
+void ev__screen_cache_build_begin(void);
+void ev__screen_cache_build_end(void);
 /* Drop a reference (NULL is a no-op). */
 void ev__screen_cache_release(ev__screen_corpus_ref *ref);
 
