@@ -34,9 +34,9 @@ static ev_status on_record(ev_record *rec, void *payload)
     return ev_dedup_add(c->d, rec, 0, true, NULL);
 }
 
-static const char *bits[] = {"doi=",  "doi!",   "pmid=",  "pmid!", "title=", "title~",
-                             "title!", "generic", "auth=",  "auth!", "year!",  "page=",
-                             "page!", "vol!",    "journal=", "kind!", "notitle"};
+static const char *bits[] = {"doi=",   "doi!",    "pmid=",    "pmid!", "title=", "title~",
+                             "title!", "generic", "auth=",    "auth!", "year!",  "page=",
+                             "page!",  "vol!",    "journal=", "kind!", "notitle"};
 
 static bool met(const ev_dedup *d, size_t a, size_t b)
 {

@@ -38,9 +38,9 @@
 #define W_JOURNAL_DIFF (-1.0)
 #define W_LOCATOR 2.0
 /* Most that the fields after the title can still add. */
-#define W_REST_MAX (W_AUTH_SAME + W_AUTH_ALL + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_RANGE_SAME + \
-                    W_ISSUE_SAME + \
-                    W_JOURNAL_SAME + W_LOCATOR)
+#define W_REST_MAX                                                                                 \
+    (W_AUTH_SAME + W_AUTH_ALL + W_YEAR_SAME + W_VOL_SAME + W_PAGE_SAME + W_RANGE_SAME +            \
+     W_ISSUE_SAME + W_JOURNAL_SAME + W_LOCATOR)
 
 size_t ev__dedup_levenshtein(const char *a, size_t na, const char *b, size_t nb, size_t max)
 {
