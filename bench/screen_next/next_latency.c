@@ -44,7 +44,8 @@ int main(int argc, char **argv)
     double *ms = calloc((size_t)n, sizeof *ms);
     for (long i = 0; i < n && id; i++) {
         ev_screen_decide_item it = {.record = id,
-                                    .decision = i % 4 ? EV_SCREEN_EXCLUDE : EV_SCREEN_INCLUDE};
+                                    .decision = i % 4 ? EV_SCREEN_EXCLUDE : EV_SCREEN_INCLUDE,
+                                    .reason = i % 4 ? "bench" : NULL};
         if (ev_screen_decide(s, argv[2], &it, 1, NULL, &err) != EV_OK) {
             fprintf(stderr, "%s\n", err.message);
             return 1;

@@ -362,8 +362,11 @@ EV_EXTERN ev_status ev_screen_reasons(ev_store *s, char **out, ev_error *err) EV
  * process-wide cache (four entries, thread-safe), keyed by a fingerprint of
  * the review file's path, its imports (every record text arrives through
  * one) and the pool's record ids: the first call on a pool builds it, later
- * calls only retrain the model and score. ev_screen_cache_clear frees the
- * cached matrices (those in use are freed by their last user). */
+ * calls only retrain the model and score. The first stage's pool (record
+ * ids) is kept the same way, keyed by the imports and the merged records,
+ * as reading it scans the whole records table. ev_screen_cache_clear frees
+ * the cached matrices and pools (matrices in use are freed by their last
+ * user). The cached memory stays allocated until then. */
 EV_EXTERN void ev_screen_cache_clear(void);
 
 /* Counts per stage (PRISMA 2020): records at the stage, settled included,

@@ -138,4 +138,5 @@ void ev_screen_cache_clear(void)
     for (size_t i = 0; i < CACHE_SLOTS; i++)
         if (drop[i])
             entry_free(drop[i]);
+    ev__screen_pool_cache_clear();
 }

@@ -86,11 +86,14 @@ static ev_status load_decisions(ev_store *s, const ev__screen_cfg *cfg, const ch
     return rc;
 }
 
+/* cached: the first stage's pool may come from (and go into) the process
+ * cache; only the reviewer-facing paths (next, queue) use it, so one-off
+ * reads (summary, stop) leave nothing allocated behind. */
 static ev_status state_load(ev_store *s, const ev__screen_cfg *cfg, int stage, const char *viewer,
-                            stage_state *x, ev_error *err)
+                            bool cached, stage_state *x, ev_error *err)
 {
     memset(x, 0, sizeof *x);
-    ev_status rc = ev__screen_pool_load(s, cfg, stage, &x->pool, err);
+    ev_status rc = ev__screen_pool_load(s, cfg, stage, cached, &x->pool, err);
     if (rc != EV_OK)
         return rc;
     size_t n = x->pool.n ? x->pool.n : 1;
@@ -142,43 +145,19 @@ static bool is_candidate(const ev__screen_cfg *cfg, const stage_state *x, size_t
            x->n_dec[i] < ev__screen_required(cfg, x->pool.ids[i]);
 }
 
-static uint64_t fp_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) /* FNV-1a, then mixed */
-        h = (h ^ b[i]) * 0x100000001b3ULL;
-    return ev__screen_mix(h);
-}
-
-/* A fingerprint of what the stage's TF-IDF matrix depends on: the review
- * file, its imports (record texts only change through an import, which
- * adds a row) and the ids in the pool (merges, deletions, stage moves). */
+/* What the stage's TF-IDF matrix depends on: the review's record texts
+ * (ev__screen_review_fp) and the ids in the pool (merges, deletions, stage
+ * moves). */
 static ev_status pool_fingerprint(ev_store *s, const ev__screen_pool *p, int stage, uint64_t *out,
                                   ev_error *err)
 {
-    const char *path = ev_store_path(s);
-    uint64_t h = fp_bytes(0xcbf29ce484222325ULL, path ? path : "", path ? strlen(path) : 0);
-    h = fp_bytes(h, &stage, sizeof stage);
-    ev_stmt *st = NULL;
-    ev_status rc = ev__screen_prepare(s, &st, err,
-                                      "SELECT id, coalesce(sha256, '') || imported_at, records,"
-                                      " added, replaced, deleted FROM imports ORDER BY id",
-                                      "");
-    bool row = true;
-    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
-        int64_t v[5] = {ev_stmt_int(st, 0), ev_stmt_int(st, 2), ev_stmt_int(st, 3),
-                        ev_stmt_int(st, 4), ev_stmt_int(st, 5)};
-        const char *t = ev_stmt_text(st, 1);
-        h = fp_bytes(h, v, sizeof v);
-        h = fp_bytes(h, t ? t : "", t ? strlen(t) : 0);
-    }
-    ev_stmt_free(st);
-    h = fp_bytes(h, p->ids, p->n * sizeof *p->ids);
-    *out = h;
+    uint64_t h = 0;
+    ev_status rc = ev__screen_review_fp(s, &h, err);
+    h = ev__screen_hash(h, &stage, sizeof stage);
+    *out = ev__screen_hash(h, p->ids, p->n * sizeof *p->ids);
     return rc;
 }
 
-/* The stage's TF-IDF matrix: from the cache, or built and cached. */
 static ev_status build_corpus(ev_store *s, const ev__screen_pool *p, uint64_t key,
                               ev__screen_corpus_ref **out, ev_error *err)
 {
@@ -250,7 +229,7 @@ static ev_status next_in_stage(ev_store *s, const ev__screen_cfg *cfg, int stage
                                const char *reviewer, ev_id *out, double *score, ev_error *err)
 {
     stage_state x;
-    ev_status rc = state_load(s, cfg, stage, reviewer, &x, err);
+    ev_status rc = state_load(s, cfg, stage, reviewer, true, &x, err);
     if (rc != EV_OK)
         return rc;
     size_t n_cand = 0, n_inc = 0, n_exc = 0;
@@ -310,7 +289,7 @@ static ev_status queue_stage(ev_store *s, const ev__screen_cfg *cfg, int stage,
                              const char *reviewer, ev_id **out, size_t *n, ev_error *err)
 {
     stage_state x;
-    ev_status rc = state_load(s, cfg, stage, reviewer, &x, err);
+    ev_status rc = state_load(s, cfg, stage, reviewer, true, &x, err);
     if (rc != EV_OK)
         return rc;
     *out = ev_calloc(x.pool.n ? x.pool.n : 1, sizeof **out);
@@ -417,7 +396,7 @@ static ev_status summarise_stage(ev_store *s, const ev__screen_cfg *cfg, int sta
     stage_state x;
     memset(o, 0, sizeof *o);
     snprintf(o->stage, sizeof o->stage, "%s", cfg->stages[stage]);
-    ev_status rc = state_load(s, cfg, stage, NULL, &x, err);
+    ev_status rc = state_load(s, cfg, stage, NULL, false, &x, err);
     if (rc != EV_OK)
         return rc;
     o->records = x.pool.n;
@@ -526,7 +505,7 @@ static ev_status stop_stage(ev_store *s, const ev__screen_cfg *cfg, int at, cons
     stage_state x;
     bool *seq = NULL;
     size_t n = 0;
-    ev_status rc = state_load(s, cfg, at, NULL, &x, err);
+    ev_status rc = state_load(s, cfg, at, NULL, false, &x, err);
     if (rc != EV_OK)
         return rc;
     rc = settled_sequence(s, cfg->stages[at], &seq, &n, err);

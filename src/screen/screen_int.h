@@ -83,7 +83,18 @@ typedef struct ev__screen_pool {
     size_t n;
 } ev__screen_pool;
 
-ev_status ev__screen_pool_load(ev_store *s, const ev__screen_cfg *cfg, int stage,
+/* Free the cached pools (ev_screen_cache_clear). */
+void ev__screen_pool_cache_clear(void);
+/* Hash n bytes into h (FNV-1a, then splitmix). */
+uint64_t ev__screen_hash(uint64_t h, const void *p, size_t n);
+/* A fingerprint of the review's records: its file's path and its imports
+ * (records arrive, change and are deleted only through an import). */
+ev_status ev__screen_review_fp(ev_store *s, uint64_t *out, ev_error *err);
+
+/* cached: the first stage's pool may come from a process-wide cache (kept
+ * by fingerprint: ev__screen_review_fp and the merged records) and is put
+ * there; the cache's copy stays allocated. */
+ev_status ev__screen_pool_load(ev_store *s, const ev__screen_cfg *cfg, int stage, bool cached,
                                ev__screen_pool *out, ev_error *err);
 void ev__screen_pool_release(ev__screen_pool *p);
 
