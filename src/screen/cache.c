@@ -8,6 +8,11 @@
  * fingerprint of both (see ev__screen_fingerprint) and shared by every
  * thread and store handle of the process (the server's workers). Entries
  * are reference-counted: one evicted while in use is freed by its last user.
+ *
+ * Each entry also keeps its ranker with the labels it has seen, so a call
+ * after a decision labels only the rows settled since (labelling all 8,000
+ * settled rows again was most of a warm call in the server's bench). The
+ * ranker retrains in place, so its use is serialised by the entry's lock.
  */
 #include "screen_int.h"
 
@@ -19,6 +24,10 @@
 typedef struct cache_entry {
     uint64_t key;
     ev_screen_corpus *corpus;
+    pthread_mutex_t lock; /* guards ranker, labels, kind */
+    ev_screen_ranker *ranker;
+    signed char *labels; /* what the ranker was told: -1 nothing, 0, 1 */
+    ev_screen_model_options kind;
     unsigned refs;
     bool evicted;
     uint64_t used; /* clock tick of the last use, for LRU */
@@ -63,8 +72,59 @@ const ev_screen_corpus *ev__screen_cache_corpus(const ev__screen_corpus_ref *ref
 
 static void entry_free(cache_entry *e)
 {
+    ev_screen_ranker_free(e->ranker);
+    ev_free(e->labels);
+    pthread_mutex_destroy(&e->lock);
     ev_screen_corpus_free(e->corpus);
     ev_free(e);
+}
+
+static bool same_model(const ev_screen_model_options *a, const ev_screen_model_options *b)
+{
+    return a->kind == b->kind && a->nb_alpha == b->nb_alpha && a->lr_c == b->lr_c &&
+           a->double_balance == b->double_balance;
+}
+
+/* A new ranker when there is none, the model differs or a row lost its
+ * label (the ranker can relabel a row but not unlabel it). */
+static ev_status ranker_ready(cache_entry *e, const ev_screen_model_options *mo,
+                              const signed char *want, ev_error *err)
+{
+    size_t n = e->corpus->rows;
+    bool fresh = !e->ranker || !same_model(&e->kind, mo);
+    for (size_t i = 0; i < n && !fresh; i++)
+        fresh = e->labels[i] >= 0 && want[i] < 0;
+    if (!fresh)
+        return EV_OK;
+    ev_screen_ranker_free(e->ranker);
+    e->ranker = NULL;
+    if (!e->labels && !(e->labels = ev_malloc(n ? n : 1)))
+        return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    memset(e->labels, -1, n);
+    e->kind = *mo;
+    return ev_screen_ranker_new(&e->ranker, e->corpus, mo, err);
+}
+
+ev_status ev__screen_cache_rank(ev__screen_corpus_ref *ref, const ev_screen_model_options *mo,
+                                const signed char *want, double *scores, ev_error *err)
+{
+    cache_entry *e = (cache_entry *)ref;
+    pthread_mutex_lock(&e->lock);
+    ev_status rc = ranker_ready(e, mo, want, err);
+    for (size_t i = 0; rc == EV_OK && i < e->corpus->rows; i++) {
+        if (want[i] < 0 || want[i] == e->labels[i])
+            continue;
+        rc = ev_screen_ranker_label(e->ranker, i, want[i] == 1, err);
+        e->labels[i] = want[i];
+    }
+    if (rc == EV_OK)
+        rc = ev_screen_ranker_scores(e->ranker, scores, err);
+    if (rc != EV_OK) { /* start again next time */
+        ev_screen_ranker_free(e->ranker);
+        e->ranker = NULL;
+    }
+    pthread_mutex_unlock(&e->lock);
+    return rc;
 }
 
 /* The slot to fill: an empty one, else the least recently used. */
@@ -88,6 +148,7 @@ ev__screen_corpus_ref *ev__screen_cache_put(uint64_t key, ev_screen_corpus *c)
         return NULL;
     }
     *e = (cache_entry){.key = key, .corpus = c, .refs = 1};
+    pthread_mutex_init(&e->lock, NULL);
     cache_entry *old = NULL;
     pthread_mutex_lock(&cache_lock);
     for (size_t i = 0; i < CACHE_SLOTS; i++)

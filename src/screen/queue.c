@@ -193,25 +193,24 @@ static ev_status pool_corpus(ev_store *s, const ev__screen_pool *p, int stage,
 }
 
 /* Score every pool record with the review's model trained on the settled
- * outcomes at this stage (automation exclusions are not evidence). Only
- * the model is trained here: the matrix comes from the cache. */
+ * outcomes at this stage (automation exclusions are not evidence). The
+ * matrix and the ranker come from the cache: only the outcomes settled
+ * since the last call are labelled before the retrain. */
 static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, int stage, const stage_state *x,
                            double *scores, ev_error *err)
 {
     ev__screen_corpus_ref *ref = NULL;
-    ev_screen_ranker *r = NULL;
     ev_screen_model_options mo = EV_SCREEN_MODEL_OPTIONS_INIT;
     mo.kind = cfg->model;
-    ev_status rc = pool_corpus(s, &x->pool, stage, &ref, err);
-    if (rc == EV_OK)
-        rc = ev_screen_ranker_new(&r, ev__screen_cache_corpus(ref), &mo, err);
+    signed char *want = ev_malloc(x->pool.n ? x->pool.n : 1);
+    ev_status rc = want ? pool_corpus(s, &x->pool, stage, &ref, err)
+                        : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == EV_OK && i < x->pool.n; i++)
-        if (x->outcome[i] == 0 || x->outcome[i] == 1)
-            rc = ev_screen_ranker_label(r, i, x->outcome[i] == 1, err);
+        want[i] = x->outcome[i] == 0 || x->outcome[i] == 1 ? x->outcome[i] : -1;
     if (rc == EV_OK)
-        rc = ev_screen_ranker_scores(r, scores, err);
-    ev_screen_ranker_free(r);
+        rc = ev__screen_cache_rank(ref, &mo, want, scores, err);
     ev__screen_cache_release(ref);
+    ev_free(want);
     return rc;
 }
 

@@ -109,6 +109,11 @@ ev__screen_corpus_ref *ev__screen_cache_get(uint64_t key);
  * when out of memory (c is then freed). */
 ev__screen_corpus_ref *ev__screen_cache_put(uint64_t key, ev_screen_corpus *c);
 const ev_screen_corpus *ev__screen_cache_corpus(const ev__screen_corpus_ref *ref);
+/* Score every row of the cached matrix with the entry's ranker after
+ * bringing its labels to want[row] (-1 none, 0 excluded, 1 included):
+ * only rows whose label changed are labelled. Thread-safe. */
+ev_status ev__screen_cache_rank(ev__screen_corpus_ref *ref, const ev_screen_model_options *mo,
+                                const signed char *want, double *scores, ev_error *err);
 /* Bracket a miss: look again, build and put inside (one builder at a time). */
 void ev__screen_cache_build_begin(void);
 void ev__screen_cache_build_end(void);
