@@ -87,7 +87,7 @@ static void term_restore(void)
 {
     if (!raw_on)
         return;
-    out("\x1b[0m\x1b[?25h\x1b[?1049l");
+    out("\x1b[0m\x1b[?7h\x1b[?25h\x1b[?1049l");
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
     raw_on = false;
 }
@@ -108,7 +108,7 @@ static int term_raw(void)
         return -1;
     raw_on = true;
     atexit(term_restore);
-    out("\x1b[?1049h\x1b[?25l");
+    out("\x1b[?1049h\x1b[?25l\x1b[?7l"); /* no autowrap: long rows are cut */
     return 0;
 }
 

@@ -108,6 +108,12 @@ wait_for "left for alice"
 sleep 0.3
 pane
 awk 'length($0) > 90 { bad = 1 } END { exit bad }' "$W/pane" || fail "lines wider than 90 after a resize"
+# a small window: rows are cut, not wrapped, so the header stays on top
+$T resize-window -t tui -x 50 -y 14
+sleep 0.3
+pane
+head -n 1 "$W/pane" | grep -q "evident screen" || fail "header scrolled away in a 50x14 window"
+tail -n 1 "$W/pane" | grep -q "i include" || fail "key bar missing in a 50x14 window"
 
 keys q
 i=0
