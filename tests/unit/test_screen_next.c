@@ -1,13 +1,15 @@
 /* test_screen_next.c - `next` with the cached TF-IDF matrix: the same pick
  * and score as a fresh build, a new import (new texts, more records) is
- * seen at once, the queue is what `next` chooses from, and the reasons come
- * back in their setup order. */
+ * seen at once, the queue is what `next` chooses from, the reasons come
+ * back in their setup order, and threads with their own store handles
+ * share the cache and agree. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,49 @@ static void reasons_come_back_in_setup_order(void **state)
     ev_free(r);
 }
 
+typedef struct worker {
+    const char *path;
+    ev_id id;
+    double score;
+    ev_status rc;
+} worker;
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    ev_store *s = NULL;
+    w->rc = ev_store_open(&s, w->path, 0, NULL);
+    for (int k = 0; w->rc == EV_OK && k < 3; k++)
+        w->rc = ev_screen_next(s, "alice", NULL, &w->id, &w->score, NULL);
+    ev_store_free(s);
+    return NULL;
+}
+
+/* The server's workers: each thread its own store handle, all missing the
+ * cache together, then sharing the matrix and its ranker. */
+static void threads_sharing_the_cache_agree(void **state)
+{
+    fx *f = *state;
+    decide(f, 1, EV_SCREEN_INCLUDE);
+    decide(f, 2, EV_SCREEN_EXCLUDE);
+    ev_id want = 0;
+    double want_score = NAN;
+    assert_int_equal(ev_screen_next(f->s, "alice", NULL, &want, &want_score, NULL), EV_OK);
+    ev_screen_cache_clear();
+    worker w[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){.path = f->path};
+        assert_int_equal(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].rc, EV_OK);
+        assert_int_equal(w[i].id, want);
+        assert_float_equal(w[i].score, want_score, 1e-9);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +205,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(an_import_is_seen_by_the_next_call, setup, teardown),
         cmocka_unit_test_setup_teardown(the_queue_is_what_next_chooses_from, setup, teardown),
         cmocka_unit_test_setup_teardown(reasons_come_back_in_setup_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(threads_sharing_the_cache_agree, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
