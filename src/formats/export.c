@@ -43,34 +43,48 @@ static void w_printf(writer *w, const char *fmt, ...)
 
 /* One "XX  - value" line per line of the value (RIS has no safe way to
  * continue a value across lines). */
+/* One tag line; line breaks inside the value become spaces (a second line
+ * could read as a tag of its own: "PS 467" after a break in a title). */
 static void ris_tag(writer *w, const char *tag, const char *v)
 {
-    while (v && *v) {
+    if (v == NULL)
+        return;
+    v += strspn(v, "\r\n");
+    if (*v == '\0')
+        return;
+    w_printf(w, "%s  - ", tag);
+    while (*v) {
         size_t n = strcspn(v, "\r\n");
-        if (n) {
-            w_printf(w, "%s  - ", tag);
-            w_append(w, v, n);
-            w_puts(w, "\r\n");
-        }
+        w_append(w, v, n);
         v += n;
         v += strspn(v, "\r\n");
+        if (*v)
+            w_puts(w, " ");
     }
+    w_puts(w, "\r\n");
 }
 
+/* Names go through the tag writers so a line break inside a name part can
+ * never start a line of its own (it would read as another tag). */
 static void ris_author(writer *w, const char *tag, const ev_author *a)
 {
-    if (a->collective) { /* trailing comma: corporate author (EndNote) */
-        w_printf(w, "%s  - %s,\r\n", tag, a->collective);
-        return;
+    ev_buf name;
+    ev_buf_init(&name, 0);
+    writer t = {&name, EV_OK};
+    if (a->collective) /* trailing comma: corporate author (EndNote) */
+        w_printf(&t, "%s,", a->collective);
+    else if (a->family) {
+        w_puts(&t, a->family);
+        if (a->given || a->initials)
+            w_printf(&t, ", %s", a->given ? a->given : a->initials);
+        if (a->suffix)
+            w_printf(&t, ", %s", a->suffix);
     }
-    if (a->family == NULL)
-        return;
-    w_printf(w, "%s  - %s", tag, a->family);
-    if (a->given || a->initials)
-        w_printf(w, ", %s", a->given ? a->given : a->initials);
-    if (a->suffix)
-        w_printf(w, ", %s", a->suffix);
-    w_puts(w, "\r\n");
+    if (t.st == EV_OK)
+        ris_tag(w, tag, name.ptr);
+    else if (w->st == EV_OK)
+        w->st = t.st;
+    ev_buf_release(&name);
 }
 
 /* "*Heading/qualifier/ *qualifier" (without the space) as MEDLINE writes MH. */
@@ -301,13 +315,28 @@ static void nbib_author(writer *w, const ev_author *a)
     }
     if (a->family == NULL)
         return;
-    if (a->given)
-        w_printf(w, "FAU - %s, %s%s%s\n", a->family, a->given, a->suffix ? " " : "",
+    ev_buf name;
+    ev_buf_init(&name, 0);
+    writer t = {&name, EV_OK};
+    if (a->given) {
+        w_printf(&t, "%s, %s%s%s", a->family, a->given, a->suffix ? " " : "",
                  a->suffix ? a->suffix : "");
-    w_printf(w, "AU  - %s%s%s%s%s\n", a->family, a->initials ? " " : "",
-             a->initials ? a->initials : "", a->suffix ? " " : "", a->suffix ? a->suffix : "");
-    if (a->orcid)
-        w_printf(w, "AUID- ORCID: %s\n", a->orcid);
+        nbib_tag(w, "FAU", ev_buf_cstr(&name));
+        ev_buf_clear(&name);
+    }
+    w_printf(&t, "%s%s%s%s%s", a->family, a->initials ? " " : "", a->initials ? a->initials : "",
+             a->suffix ? " " : "", a->suffix ? a->suffix : "");
+    nbib_tag(w, "AU", ev_buf_cstr(&name));
+    if (t.st != EV_OK && w->st == EV_OK)
+        w->st = t.st;
+    ev_buf_release(&name);
+    if (a->orcid) {
+        ev_buf_init(&name, 0);
+        writer o = {&name, EV_OK};
+        w_printf(&o, "ORCID: %s", a->orcid);
+        nbib_tag(w, "AUID", ev_buf_cstr(&name));
+        ev_buf_release(&name);
+    }
     for (size_t i = 0; i < a->n_affiliations; i++)
         nbib_tag(w, "AD", a->affiliations[i]);
 }
@@ -589,8 +618,15 @@ static void bib_value(writer *w, const char *field, const char *v)
             w_puts(w, *p == '{' ? "(" : ")");
         else if (*p == '\r' || *p == '\n')
             w_puts(w, " ");
+        else if (*p == '~' || *p == '\\' || *p == '^')
+            w_puts(w, *p == '~' ? "{\\textasciitilde}"
+                              : *p == '^' ? "{\\textasciicircum}" : "{\\textbackslash}");
         else
             w_append(w, p, 1);
+        /* "--", "``" and "''" are TeX ligatures (dashes, quotes): keep them
+         * two characters by breaking the pair with an empty group. */
+        if ((*p == '-' || *p == '`' || *p == '\'') && p[1] == *p)
+            w_puts(w, "{}");
     }
     w_puts(w, "}");
 }
@@ -616,9 +652,14 @@ static void bib_key(writer *w, const ev_record *rec)
         }
     if (rec->pub_date.year)
         w_printf(w, "%d", rec->pub_date.year);
-    if (rec->pmid)
-        w_printf(w, "%spmid%s", k || rec->pub_date.year ? "_" : "", rec->pmid);
-    else if (k == 0 && rec->pub_date.year == 0)
+    size_t digits = 0; /* only the PMID's digits: a key holds no spaces or '=' */
+    for (const char *p = rec->pmid; p && *p && digits < 12; p++)
+        if (isdigit((unsigned char)*p)) {
+            if (digits++ == 0)
+                w_printf(w, "%spmid", k || rec->pub_date.year ? "_" : "");
+            w_append(w, p, 1);
+        }
+    if (digits == 0 && k == 0 && rec->pub_date.year == 0)
         w_puts(w, "record");
 }
 
