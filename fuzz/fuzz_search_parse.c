@@ -1,4 +1,4 @@
-/* fuzz_search_query.c - the PubMed query language: parse any bytes, print
+/* fuzz_search_parse.c - the PubMed query language: parse any bytes, print
  * the canonical form, and run the query over a tiny index (three records,
  * a small MeSH vocabulary, two history lines) so the executor sees every
  * construct the parser accepts. */

@@ -1,4 +1,4 @@
-/* xml_setup.c - one expat parser set-up for every XML reader (see xml_int.h). */
+/* xml.c - one expat parser set-up for every XML reader (see xml_int.h). */
 #include "formats_int.h"
 #include "xml_int.h"
 

@@ -1,4 +1,4 @@
-/* fuzz_formats_medline.c - the MEDLINE text (.nbib) reader (and the writers) on arbitrary bytes. */
+/* fuzz_formats_medline_text.c - the MEDLINE text (.nbib) reader (and the writers) on arbitrary bytes. */
 #include "fuzz_formats_tagged_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
