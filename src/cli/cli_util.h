@@ -8,6 +8,7 @@
 #ifndef EV_CLI_UTIL_H
 #define EV_CLI_UTIL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Write `s` as a JSON string ("null" when s is NULL). */
@@ -43,5 +44,11 @@ typedef struct ev_cli_chart_review {
 int ev_cli_chart_open(ev_cli_chart_review *out, const char *path);
 /* Free what ev_cli_chart_open opened (any member may be NULL). */
 void ev_cli_chart_close(ev_cli_chart_review *r);
+
+/* Print one screening stage (counts, exclusion reasons, the stopping rule
+ * and the run of exclusions) as text, or as a JSON object (`first` = no
+ * leading comma). Used by `screen ... status` and `stats`. */
+struct ev_screen_stage_summary;
+void ev_cli_print_screen_stage(const struct ev_screen_stage_summary *g, bool json, bool first);
 
 #endif /* EV_CLI_UTIL_H */

@@ -623,34 +623,6 @@ static int act_decisions(ev_store *s, scr_args *a)
     return EV_EXIT_OK;
 }
 
-static void print_stage(const ev_screen_stage_summary *g, bool json, bool first)
-{
-    const ev_screen_stop_result *r = &g->stop;
-    if (json) {
-        printf("%s{\"stage\":\"%s\",\"records\":%llu,\"included\":%llu,\"excluded\":%llu,"
-               "\"excluded_automation\":%llu,\"conflicts\":%llu,\"pending\":%llu,\"reasons\":",
-               first ? "" : ",", g->stage, (unsigned long long)g->records,
-               (unsigned long long)g->included, (unsigned long long)g->excluded,
-               (unsigned long long)g->automation, (unsigned long long)g->conflicts,
-               (unsigned long long)g->pending);
-        ev_cli_json_string(stdout, g->reasons);
-        printf(",\"stopping\":{\"rule\":\"hypergeometric\",\"recall_target\":0.95,"
-               "\"confidence\":0.95,\"p\":%.6g,\"stop\":%s,\"recall_lower_bound\":%.4f,"
-               "\"trailing_exclusions\":%zu}}",
-               r->p, r->stop ? "true" : "false", r->recall_estimate, g->trailing_exclusions);
-        return;
-    }
-    printf("stage %s: %llu records, %llu included, %llu excluded, %llu excluded by automation, "
-           "%llu in conflict, %llu pending\n",
-           g->stage, (unsigned long long)g->records, (unsigned long long)g->included,
-           (unsigned long long)g->excluded, (unsigned long long)g->automation,
-           (unsigned long long)g->conflicts, (unsigned long long)g->pending);
-    if (g->reasons)
-        printf("  exclusion reasons: %s\n", g->reasons);
-    printf("  stopping (Callaghan & Mueller-Hansen 2020, 95%% recall, 95%% confidence): p = "
-           "%.3g, %s; recall >= %.1f%% with 95%% confidence; %zu exclusions in a row\n",
-           r->p, r->stop ? "may stop" : "go on", 100 * r->recall_estimate, g->trailing_exclusions);
-}
 
 static int act_status(ev_store *s, scr_args *a)
 {
@@ -662,7 +634,7 @@ static int act_status(ev_store *s, scr_args *a)
     if (a->json)
         printf("[");
     for (size_t i = 0; i < n; i++)
-        print_stage(&g[i], a->json, i == 0);
+        ev_cli_print_screen_stage(&g[i], a->json, i == 0);
     if (a->json)
         printf("]\n");
     ev_screen_summary_free(g, n);

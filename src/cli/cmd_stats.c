@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "cli_util.h"
 
+#include "evident/ev_screen.h"
 #include "evident/ev_store.h"
 
 static const char help[] =
@@ -16,7 +17,11 @@ static const char help[] =
     "    by MEDLINE DeleteCitation), how many have an abstract, a DOI, a PMID,\n"
     "    MeSH headings or no year, the range of publication years, and one line\n"
     "    per import (source): database, date searched, file, format, records\n"
-    "    read, added, updated and deleted. Reading only: the review is opened\n"
+    "    read, added, updated and deleted; and, once screening is set up, one\n"
+    "    line per stage: records, included, excluded (by people and by automation),\n"
+    "    conflicts, pending, and the stopping guidance (the hypergeometric rule\n"
+    "    of Callaghan & Mueller-Hansen 2020 at 95% recall and 95% confidence, and\n"
+    "    the run of consecutive exclusions). Reading only: the review is opened\n"
     "    read-only.\n"
     "\n"
     "OPTIONS\n"
@@ -26,7 +31,11 @@ static const char help[] =
     "                  \"without_year\", \"year_min\", \"year_max\" (null when no year),\n"
     "                  \"sources\": [{\"id\", \"source\", \"searched\", \"strategy\",\n"
     "                  \"file_name\", \"sha256\", \"format\", \"imported_at\",\n"
-    "                  \"records\", \"added\", \"replaced\", \"deleted\"}]}\n"
+    "                  \"records\", \"added\", \"replaced\", \"deleted\"}],\n"
+    "                  \"screening\": null (not set up) or [{\"stage\", \"records\",\n"
+    "                  \"included\", \"excluded\", \"excluded_automation\", \"conflicts\",\n"
+    "                  \"pending\", \"reasons\", \"stopping\": {\"rule\", \"p\", \"stop\",\n"
+    "                  \"recall_lower_bound\", \"trailing_exclusions\", ...}}]}\n"
     "    -h, --help   show this page\n"
     "\n"
     "EXAMPLES\n"
@@ -74,7 +83,7 @@ static void print_json(const char *path, const char *title, const ev_store_stats
                (unsigned long long)r->records, (unsigned long long)r->added,
                (unsigned long long)r->replaced, (unsigned long long)r->deleted);
     }
-    printf("]}\n");
+    printf("]");
 }
 
 static void line(const char *label, uint64_t v, uint64_t of)
@@ -120,6 +129,33 @@ static void print_human(const char *path, const char *title, const ev_store_stat
                with_strategy == 1 ? "" : "s");
 }
 
+/* The screening stages, or that screening is not set up (EV_EUSAGE from
+ * the screen module: nothing is written, the read-only open is fine). */
+static ev_status print_screening(ev_store *s, bool json, ev_error *err)
+{
+    ev_screen_stage_summary *g = NULL;
+    size_t n = 0;
+    ev_error local = EV_ERROR_INIT;
+    ev_status st = ev_screen_summary(s, &g, &n, &local);
+    if (st == EV_EUSAGE) {
+        fputs(json ? ",\"screening\":null}\n" : "\nscreening: not set up\n", stdout);
+        return EV_OK;
+    }
+    if (st != EV_OK) {
+        *err = local;
+        if (json)
+            fputs("}\n", stdout);
+        return st;
+    }
+    fputs(json ? ",\"screening\":[" : "\nscreening\n", stdout);
+    for (size_t i = 0; i < n; i++)
+        ev_cli_print_screen_stage(&g[i], json, i == 0);
+    if (json)
+        fputs("]}\n", stdout);
+    ev_screen_summary_free(g, n);
+    return EV_OK;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
@@ -154,7 +190,9 @@ static int run(int argc, char **argv)
         print_json(path, title, &st, rows, n);
     else if (status == EV_OK)
         print_human(path, title, &st, rows, n);
-    else
+    if (status == EV_OK)
+        status = print_screening(s, json, &err);
+    if (status != EV_OK)
         rc = ev_cli_fail(&err, NULL);
     ev_store_imports_free(rows, n);
     ev_free(title);

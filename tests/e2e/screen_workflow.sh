@@ -100,6 +100,13 @@ expect 0 "$E" screen "$R" stop --as olga --force --json
 has '"excluded":25'
 expect 0 "$E" screen "$R" status --json
 has '"excluded_automation":25,"conflicts":1,"pending":0'
+# evident stats shows the same stages and the stopping guidance
+expect 0 "$E" stats "$R" --json
+has '"screening":'
+has '{"stage":"ta","records":30,"included":3,"excluded":1,"excluded_automation":25'
+has '"stopping":{"rule":"hypergeometric"'
+expect 0 "$E" stats "$R"
+has "stopping (Callaghan"
 
 # records merged away by dedup cannot be screened
 R2=$W/d.evident
