@@ -98,12 +98,21 @@ async function showDashboard() {
       el('td', { class: 'num' }, a.n), el('td', { class: 'num' }, `${fmt(a.kappa)} (${fmt(a.ci_low)} to ${fmt(a.ci_high)})`),
       el('td', { class: 'num' }, fmt(a.pabak)))))
     : el('p', { class: 'muted' }, 'No record has two decisions yet.');
+  const stageName = s => s === 'ta' ? 'title/abstract' : s === 'ft' ? 'full text' : s;
+  // Counts per reviewer only (the server shows a reviewer just their own row).
+  const perReviewer = (d.reviewers || []).length ? el('table', { class: 'grid', id: 'reviewers' },
+    el('tr', {}, ['Stage', 'Reviewer', 'Decided', 'Included', 'Excluded', 'Maybe', 'To do']
+      .map((h, i) => el('th', { class: i > 1 ? 'num' : null }, h))),
+    d.reviewers.map(r => el('tr', {}, el('td', {}, stageName(r.stage)), el('td', {}, r.reviewer),
+      [r.decided, r.included, r.excluded, r.maybe, r.todo].map(n => el('td', { class: 'num' }, n)))))
+    : el('p', { class: 'muted' }, 'No reviewers yet.');
   const conflicts = d.stages.reduce((n, s) => n + s.conflicts, 0);
   view(el('h1', {}, 'Dashboard'),
     el('div', { class: 'card' }, el('h2', {}, 'Progress'),
       el('p', {}, `${d.records} records from ${d.imports} imports. `,
         conflicts && (state.role !== 'reviewer') ? el('a', { href: '#/conflicts' }, `${conflicts} conflicts to settle`) : `${conflicts} conflicts`),
       stages),
+    el('div', { class: 'card' }, el('h2', {}, 'Progress per reviewer'), perReviewer),
     el('div', { class: 'card' }, el('h2', {}, 'Agreement'), agree),
     el('div', { class: 'card prisma' }, el('h2', {}, 'PRISMA 2020 flow'),
       el('img', { src: `/api/prisma.svg?t=${Date.now()}`, alt: 'PRISMA flow diagram' })));

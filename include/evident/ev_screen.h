@@ -388,6 +388,23 @@ EV_EXTERN ev_status ev_screen_summary(ev_store *s, ev_screen_stage_summary **out
                                       ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_screen_summary_free(ev_screen_stage_summary *rows, size_t n);
 
+/* One reviewer's progress at one stage: their current decisions (and how
+ * many of each kind) and the records at the stage still waiting for their
+ * decision (what ev_screen_queue lists). Counts only: no record ids, so no
+ * other reviewer's individual decisions are revealed. */
+typedef struct ev_screen_reviewer_row {
+    char stage[8];
+    char reviewer[64];
+    uint64_t decided, included, excluded, maybe, todo;
+} ev_screen_reviewer_row;
+
+/* One row per (stage, reviewer), stages in order, reviewers by name. The
+ * caller decides who may see which rows (the server shows a reviewer only
+ * their own). *out is the caller's (ev_free). EV_EUSAGE when the review has
+ * no screening setup; EV_EIO/EV_ENOMEM. Nothing is written. */
+EV_EXTERN ev_status ev_screen_reviewer_progress(ev_store *s, ev_screen_reviewer_row **out,
+                                                size_t *n, ev_error *err) EV_WARN_UNUSED;
+
 /* Apply the hypergeometric stopping rule at `stage` as `owner`: when it
  * says stop, every record still unsettled at the stage is recorded as
  * excluded by automation, with the rule, its parameters and the estimate

@@ -557,3 +557,93 @@ ev_status ev_screen_stop(ev_store *s, const char *stage, const char *owner, doub
         *n_excluded = count;
     return rc;
 }
+
+/* ---- progress per reviewer ---------------------------------------------------- */
+
+static ev_status reviewer_counts(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                                 ev_screen_reviewer_row *o, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    ev_status rc = ev__screen_prepare(s, &st, err,
+                                      "SELECT decision, count(*) FROM screen_decision WHERE"
+                                      " stage = ?1 AND reviewer = ?2 AND current = 1"
+                                      " GROUP BY decision",
+                                      "tt", cfg->stages[stage], o->reviewer);
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        uint64_t c = (uint64_t)ev_stmt_int(st, 1);
+        int64_t d = ev_stmt_int(st, 0);
+        o->decided += c;
+        if (d == EV_SCREEN_INCLUDE)
+            o->included += c;
+        else if (d == EV_SCREEN_EXCLUDE)
+            o->excluded += c;
+        else
+            o->maybe += c;
+    }
+    ev_stmt_free(st);
+    stage_state x;
+    if (rc == EV_OK)
+        rc = state_load(s, cfg, stage, o->reviewer, false, &x, err);
+    if (rc != EV_OK)
+        return rc;
+    for (size_t i = 0; i < x.pool.n; i++)
+        o->todo += is_candidate(cfg, &x, i);
+    state_release(&x);
+    return rc;
+}
+
+static ev_status reviewer_names(ev_store *s, char (**out)[64], size_t *n, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    size_t cap = 0;
+    ev_status rc = ev__screen_prepare(s, &st, err,
+                                      "SELECT name FROM screen_person WHERE roles & ?1"
+                                      " ORDER BY name",
+                                      "i", (int64_t)EV__ROLE_REVIEWER);
+    bool row = true;
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 8;
+            char(*g)[64] = ev_reallocarray(*out, cap, sizeof **out);
+            if (!g) {
+                rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            *out = g;
+        }
+        const char *name = ev_stmt_text(st, 0);
+        snprintf((*out)[(*n)++], 64, "%s", name ? name : "");
+    }
+    ev_stmt_free(st);
+    return rc;
+}
+
+ev_status ev_screen_reviewer_progress(ev_store *s, ev_screen_reviewer_row **out, size_t *n,
+                                      ev_error *err)
+{
+    ev__screen_cfg cfg;
+    char(*names)[64] = NULL;
+    size_t nn = 0;
+    *out = NULL;
+    *n = 0;
+    ev_status rc = ev__screen_load(s, &cfg, err);
+    if (rc == EV_OK)
+        rc = reviewer_names(s, &names, &nn, err);
+    if (rc == EV_OK && nn && !(*out = ev_calloc(cfg.n_stages * nn, sizeof **out)))
+        rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; rc == EV_OK && i < cfg.n_stages; i++)
+        for (size_t j = 0; rc == EV_OK && j < nn; j++) {
+            ev_screen_reviewer_row *o = &(*out)[(*n)++];
+            snprintf(o->stage, sizeof o->stage, "%s", cfg.stages[i]);
+            snprintf(o->reviewer, sizeof o->reviewer, "%s", names[j]);
+            rc = reviewer_counts(s, &cfg, (int)i, o, err);
+        }
+    ev_free(names);
+    if (rc != EV_OK) {
+        ev_free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}

@@ -1,6 +1,7 @@
 /*
  * routes_dash.c - the dashboard: records, progress per stage, conflicts to
- * settle, agreement (Cohen's kappa per pair of reviewers, from the screen
+ * settle, progress per reviewer (counts only; a reviewer sees only their
+ * own row, the blinding rule), agreement (Cohen's kappa per pair of reviewers, from the screen
  * module), and the live PRISMA 2020 flow diagram: counts from the report
  * module (the same numbers as the report), drawn by the plot module.
  */
@@ -9,6 +10,8 @@
 #include "evident/ev_plot.h"
 #include "evident/ev_report.h"
 #include "evident/ev_screen.h"
+
+#include <string.h>
 
 static json_t *num_or_null(double v)
 {
@@ -44,27 +47,48 @@ static json_t *agreement_json(const ev_screen_pair_agreement *p, size_t n)
     return a;
 }
 
+static json_t *reviewers_json(const ev__server_ctx *ctx, const ev_screen_reviewer_row *r, size_t n)
+{
+    json_t *a = json_array();
+    bool all = ctx->session.role != EV_ROLE_REVIEWER;
+    for (size_t i = 0; a && i < n; i++) {
+        if (!all && strcmp(r[i].reviewer, ctx->session.user) != 0)
+            continue;
+        json_array_append_new(
+            a, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "stage", r[i].stage, "reviewer",
+                         r[i].reviewer, "decided", (json_int_t)r[i].decided, "included",
+                         (json_int_t)r[i].included, "excluded", (json_int_t)r[i].excluded,
+                         "maybe", (json_int_t)r[i].maybe, "todo", (json_int_t)r[i].todo));
+    }
+    return a;
+}
+
 static ev_status get_dashboard(ev__server_ctx *ctx)
 {
     ev_store *s = ctx->conn->store;
     ev_store_stats stats;
     ev_screen_stage_summary *st = NULL;
     ev_screen_pair_agreement *ag = NULL;
-    size_t nst = 0, nag = 0;
+    ev_screen_reviewer_row *rv = NULL;
+    size_t nst = 0, nag = 0, nrv = 0;
     ev_status rc = ev_store_stats_get(s, &stats, &ctx->err);
     if (rc == EV_OK)
         rc = ev_screen_summary(s, &st, &nst, &ctx->err);
     if (rc == EV_OK)
         rc = ev_screen_agreement_list(s, &ag, &nag, &ctx->err);
     if (rc == EV_OK)
+        rc = ev_screen_reviewer_progress(s, &rv, &nrv, &ctx->err);
+    if (rc == EV_OK)
         rc = ev__server_reply_json(
             ctx, 200,
-            json_pack("{s:I,s:I,s:o,s:o,s:s,s:s}", "records", (json_int_t)stats.records, "imports",
-                      (json_int_t)stats.imports, "stages", stages_json(st, nst), "agreement",
+            json_pack("{s:I,s:I,s:o,s:o,s:o,s:s,s:s}", "records", (json_int_t)stats.records,
+                      "imports", (json_int_t)stats.imports, "stages", stages_json(st, nst),
+                      "reviewers", reviewers_json(ctx, rv, nrv), "agreement",
                       agreement_json(ag, nag), "user", ctx->session.user, "role",
                       ev_server_role_name(ctx->session.role)));
     ev_screen_summary_free(st, nst);
     ev_free(ag);
+    ev_free(rv);
     return rc;
 }
 

@@ -170,6 +170,8 @@ async function main() {
     await page.waitForSelector('.prisma img');
     await page.waitForFunction(() => document.querySelector('.prisma img').naturalWidth > 0);
     ok(true, 'the dashboard shows the PRISMA diagram');
+    const rows = await page.$$eval('#reviewers tr td:nth-child(2)', tds => tds.map(t => t.textContent));
+    ok(rows.includes('alice') && rows.includes('bob'), `the adjudicator sees progress per reviewer (${rows.join(', ')})`);
     await page.screenshot({ path: path.join(WORK, 'dashboard.png'), fullPage: true });
   } catch (e) {
     failures++;

@@ -330,6 +330,45 @@ static void the_stopping_rule_excludes_the_rest_by_automation(void **state)
     ev_store_free(ro);
 }
 
+/* Counts worked out by hand: 310 records at title/abstract, two decisions
+ * per record. Record 1 both include (settled, moves to full text), record 2
+ * both exclude (settled), record 3 alice maybe (waits for a second
+ * decision), record 4 alice include / bob exclude (a conflict: nobody's to
+ * do). */
+static void progress_per_reviewer_counts_decisions_and_what_is_left(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(decide(f, "alice", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "bob", 1, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "alice", 2, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "bob", 2, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "alice", 3, EV_SCREEN_MAYBE, NULL), EV_OK);
+    assert_int_equal(decide(f, "alice", 4, EV_SCREEN_INCLUDE, NULL), EV_OK);
+    assert_int_equal(decide(f, "bob", 4, EV_SCREEN_EXCLUDE, NULL), EV_OK);
+    ev_screen_reviewer_row *r = NULL;
+    size_t n = 0;
+    assert_int_equal(ev_screen_reviewer_progress(f->s, &r, &n, NULL), EV_OK);
+    assert_int_equal(n, 6); /* 2 stages x alice, bob, carol (dan only adjudicates) */
+    const char *who[] = {"alice", "bob", "carol"};
+    const uint64_t want[3][5] = {/* decided, included, excluded, maybe, todo */
+                                 {4, 2, 1, 1, 306},
+                                 {3, 1, 2, 0, 307},
+                                 {0, 0, 0, 0, 307}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(r[i].stage, "ta");
+        assert_string_equal(r[i].reviewer, who[i]);
+        assert_int_equal(r[i].decided, want[i][0]);
+        assert_int_equal(r[i].included, want[i][1]);
+        assert_int_equal(r[i].excluded, want[i][2]);
+        assert_int_equal(r[i].maybe, want[i][3]);
+        assert_int_equal(r[i].todo, want[i][4]);
+        assert_string_equal(r[3 + i].stage, "ft");
+        assert_int_equal(r[3 + i].decided, 0);
+        assert_int_equal(r[3 + i].todo, 1); /* record 1 */
+    }
+    ev_free(r);
+}
+
 static void a_review_without_setup_has_no_summary_and_is_left_alone(void **state)
 {
     fx *f = *state;
@@ -375,6 +414,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(the_stopping_rule_excludes_the_rest_by_automation, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(progress_per_reviewer_counts_decisions_and_what_is_left,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(a_review_without_setup_has_no_summary_and_is_left_alone,
                                         setup, teardown),
     };

@@ -283,6 +283,18 @@ static void seen(client *c, int id, char *out, size_t n)
     json_decref(v);
 }
 
+/* Rows of the dashboard's progress per reviewer naming `who` (all: NULL). */
+static size_t reviewer_rows(json_t *dash, const char *who)
+{
+    json_t *rv = json_object_get(dash, "reviewers"), *r;
+    size_t i, n = 0;
+    json_array_foreach(rv, i, r)
+    {
+        n += !who || strcmp(json_string_value(json_object_get(r, "reviewer")), who) == 0;
+    }
+    return n;
+}
+
 static void blinding_holds_until_an_adjudicator_settles(void **state)
 {
     (void)state;
@@ -328,6 +340,17 @@ static void blinding_holds_until_an_adjudicator_settles(void **state)
     assert_int_equal(st, 200);
     json_t *ta = json_array_get(json_object_get(v, "stages"), 0);
     assert_int_equal(json_integer_value(json_object_get(ta, "included")), 1);
+    assert_int_equal(reviewer_rows(v, NULL), json_array_size(json_object_get(v, "reviewers")));
+    assert_true(reviewer_rows(v, "alice") > 0 && reviewer_rows(v, "bob") > 0);
+    json_decref(v);
+    /* a reviewer's dashboard holds their own counts only */
+    v = call(&b, "GET", "/api/dashboard", NULL, &st);
+    assert_int_equal(st, 200);
+    json_t *rv = json_object_get(v, "reviewers");
+    assert_true(json_array_size(rv) > 0);
+    assert_int_equal(reviewer_rows(v, "bob"), json_array_size(rv));
+    json_t *mine = json_array_get(rv, 0); /* title/abstract: bob excluded record 7 */
+    assert_true(json_integer_value(json_object_get(mine, "excluded")) >= 1);
     json_decref(v);
 }
 
