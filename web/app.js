@@ -344,9 +344,26 @@ async function showExtract() {
     status.textContent = `${saved} values saved` + (bad ? `, ${bad} refused (see the fields in red)` : '');
     status.className = bad ? 'error' : 'muted';
   };
+  // Verify mode: the first charter's value beside each field, then the differences.
+  const showFirst = (f) => {
+    const byPath = new Map(f.values.map(x => [x.path, x.value]));
+    for (const input of document.querySelectorAll('#form [data-path]')) {
+      const box = input.parentElement;
+      box.querySelector('.first')?.remove();
+      const raw = byPath.get(input.dataset.path);
+      if (raw === undefined) continue;
+      const v = JSON.parse(raw);
+      const text = v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.entries(v).map(([k, x]) => `${k} ${x ?? '—'}`).join(', ')
+        : Array.isArray(v) ? v.join('; ') : String(v);
+      box.append(el('span', { class: 'first muted', 'data-first': input.dataset.path }, `${f.charter}: ${text}`));
+    }
+  };
   const verify = async () => {
     try {
-      const d = await api('GET', `/api/chart/studies/${encodeURIComponent(study.value.trim())}/diff`);
+      const id = encodeURIComponent(study.value.trim());
+      showFirst(await api('GET', `/api/chart/studies/${id}/first`));
+      const d = await api('GET', `/api/chart/studies/${id}/diff`);
       $('#verify').replaceChildren(d.differences.length ?
         el('table', { class: 'grid' }, el('tr', {}, el('th', {}, 'Field'), el('th', {}, 'First charter'), el('th', {}, 'Second')),
           d.differences.map(x => el('tr', {}, el('td', {}, x.path), el('td', {}, `${x.reviewer_a}: ${x.value_a ?? '—'}`), el('td', {}, `${x.reviewer_b}: ${x.value_b ?? '—'}`))))

@@ -274,6 +274,16 @@ EV_EXTERN ev_status ev_chart_values(ev_chart *c, ev_chart_value **out, size_t *n
                                     ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_chart_values_free(ev_chart_value *v, size_t n);
 
+/* The values `reviewer` charted for `study` (not resolved: that
+ * reviewer's own), sorted by path, as compact JSON text, for verify mode
+ * (a second charter sees the first charter's values beside the form).
+ * *out is caller-owned (ev_chart_values_free); *n may be 0 when the
+ * reviewer charted nothing there. EV_ENOTFOUND for an unknown study;
+ * EV_ENOMEM, EV_EIO. */
+EV_EXTERN ev_status ev_chart_study_values(ev_chart *c, const char *study, const char *reviewer,
+                                          ev_chart_value **out, size_t *n,
+                                          ev_error *err) EV_WARN_UNUSED;
+
 /* ---- collating ------------------------------------------------------------- */
 
 /* The value a study's charting resolves to is the "consensus" reviewer's

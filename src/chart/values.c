@@ -5,6 +5,8 @@
  */
 #include "chart_int.h"
 
+#include <string.h>
+
 void ev_chart_values_free(ev_chart_value *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
@@ -40,4 +42,62 @@ ev_status ev_chart_values(ev_chart *c, ev_chart_value **out, size_t *n, ev_error
     *out = r;
     *n = nv;
     return EV_OK;
+}
+
+static ev_status study_exists(ev_chart *c, const char *study, ev_error *err)
+{
+    ev_stmt *st = NULL;
+    bool row = false;
+    ev_status rc = ev_stmt_prepare(c->store, &st, "SELECT 1 FROM chart_studies WHERE id = ?", err);
+    if (rc == EV_OK && (rc = ev_stmt_bind_text(st, 1, study, strlen(study))) == EV_OK)
+        rc = ev_stmt_step(st, &row, err);
+    ev_stmt_free(st);
+    if (rc == EV_OK && !row)
+        rc = ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "no charted study '%s'", study);
+    return rc;
+}
+
+static ev_status push_value(ev_chart_value **v, size_t *n, size_t *cap, ev_stmt *st,
+                            const char *study, ev_error *err)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 16;
+        ev_chart_value *g = ev_reallocarray(*v, nc, sizeof *g);
+        if (!g)
+            return ev__chart_oom(err);
+        *v = g;
+        *cap = nc;
+    }
+    ev_chart_value *x = &(*v)[(*n)++];
+    x->study = ev_strdup(study);
+    x->path = ev_strdup(ev_stmt_text(st, 0));
+    x->json = ev_strdup(ev_stmt_text(st, 1));
+    return x->study && x->path && x->json ? EV_OK : ev__chart_oom(err);
+}
+
+ev_status ev_chart_study_values(ev_chart *c, const char *study, const char *reviewer,
+                                ev_chart_value **out, size_t *n, ev_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    ev_stmt *st = NULL;
+    bool row = true;
+    size_t cap = 0;
+    ev_status rc = study_exists(c, study, err);
+    if (rc == EV_OK)
+        rc = ev_stmt_prepare(c->store, &st,
+                             "SELECT path, value FROM chart_values WHERE study = ?1"
+                             " AND reviewer = ?2 ORDER BY path",
+                             err);
+    if (rc == EV_OK && (rc = ev_stmt_bind_text(st, 1, study, strlen(study))) == EV_OK)
+        rc = ev_stmt_bind_text(st, 2, reviewer, strlen(reviewer));
+    while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
+        rc = push_value(out, n, &cap, st, study, err);
+    ev_stmt_free(st);
+    if (rc != EV_OK) {
+        ev_chart_values_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }

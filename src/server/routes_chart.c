@@ -2,12 +2,15 @@
  * routes_chart.c - extraction over the chart module: the review's current
  * form, inline validation of one value (nothing written), charting a value
  * against a form version (a stale version is refused), verifying a study
- * charted by another reviewer, the field-by-field differences, and the
+ * charted by another reviewer (verify mode shows the first charter's values
+ * beside the form), the field-by-field differences, and the
  * synthesis tables (study summaries and the pooled safety table).
  */
 #include "server_int.h"
 
 #include "evident/ev_chart.h"
+
+#include <string.h>
 
 static ev_status get_form(ev__server_ctx *ctx)
 {
@@ -125,6 +128,48 @@ static ev_status get_diff(ev__server_ctx *ctx)
     return ev__server_reply_json(ctx, 200, json_pack("{s:o}", "differences", a));
 }
 
+/* The study's first charter (earliest; "" when none): charted_by lists the
+ * charters in order, comma-separated. */
+static ev_status first_charter(ev__server_ctx *ctx, ev_chart *c, char *out, size_t cap)
+{
+    ev_chart_status *st = NULL;
+    size_t n = 0;
+    bool found = false;
+    ev_status rc = ev_chart_status_list(c, &st, &n, &ctx->err);
+    for (size_t i = 0; rc == EV_OK && i < n && !found; i++) {
+        if (strcmp(st[i].study, ctx->params[0]) != 0)
+            continue;
+        found = true;
+        size_t len = strcspn(st[i].charted_by, ",");
+        snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), st[i].charted_by);
+    }
+    ev_chart_status_free(st, n);
+    if (rc == EV_OK && !found)
+        rc = ev_error_set(&ctx->err, EV_ENOTFOUND, NULL, 0, 0, "no charted study '%s'",
+                          ctx->params[0]);
+    return rc;
+}
+
+static ev_status get_first(ev__server_ctx *ctx)
+{
+    ev_chart *c = NULL;
+    ev_chart_value *v = NULL;
+    size_t n = 0;
+    char who[128] = "";
+    ev_status rc = ev__server_chart(ctx, &c);
+    if (rc == EV_OK)
+        rc = first_charter(ctx, c, who, sizeof who);
+    if (rc == EV_OK)
+        rc = ev_chart_study_values(c, ctx->params[0], who, &v, &n, &ctx->err);
+    if (rc != EV_OK)
+        return rc;
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_pack("{s:s,s:s}", "path", v[i].path, "value", v[i].json));
+    ev_chart_values_free(v, n);
+    return ev__server_reply_json(ctx, 200, json_pack("{s:s,s:o}", "charter", who, "values", a));
+}
+
 /* Append one table's JSON (from the chart module) and free it. */
 static ev_status put_table(ev_buf *b, ev_chart_table *t, bool *first)
 {
@@ -177,6 +222,7 @@ const ev__server_route ev__server_routes_chart[] = {
     {"POST", "/api/chart/values", CHARTERS, post_value},
     {"POST", "/api/chart/studies/:id/verify", CHARTERS, post_verify},
     {"GET", "/api/chart/studies/:id/diff", CHARTERS, get_diff},
+    {"GET", "/api/chart/studies/:id/first", CHARTERS, get_first},
     {"GET", "/api/chart/tables", EV__ROLES_ANY, get_tables},
     {NULL, NULL, 0, NULL},
 };

@@ -173,6 +173,18 @@ async function main() {
     const rows = await page.$$eval('#reviewers tr td:nth-child(2)', tds => tds.map(t => t.textContent));
     ok(rows.includes('alice') && rows.includes('bob'), `the adjudicator sees progress per reviewer (${rows.join(', ')})`);
     await page.screenshot({ path: path.join(WORK, 'dashboard.png'), fullPage: true });
+
+    // verify mode: alice, a second charter, sees carol's values beside the fields
+    await signOut(page);
+    await signIn(page, server.url, 'alice');
+    await page.goto(`${server.url}/#/extract`);
+    await page.waitForSelector('#form');
+    await page.fill('#study', 'smith2019');
+    await page.click('#verify-btn');
+    await page.waitForSelector('[data-first="year"]');
+    const first = await page.textContent('[data-first="year"]');
+    ok(first === 'carol: 2019', `verify mode shows the first charter's value beside the field ("${first}")`);
+    await page.screenshot({ path: path.join(WORK, 'verify.png'), fullPage: false });
   } catch (e) {
     failures++;
     console.log(`FAIL ${e.message.split('\n')[0]}`);

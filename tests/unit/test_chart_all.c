@@ -377,6 +377,45 @@ static void dual_charting_lists_differences(void **state)
     close_example(s, cat, c);
 }
 
+/* Verify mode's view: one reviewer's own values of a study, not the
+ * resolved ones, sorted by path; values as stored (compact JSON: a text
+ * field is a JSON string). */
+static void study_values_are_one_reviewers_own(void **state)
+{
+    (void)state;
+    ev_store *s;
+    ev_chart_catalogue *cat;
+    ev_chart *c = open_example(&s, &cat, false);
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_chart_set(c, "kim2016", "year", "2016", "ana", 0, &err), EV_OK);
+    assert_int_equal(ev_chart_set(c, "kim2016", "sample_size", "64", "ana", 0, &err), EV_OK);
+    assert_int_equal(ev_chart_set(c, "kim2016", "first_author", "Kim", "ana", 0, &err), EV_OK);
+    assert_int_equal(ev_chart_set(c, "kim2016", "sample_size", "65", "bob", 0, &err), EV_OK);
+    assert_int_equal(ev_chart_set(c, "kim2016", "sample_size", "66", "consensus", 0, &err), EV_OK);
+    ev_chart_value *v = NULL;
+    size_t n = 0;
+    assert_int_equal(ev_chart_study_values(c, "kim2016", "ana", &v, &n, &err), EV_OK);
+    assert_int_equal(n, 3);
+    const char *paths[] = {"first_author", "sample_size", "year"};
+    const char *json[] = {"\"Kim\"", "64", "2016"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(v[i].study, "kim2016");
+        assert_string_equal(v[i].path, paths[i]);
+        assert_string_equal(v[i].json, json[i]);
+    }
+    ev_chart_values_free(v, n);
+    assert_int_equal(ev_chart_study_values(c, "kim2016", "bob", &v, &n, &err), EV_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].json, "65"); /* bob's, not the consensus */
+    ev_chart_values_free(v, n);
+    assert_int_equal(ev_chart_study_values(c, "kim2016", "carl", &v, &n, &err), EV_OK);
+    assert_int_equal(n, 0);
+    assert_null(v);
+    assert_int_equal(ev_chart_study_values(c, "nope", "ana", &v, &n, &err), EV_ENOTFOUND);
+    assert_non_null(strstr(err.message, "nope"));
+    close_example(s, cat, c);
+}
+
 static int64_t count_values(ev_store *s)
 {
     ev_stmt *st = NULL;
@@ -481,6 +520,7 @@ int main(void)
         cmocka_unit_test(pooling_handles_zero_events),
         cmocka_unit_test(example_frequencies_match_seed),
         cmocka_unit_test(dual_charting_lists_differences),
+        cmocka_unit_test(study_values_are_one_reviewers_own),
         cmocka_unit_test(bad_input_leaves_review_unchanged),
         cmocka_unit_test(tables_render_every_format),
     };

@@ -380,6 +380,25 @@ static void charting_follows_the_form(void **state)
                           "{\"study\":\"kim2014\",\"path\":\"year\",\"value\":2014,"
                           "\"form_version\":1}"),
                      200);
+    /* verify mode: bob, the second charter, sees alice's values */
+    client b;
+    login(&b, "bob");
+    assert_int_equal(post(&b, "/api/chart/values",
+                          "{\"study\":\"kim2014\",\"path\":\"year\",\"value\":2015,"
+                          "\"form_version\":1}"),
+                     200);
+    v = call(&b, "GET", "/api/chart/studies/kim2014/first", NULL, &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(json_string_value(json_object_get(v, "charter")), "alice");
+    json_t *vals = json_object_get(v, "values");
+    assert_int_equal(json_array_size(vals), 1);
+    json_t *first = json_array_get(vals, 0);
+    assert_string_equal(json_string_value(json_object_get(first, "path")), "year");
+    assert_string_equal(json_string_value(json_object_get(first, "value")), "2014");
+    json_decref(v);
+    v = call(&b, "GET", "/api/chart/studies/nope/first", NULL, &st);
+    assert_int_equal(st, 404);
+    json_decref(v);
 }
 
 static void only_the_owner_sets_highlight_terms(void **state)
