@@ -209,6 +209,26 @@ EV_EXTERN void ev_sha256_free(ev_sha256 *h);
 /* One-shot hash of a file. */
 EV_EXTERN ev_status ev_sha256_file(char out[65], const char *path, ev_error *err) EV_WARN_UNUSED;
 
+/* ---- seeded random numbers ---------------------------------------------------- */
+
+/* The library's one pseudo-random generator: xoshiro256** (Blackman & Vigna
+ * 2018) seeded through splitmix64 (Steele, Lea & Flood 2014), so every
+ * seeded result (simulations, permutation tests, random screening picks) is
+ * the same on every platform. Embed it and seed it; one object per thread. */
+typedef struct ev_rng {
+    uint64_t s[4];
+} ev_rng;
+
+EV_EXTERN void ev_rng_seed(ev_rng *r, uint64_t seed);
+EV_EXTERN uint64_t ev_rng_next(ev_rng *r);
+/* Uniform in [0, n), n > 0, without modulo bias (rejection). */
+EV_EXTERN uint64_t ev_rng_below(ev_rng *r, uint64_t n);
+/* Uniform in [0, 1) with 53 random bits. */
+EV_EXTERN double ev_rng_unit(ev_rng *r);
+/* The splitmix64 finaliser of x + 0x9e37...: a fast, well-mixed 64-bit hash
+ * (e.g. to give each record a stable pseudo-random number). */
+EV_EXTERN uint64_t ev_mix64(uint64_t x);
+
 /* ---- misc ------------------------------------------------------------------- */
 
 /* Library version string, "MAJOR.MINOR.PATCH". */

@@ -214,10 +214,10 @@ static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, int stage, co
     return rc;
 }
 
-static size_t pick_random(const ev__screen_cfg *cfg, const stage_state *x, ev__screen_rng *rng,
+static size_t pick_random(const ev__screen_cfg *cfg, const stage_state *x, ev_rng *rng,
                           size_t n_cand)
 {
-    size_t k = (size_t)ev__screen_rng_below(rng, n_cand);
+    size_t k = (size_t)ev_rng_below(rng, n_cand);
     for (size_t i = 0; i < x->pool.n; i++)
         if (is_candidate(cfg, x, i) && k-- == 0)
             return i;
@@ -237,11 +237,11 @@ static ev_status next_in_stage(ev_store *s, const ev__screen_cfg *cfg, int stage
         n_inc += x.outcome[i] == 1;
         n_exc += x.outcome[i] == 0;
     }
-    ev__screen_rng rng;
+    ev_rng rng;
     /* a different draw after every decision, reproducible for a given state */
-    ev__screen_rng_seed(&rng, ev__screen_mix(n_cand) ^ ev__screen_mix(n_inc * 7919 + n_exc));
+    ev_rng_seed(&rng, ev_mix64(n_cand) ^ ev_mix64(n_inc * 7919 + n_exc));
     size_t best = SIZE_MAX;
-    if (n_cand && (!n_inc || !n_exc || ev__screen_rng_unit(&rng) < cfg->random_fraction)) {
+    if (n_cand && (!n_inc || !n_exc || ev_rng_unit(&rng) < cfg->random_fraction)) {
         best = pick_random(cfg, &x, &rng, n_cand);
     } else if (n_cand) {
         double *sc = ev_calloc(x.pool.n, sizeof *sc);

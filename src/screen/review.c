@@ -112,7 +112,7 @@ unsigned ev__screen_required(const ev__screen_cfg *cfg, ev_id record)
         return 2;
     /* rule 3: a fixed pseudo-random share of records, the same on every
      * call (a hash of the id, not a draw) */
-    double u = (double)(ev__screen_mix((uint64_t)record) >> 11) * 0x1.0p-53;
+    double u = (double)(ev_mix64((uint64_t)record) >> 11) * 0x1.0p-53;
     return u < cfg->dual_fraction ? 2 : 1;
 }
 

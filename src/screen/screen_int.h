@@ -15,20 +15,6 @@ struct ev_screen_corpus {
     float *val;
 };
 
-/* xoshiro256** (Blackman & Vigna 2018), seeded by splitmix64: reproducible
- * across platforms, unlike rand(). */
-typedef struct ev__screen_rng {
-    uint64_t s[4];
-} ev__screen_rng;
-
-void ev__screen_rng_seed(ev__screen_rng *r, uint64_t seed);
-uint64_t ev__screen_rng_next(ev__screen_rng *r);
-/* Uniform in [0, n) (n > 0), without modulo bias. */
-uint64_t ev__screen_rng_below(ev__screen_rng *r, uint64_t n);
-/* Uniform in [0, 1). */
-double ev__screen_rng_unit(ev__screen_rng *r);
-/* splitmix64 of x: a hash for per-record decisions (dual review share). */
-uint64_t ev__screen_mix(uint64_t x);
 
 /* ---- store helpers (sql.c) ---- */
 

@@ -84,7 +84,7 @@ uint64_t ev__screen_hash(uint64_t h, const void *p, size_t n)
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++) /* FNV-1a, then mixed */
         h = (h ^ b[i]) * 0x100000001b3ULL;
-    return ev__screen_mix(h);
+    return ev_mix64(h);
 }
 
 ev_status ev__screen_review_fp(ev_store *s, uint64_t *out, ev_error *err)

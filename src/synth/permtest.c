@@ -7,9 +7,9 @@
  * the requested iterations, as metafor's exact test). The first permutation
  * is the observed data; refits that fail are redrawn.
  *
- * Random numbers: xoshiro256** (Blackman & Vigna 2018) seeded through
- * splitmix64, integers in [0, n) by rejection (no modulo bias), so a seed
- * gives the same permutations on every platform. Or, on request, R's own
+ * Random numbers: the library's ev_rng (xoshiro256** seeded through
+ * splitmix64, integers in [0, n) without modulo bias), so a seed gives the
+ * same permutations on every platform. Or, on request, R's own
  * stream: Mersenne-Twister as set.seed() initialises it and sample() with
  * R >= 3.6's rejection sampling, applied to the design rows sorted as
  * metafor sorts them, so `set.seed(S); permutest(fit, iter = N)` in R and
@@ -18,52 +18,6 @@
 #include "evident/ev_synth.h"
 
 #include <float.h>
-
-typedef struct xoshiro {
-    uint64_t s[4];
-} xoshiro;
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static void xo_seed(xoshiro *r, uint64_t seed)
-{
-    for (size_t i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t xo_next(xoshiro *r)
-{
-    uint64_t *s = r->s, result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform integer in [0, n), n > 0, by rejection of the biased tail. */
-static uint64_t xo_below(xoshiro *r, uint64_t n)
-{
-    uint64_t limit = (uint64_t)(-n) % n; /* 2^64 mod n */
-    for (;;) {
-        uint64_t x = xo_next(r);
-        if (x >= limit)
-            return x % n;
-    }
-}
 
 
 /* ---- R's Mersenne-Twister, set.seed() and sample() ---------------------------- */
@@ -143,7 +97,7 @@ static size_t rmt_index(rmt *r, size_t n)
 /* One generator of either kind. */
 typedef struct perm_rng {
     ev_permtest_rng kind;
-    xoshiro xo;
+    ev_rng xo;
     rmt r;
 } perm_rng;
 
@@ -243,7 +197,7 @@ static void random_perm(size_t *perm, size_t k, perm_rng *g)
     for (size_t j = 0; j < k; j++)
         perm[j] = j;
     for (size_t j = k; j > 1; j--) {
-        size_t r = (size_t)xo_below(&g->xo, j);
+        size_t r = (size_t)ev_rng_below(&g->xo, j);
         size_t t = perm[j - 1];
         perm[j - 1] = perm[r];
         perm[r] = t;
@@ -254,7 +208,7 @@ static bool random_flip(perm_rng *g)
 {
     if (g->kind == EV_PERM_RNG_R) /* sample(c(-1, 1), k, replace = TRUE) */
         return rmt_index(&g->r, 2) == 0;
-    return xo_next(&g->xo) >> 63;
+    return ev_rng_next(&g->xo) >> 63;
 }
 
 /* Draw permutation number i: a random row order or sign vector, or for the
@@ -369,7 +323,7 @@ ev_status ev_permtest_run(ev_permtest **out, const ev_rma *fit, size_t iter, uin
         if (!fit->intercept_only)
             sort_rows(&c);
     } else {
-        xo_seed(&g.xo, seed);
+        ev_rng_seed(&g.xo, seed);
     }
     st = run_loop(&c, pt, &g, exact, progress, payload, err);
     if (st != EV_OK)

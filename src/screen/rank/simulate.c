@@ -18,7 +18,7 @@ typedef struct sim_ctx {
 } sim_ctx;
 
 /* Draw k distinct rows with included == want (partial Fisher-Yates). */
-static ev_status draw_priors(sim_ctx *x, ev__screen_rng *rng, bool want, size_t k, size_t *out)
+static ev_status draw_priors(sim_ctx *x, ev_rng *rng, bool want, size_t k, size_t *out)
 {
     size_t *pool = ev_calloc(x->n, sizeof *pool);
     if (!pool)
@@ -28,7 +28,7 @@ static ev_status draw_priors(sim_ctx *x, ev__screen_rng *rng, bool want, size_t 
         if (x->included[i] == want)
             pool[m++] = i;
     for (size_t i = 0; i < k; i++) {
-        size_t j = i + (size_t)ev__screen_rng_below(rng, m - i);
+        size_t j = i + (size_t)ev_rng_below(rng, m - i);
         size_t t = pool[i];
         pool[i] = pool[j];
         pool[j] = t;
@@ -39,10 +39,10 @@ static ev_status draw_priors(sim_ctx *x, ev__screen_rng *rng, bool want, size_t 
 }
 
 /* The next row: the best-scored unseen row, or a random unseen one. */
-static size_t pick(sim_ctx *x, ev__screen_rng *rng, size_t left)
+static size_t pick(sim_ctx *x, ev_rng *rng, size_t left)
 {
-    if (x->opt->random_fraction > 0 && ev__screen_rng_unit(rng) < x->opt->random_fraction) {
-        size_t k = (size_t)ev__screen_rng_below(rng, left);
+    if (x->opt->random_fraction > 0 && ev_rng_unit(rng) < x->opt->random_fraction) {
+        size_t k = (size_t)ev_rng_below(rng, left);
         for (size_t i = 0; i < x->n; i++)
             if (!x->seen[i] && k-- == 0)
                 return i;
@@ -91,7 +91,7 @@ static void run_metrics(ev_screen_sim_run *run)
     run->atd = R > 0 ? pos / R / N : 0;
 }
 
-static ev_status label_priors(sim_ctx *x, ev_screen_ranker *rk, ev__screen_rng *rng,
+static ev_status label_priors(sim_ctx *x, ev_screen_ranker *rk, ev_rng *rng,
                               size_t *n_pos_prior, ev_error *err)
 {
     const ev_screen_sim_options *o = x->opt;
@@ -114,8 +114,8 @@ static ev_status label_priors(sim_ctx *x, ev_screen_ranker *rk, ev__screen_rng *
 static ev_status one_run(sim_ctx *x, size_t r, ev_screen_sim_run *run, ev_error *err)
 {
     const ev_screen_sim_options *o = x->opt;
-    ev__screen_rng rng;
-    ev__screen_rng_seed(&rng, o->seed ^ ev__screen_mix(r + 1));
+    ev_rng rng;
+    ev_rng_seed(&rng, o->seed ^ ev_mix64(r + 1));
     ev_screen_ranker *rk = NULL;
     ev_status st = ev_screen_ranker_new(&rk, x->c, &o->model, err);
     if (st != EV_OK)
