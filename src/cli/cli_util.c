@@ -134,3 +134,32 @@ void ev_cli_print_screen_stage(const ev_screen_stage_summary *g, bool json, bool
            "%.3g, %s; recall >= %.1f%% with 95%% confidence; %zu exclusions in a row\n",
            r->p, r->stop ? "may stop" : "go on", 100 * r->recall_estimate, g->trailing_exclusions);
 }
+
+ev_status ev_cli_read_text(ev_buf *out, const char *path, size_t max, const char *what,
+                           ev_error *err)
+{
+    ev_buf_init(out, max);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return ev_error_set(err, EV_EINPUT, path, 0, 0, "cannot open %s: %s", what,
+                            strerror(errno));
+    char chunk[8192];
+    size_t n;
+    ev_status st = EV_OK;
+    while (st == EV_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        st = ev_buf_append(out, chunk, n);
+    int read_errno = ferror(f) ? errno : 0; /* a directory reads as EISDIR */
+    fclose(f);
+    size_t bad = 0;
+    if (st == EV_EINPUT)
+        return ev_error_set(err, st, path, 0, 0, "%s too large (max %zu MB)", what, max >> 20);
+    if (st != EV_OK)
+        return ev_error_set(err, st, path, 0, 0, "out of memory");
+    if (read_errno)
+        return ev_error_set(err, EV_EINPUT, path, 0, 0, "cannot read %s: %s", what,
+                            strerror(read_errno));
+    if (!ev_utf8_valid(ev_buf_cstr(out), out->len, &bad))
+        return ev_error_set(err, EV_EINPUT, path, 0, 0, "%s is not UTF-8 text (byte %zu)", what,
+                            bad);
+    return EV_OK;
+}

@@ -9,6 +9,7 @@
 #define EV_CLI_UTIL_H
 
 #include <stdbool.h>
+#include "evident/ev_core.h"
 #include <stdio.h>
 
 /* Write `s` as a JSON string ("null" when s is NULL). */
@@ -44,6 +45,13 @@ typedef struct ev_cli_chart_review {
 int ev_cli_chart_open(ev_cli_chart_review *out, const char *path);
 /* Free what ev_cli_chart_open opened (any member may be NULL). */
 void ev_cli_chart_close(ev_cli_chart_review *r);
+
+/* Read a whole text file the user named (a strategy, a protocol text) into
+ * `out` (initialised here; release it with ev_buf_release), at most `max`
+ * bytes, refusing directories, read errors and invalid UTF-8. Errors are
+ * EV_EINPUT naming the file and `what` it was meant to be. */
+ev_status ev_cli_read_text(ev_buf *out, const char *path, size_t max, const char *what,
+                           ev_error *err);
 
 /* Print one screening stage (counts, exclusion reasons, the stopping rule
  * and the run of exclusions) as text, or as a JSON object (`first` = no

@@ -121,22 +121,6 @@ static int need(const args *a, size_t n, const char *what)
 }
 
 /* Read a whole (small) file into b; on failure err is set. */
-static ev_status slurp(ev_buf *b, const char *path, ev_error *err)
-{
-    ev_buf_init(b, (size_t)16 << 20);
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return ev_error_set(err, EV_EINPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-    char chunk[4096];
-    size_t got;
-    ev_status st = EV_OK;
-    while (st == EV_OK && (got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        st = ev_buf_append(b, chunk, got);
-    if (st == EV_OK && ferror(fp))
-        st = EV_EIO;
-    fclose(fp);
-    return st == EV_OK ? EV_OK : ev_error_set(err, EV_EINPUT, path, 0, 0, "cannot read the file");
-}
 
 static int do_protocol(ev_chart *c, const args *a)
 {
@@ -146,7 +130,7 @@ static int do_protocol(ev_chart *c, const args *a)
         ev_buf b;
         if (files[i] == NULL)
             continue;
-        ev_status st = slurp(&b, files[i], &err);
+        ev_status st = ev_cli_read_text(&b, files[i], (size_t)16 << 20, names[i], &err);
         if (st == EV_OK)
             st = ev_chart_protocol_set(c, names[i], ev_buf_cstr(&b), a->as, &err);
         ev_buf_release(&b);
@@ -187,7 +171,7 @@ static int do_form(ev_chart *c, const args *a)
             ev_buf_init(&b, (size_t)16 << 20);
             st = ev_buf_append(&b, bundled, nb);
         } else {
-            st = slurp(&b, a->set_file, &err);
+            st = ev_cli_read_text(&b, a->set_file, (size_t)16 << 20, "form", &err);
         }
         if (st == EV_OK)
             st = ev_chart_form_set(c, ev_buf_cstr(&b), b.len, a->set_file, a->as, &v, &err);

@@ -183,29 +183,11 @@ static int parse_args(import_args *a, int argc, char **argv)
 /* The strategy text: UTF-8, at most 1 MB. */
 static ev_status read_strategy(import_args *a, ev_error *err)
 {
-    FILE *f = fopen(a->strategy_file, "rb");
-    if (f == NULL)
-        return ev_error_set(err, EV_EINPUT, a->strategy_file, 0, 0, "cannot open: %s",
-                            strerror(errno));
     ev_buf b;
-    ev_buf_init(&b, (size_t)1 << 20);
-    char chunk[8192];
-    size_t n;
-    ev_status st = EV_OK;
-    while (st == EV_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = ev_buf_append(&b, chunk, n);
-    fclose(f);
-    size_t bad = 0;
-    if (st == EV_OK && !ev_utf8_valid(ev_buf_cstr(&b), b.len, &bad))
-        st = ev_error_set(err, EV_EINPUT, a->strategy_file, 0, 0,
-                          "not UTF-8 text (byte %zu)", bad);
-    else if (st != EV_OK)
-        st = ev_error_set(err, st, a->strategy_file, 0, 0, "too large for a search strategy");
-    if (st == EV_OK)
-        a->strategy = ev_buf_detach(&b);
-    ev_buf_release(&b);
-    if (st == EV_OK && a->strategy == NULL)
+    ev_status st = ev_cli_read_text(&b, a->strategy_file, (size_t)1 << 20, "search strategy", err);
+    if (st == EV_OK && (a->strategy = ev_buf_detach(&b)) == NULL)
         st = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    ev_buf_release(&b);
     return st;
 }
 

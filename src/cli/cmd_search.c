@@ -247,24 +247,12 @@ static int fail_query(const ev_error *err, const char *query, const char *strate
 
 static char *read_text(const char *path, ev_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        ev_error_set(err, errno == ENOENT ? EV_ENOTFOUND : EV_EIO, path, 0, 0,
-                     "cannot read strategy: %s", strerror(errno));
-        return NULL;
-    }
     ev_buf b;
-    ev_buf_init(&b, 1 << 22);
-    char chunk[8192];
-    size_t n;
-    ev_status st = EV_OK;
-    while (st == EV_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = ev_buf_append(&b, chunk, n);
-    fclose(f);
-    char *text = st == EV_OK ? ev_buf_detach(&b) : NULL;
+    char *text = NULL;
+    if (ev_cli_read_text(&b, path, (size_t)4 << 20, "search strategy", err) == EV_OK &&
+        (text = ev_buf_detach(&b)) == NULL)
+        ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     ev_buf_release(&b);
-    if (text == NULL)
-        ev_error_set(err, EV_EINPUT, path, 0, 0, "strategy file too large (max 4 MB)");
     return text;
 }
 

@@ -86,6 +86,15 @@ expect 1 "unknown format" "$EV" import r.evident "$F/asysd__test_export.ris" --f
 expect 2 "missing input file" "$EV" import r.evident nothere.ris
 expect 4 "import into a missing review" "$EV" import nothere.evident "$F/asysd__test_export.ris"
 
+# a directory given as the strategy is refused (it once read as an empty one)
+mkdir -p strategy.d
+"$EV" stats r.evident --json > s4b.json
+expect 2 "a directory is not a strategy file" "$EV" import r.evident \
+    "$F/asysd__test_export.ris" --strategy strategy.d
+has err "cannot read search strategy" "the directory is named as unreadable"
+"$EV" stats r.evident --json > s4c.json
+same s4b.json s4c.json "review unchanged after a refused strategy"
+
 printf '#1 ankle[tiab]\n#2 #1 AND sprain\n' > strategy.txt
 expect 0 "import two files with a strategy" "$EV" import r.evident \
     "$F/pubmed_parser__test_current_medline.xml" "$F/asysd__test_export.ris" \
