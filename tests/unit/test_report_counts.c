@@ -43,11 +43,8 @@ static void import(fx *f, const char *file, const char *source)
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ev-report-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (!test_temp_review(f->dir, sizeof f->dir, f->path, sizeof f->path, "report-test"))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/r.evident", f->dir);
     if (ev_store_create(&f->s, f->path, "report test", NULL) != EV_OK)
         return -1;
     import(f, FIX "tiny_pubmed.nbib", "PubMed");

@@ -27,11 +27,8 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ev-report-evmap-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (!test_temp_review(f->dir, sizeof f->dir, f->path, sizeof f->path, "report-evmap"))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/r.evident", f->dir);
     const char *form = NULL;
     size_t nform = 0;
     if (ev_store_create(&f->s, f->path, "evmap test", NULL) != EV_OK ||

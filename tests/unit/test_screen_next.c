@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "evident/ev_screen.h"
+#include "test_util.h"
 
 #define FIXTURE EV_SOURCE_DIR "/tests/fixtures/screen/antihistamines.csv"
 #define SMALL EV_SOURCE_DIR "/tests/fixtures/screen/small.csv"
@@ -28,11 +29,8 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ev-screen-next-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (!test_temp_review(f->dir, sizeof f->dir, f->path, sizeof f->path, "screen-next"))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/r.evident", f->dir);
     if (ev_store_create(&f->s, f->path, "next test", NULL) != EV_OK)
         return -1;
     ev_import_summary sum;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "evident/ev_screen.h"
+#include "test_util.h"
 
 #define FIXTURE EV_SOURCE_DIR "/tests/fixtures/screen/antihistamines.csv"
 
@@ -25,11 +26,8 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ev-screen-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (!test_temp_review(f->dir, sizeof f->dir, f->path, sizeof f->path, "screen-test"))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/r.evident", f->dir);
     if (ev_store_create(&f->s, f->path, "screen test", NULL) != EV_OK)
         return -1;
     ev_import_summary sum;
