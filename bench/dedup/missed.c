@@ -36,7 +36,7 @@ static ev_status on_record(ev_record *rec, void *payload)
 
 static const char *bits[] = {"doi=",   "doi!",    "pmid=",    "pmid!", "title=", "title~",
                              "title!", "generic", "auth=",    "auth!", "year!",  "page=",
-                             "page!",  "vol!",    "journal=", "kind!", "notitle"};
+                             "page!",  "vol!",    "journal=", "kind!", "notitle", "transl", "located"};
 
 static bool met(const ev_dedup *d, size_t a, size_t b)
 {
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
             printf("%zu\t%zu\t%.2f\t%.3f\t%s\t%s/%s\t%s\t", i, j, p.score, p.title_sim,
                    ev_dedup_verdict_name(p.verdict), ev_dedup_kind_name(c.d->recs[i].kind),
                    ev_dedup_kind_name(c.d->recs[j].kind), met(c.d, i, j) ? "met" : "unmet");
-            for (unsigned b = 0; b < 17; b++)
+            for (unsigned b = 0; b < sizeof bits / sizeof bits[0]; b++)
                 if (p.reasons & (1u << b))
                     printf("%s ", bits[b]);
             printf("\n");

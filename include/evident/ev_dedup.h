@@ -79,7 +79,9 @@ enum {
     EV_DEDUP_R_VOLUME_DIFFERENT = 1u << 13,
     EV_DEDUP_R_JOURNAL_SAME = 1u << 14,
     EV_DEDUP_R_KIND_DIFFERS = 1u << 15,
-    EV_DEDUP_R_NO_TITLE = 1u << 16
+    EV_DEDUP_R_NO_TITLE = 1u << 16,
+    EV_DEDUP_R_TRANSLATED = 1u << 17, /* titles differ as a translation does */
+    EV_DEDUP_R_LOCATED = 1u << 18     /* journal, volume, year, full page range */
 };
 
 /* A scored candidate pair; a < b are indices into the engine's records. */

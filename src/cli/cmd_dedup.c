@@ -254,7 +254,8 @@ static const struct {
     {EV_DEDUP_R_PAGES_DIFFERENT, "pages differ"},
     {EV_DEDUP_R_VOLUME_DIFFERENT, "volumes differ"},
     {EV_DEDUP_R_JOURNAL_SAME, "journal same"}, {EV_DEDUP_R_KIND_DIFFERS, "kinds differ"},
-    {EV_DEDUP_R_NO_TITLE, "no title"},
+    {EV_DEDUP_R_NO_TITLE, "no title"},         {EV_DEDUP_R_TRANSLATED, "title translated"},
+    {EV_DEDUP_R_LOCATED, "same place in print"},
 };
 
 static void print_reasons(unsigned r, bool json)

@@ -14,6 +14,10 @@
 /* Titles are compared on at most this many tokens. */
 #define EV__DD_MAX_TOKENS 64
 
+/* A title's language as far as its function words tell: English, some
+ * other European language (German, French, Spanish, ...), or unknown. */
+enum { EV__DD_LANG_UNKNOWN = 0, EV__DD_LANG_ENGLISH, EV__DD_LANG_OTHER };
+
 /* A normalised title (folded, no marks/markup/punctuation, US spelling)
  * and its sorted unique word hashes. s is NULL when there is none. */
 typedef struct ev__dd_title {
@@ -27,6 +31,7 @@ typedef struct ev__dd_rec {
     ev__dd_title t;   /* the title */
     ev__dd_title alt; /* a bracketed title in another language, if any */
     bool translated;  /* the title is a translation ([...], <ORIGINAL>) */
+    uint8_t lang;     /* the title's language by its function words: EV__DD_LANG_* */
     const char *doi;  /* normalised, NULL if none */
     const char *pmid;
     const char *journal; /* normalised, stopwords removed */
@@ -67,6 +72,8 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *out
  * the bracketed alternative-language title (nothing when there is none). */
 ev_status ev__dedup_title(ev_buf *out, const char *title);
 ev_status ev__dedup_title_alt(ev_buf *out, const char *title);
+/* The language of a normalised title (EV__DD_LANG_*). */
+uint8_t ev__dedup_title_lang(const char *s, size_t n);
 /* Canonical spelling of one folded token (British -> American), in place;
  * returns the new length. */
 size_t ev__dedup_spelling(char *tok, size_t n);
@@ -76,6 +83,10 @@ void ev__dedup_first_page(char *out, size_t size, const char *pages);
 /* Last page of a numeric range, abbreviated ends expanded ("1285-90" ->
  * 1290, "123-9" -> 129); 0 when there is none. */
 uint32_t ev__dedup_last_page(const char *pages);
+/* Where an erratum's citation of its article starts in a raw title
+ * ("(vol 142, pg 310, 2003)", "(The Journal of Pediatrics (2003) ..."),
+ * else n. */
+size_t ev__dedup_erratum_cite(const char *t, size_t n);
 ev_dedup_kind ev__dedup_kind(const ev_record *rec, const char *norm_title,
                              const char *norm_journal);
 uint32_t ev__dedup_hash(const char *s, size_t n);

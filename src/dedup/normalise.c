@@ -109,6 +109,30 @@ static size_t note_start(const char *t, size_t n)
     return n;
 }
 
+/* A citation of the corrected article after an erratum's title: Web of
+ * Science's "(vol 142, pg 310, 2003)" and Embase's "(The Journal of
+ * Pediatrics (2003) 142 (310-317))", often cut mid-way: where it starts,
+ * else n. Embase's form is told by the nested parenthesis after a
+ * capitalised name of two or more words, which titles do not have. */
+size_t ev__dedup_erratum_cite(const char *t, size_t n)
+{
+    for (size_t i = n; i-- > 9;) {
+        if (t[i] != '(' || t[i - 1] != ' ')
+            continue;
+        const char *p = t + i + 1;
+        size_t rest = n - i - 1;
+        if (rest > 4 && ev_strncasecmp(p, "vol ", 4) == 0 && strstr(p, " pg ") != NULL)
+            return i - 1;
+        size_t k = 0, words = 1;
+        while (k < rest && p[k] != '(' && p[k] != ')')
+            words += p[k++] == ' ';
+        if (k < rest && p[k] == '(' && k > 1 && p[k - 1] == ' ' && words >= 3 &&
+            isupper((unsigned char)p[0]))
+            return i - 1;
+    }
+    return n;
+}
+
 /* ev_text_normalise(EV_NORM_DEFAULT), with a fast path for plain ASCII
  * (most citations): there NFKC, case folding and mark stripping reduce to
  * lower-casing, and with no '<' there is no markup. Same output. */
@@ -179,6 +203,18 @@ static void trailing_bracket(const char *t, size_t *n, spans *sp)
         *n = open;
 }
 
+/* MEDLINE brackets a whole translated title: drop the brackets. */
+static bool whole_bracket(const char *t, size_t *s, size_t *n, spans *sp)
+{
+    if (*n <= *s + 2 || t[*s] != '[' || t[*n - 1] != ']' ||
+        memchr(t + *s + 1, '[', *n - *s - 2) != NULL)
+        return false;
+    (*s)++;
+    (*n)--;
+    sp->translated = true;
+    return true;
+}
+
 /* Split a title into its main part and an other-language title
  * ("Crowdwork: ... [Arbeiten in der Crowd: ...]", "Title. <ORIGINAL>
  * TITRE"); cut appended notes; drop language tags and the brackets (and
@@ -186,7 +222,9 @@ static void trailing_bracket(const char *t, size_t *n, spans *sp)
 static spans title_spans(const char *t)
 {
     spans sp = {0};
-    size_t s = 0, n = note_start(t, strlen(t)), o = original_marker(t, n);
+    size_t s = 0, n = note_start(t, strlen(t));
+    n = ev__dedup_erratum_cite(t, n);
+    size_t o = original_marker(t, n);
     if (o < n) {
         sp.alt = o + 10;
         sp.alt_len = n - o - 10;
@@ -197,24 +235,56 @@ static spans title_spans(const char *t)
         n--;
     while (s < n && (isspace((unsigned char)t[s]) || t[s] == '"'))
         s++;
-    if (n > s + 2 && t[s] == '[' && t[n - 1] == ']' && memchr(t + s + 1, '[', n - s - 2) == NULL) {
-        s++;
-        n--;
-        sp.translated = true;
-    } else if (n > s + 2 && t[n - 1] == ']' && sp.alt_len == 0) {
+    if (!whole_bracket(t, &s, &n, &sp) && n > s + 2 && t[n - 1] == ']' && sp.alt_len == 0) {
         trailing_bracket(t, &n, &sp);
+        /* "[Translated title]. [Spanish]": the tag gone, the brackets */
+        while (n > s && trim_char(t[n - 1]))
+            n--;
+        if (sp.alt_len == 0)
+            whole_bracket(t, &s, &n, &sp);
     }
     sp.start = s;
     sp.len = n - s;
     return sp;
 }
 
+/* Length of the apostrophe ("'" or U+2019) of a possessive "'s" at t[i],
+ * else 0. */
+static size_t inner_apostrophe(const char *t, size_t n, size_t i)
+{
+    size_t k = t[i] == '\'' ? 1 : (i + 2 < n && memcmp(t + i, "\xe2\x80\x99", 3) == 0) ? 3 : 0;
+    if (k == 0 || i == 0 || i + k >= n || !isalnum((unsigned char)t[i - 1]))
+        return 0;
+    bool s = t[i + k] == 's' || t[i + k] == 'S';
+    return s && (i + k + 1 == n || !isalnum((unsigned char)t[i + k + 1])) ? k : 0;
+}
+
+/* t[0..n) without the apostrophe of "'s": "symptom's" and "symptoms",
+ * "Crohn's" and "Crohns" are one spelling ("Crohn s" would add a word).
+ * Other apostrophes (French "l'efficacite") still part words. */
+static ev_status drop_apostrophes(ev_buf *out, const char *t, size_t n)
+{
+    ev_status st = EV_OK;
+    for (size_t i = 0; i < n && st == EV_OK; i++) {
+        size_t k = inner_apostrophe(t, n, i);
+        if (k)
+            i += k - 1;
+        else
+            st = ev_buf_putc(out, t[i]);
+    }
+    return st;
+}
+
 /* Normalise t[0..n) as a title: folded, then spelling per word. */
 static ev_status title_text(ev_buf *out, const char *t, size_t n)
 {
-    ev_buf norm;
+    ev_buf norm, raw;
     ev_buf_init(&norm, 0);
-    ev_status st = fold(&norm, t, n);
+    ev_buf_init(&raw, 0);
+    ev_status st = drop_apostrophes(&raw, t, n);
+    if (st == EV_OK)
+        st = fold(&norm, raw.len ? raw.ptr : "", raw.len);
+    ev_buf_release(&raw);
     size_t pos = 0;
     ev_str tok;
     const char *text = ev_buf_cstr(&norm);
@@ -243,6 +313,43 @@ ev_status ev__dedup_title_alt(ev_buf *out, const char *title)
 {
     spans sp = title_spans(title);
     return sp.alt_len ? title_text(out, title + sp.alt, sp.alt_len) : EV_OK;
+}
+
+static bool word_in(const char *w, size_t n, const char *const *list, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Function words tell a title's language: English ones, and those of the
+ * languages journals most often translate from (German, French, Spanish,
+ * Portuguese, Italian, Dutch; diacritics already gone: "für" -> "fur").
+ * Only words no English title uses count as foreign. A title is English
+ * with more English than foreign words, other with two or more foreign
+ * words and no English one, else unknown. */
+uint8_t ev__dedup_title_lang(const char *s, size_t n)
+{
+    static const char *const en[] = {"the", "of", "and", "with", "for", "from", "by", "to",
+                                      "an", "is", "are", "between", "after", "among", "into",
+                                      "its", "or", "versus", "during", "without", "their"};
+    static const char *const other[] = {
+        "der", "das", "und", "fur", "mit", "von", "zur", "zum", "den", "dem", "ein", "eine",
+        "einer", "eines", "auf", "bei", "uber", "im", "aus", "als", "zu", "nach", "oder",
+        "le", "les", "du", "des", "et", "une", "pour", "dans", "sur", "avec", "aux", "par",
+        "de", "la", "el", "los", "las", "del", "y", "con", "para", "por", "una", "al", "os",
+        "dos", "em", "com", "uma", "ao", "il", "gli", "della", "delle", "dei", "di", "nel",
+        "nella", "per", "het", "een", "van", "voor", "bij", "naar", "uit"};
+    size_t pos = 0, ne = 0, no = 0;
+    ev_str tok;
+    while (ev_text_next_token(s, n, &pos, &tok)) {
+        ne += word_in(tok.ptr, tok.len, en, sizeof en / sizeof en[0]);
+        no += word_in(tok.ptr, tok.len, other, sizeof other / sizeof other[0]);
+    }
+    if (ne > no)
+        return EV__DD_LANG_ENGLISH;
+    return ne == 0 && no >= 2 ? EV__DD_LANG_OTHER : EV__DD_LANG_UNKNOWN;
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -324,6 +431,8 @@ static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     if (st == EV_OK && o->t.s)
         st = keep_title(d, &b, &o->alt);
     o->translated = title_spans(rec->title).translated;
+    if (o->t.s)
+        o->lang = ev__dedup_title_lang(o->t.s, o->t.len);
     ev_buf_release(&b);
     return st;
 }

@@ -20,7 +20,7 @@
 #define W_TITLE_CLOSE 7.0  /* >= 0.90 */
 #define W_TITLE_WEAK 1.0   /* >= 0.80 */
 #define W_TITLE_DIFF (-14.0)
-#define W_TITLE_DIFF_TRANSLATED (-4.0)
+#define W_TITLE_TRANSLATED 0.0
 #define W_AUTH_SAME 6.0
 #define W_AUTH_ALL 2.0 /* more: every name of a list of two or more */
 #define W_AUTH_SOME 3.0
@@ -242,6 +242,16 @@ static double score_ids(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
     return s;
 }
 
+/* One title is marked as a translation (bracketed whole, or with an
+ * other-language title), or the two are in different languages. */
+static bool translation(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    if (a->translated || b->translated)
+        return true;
+    return a->lang != b->lang && a->lang != EV__DD_LANG_UNKNOWN &&
+           b->lang != EV__DD_LANG_UNKNOWN;
+}
+
 static double score_title(double sim, const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 {
     if (sim < 0) {
@@ -266,9 +276,15 @@ static double score_title(double sim, const ev__dd_rec *a, const ev__dd_rec *b, 
     if (sim >= 0.80)
         return W_TITLE_WEAK;
     *r |= EV_DEDUP_R_TITLE_DIFFERENT;
-    /* Two translations of one foreign title can share few words: still
-     * never merged unseen, but the other fields may send it to review. */
-    return a->translated || b->translated ? W_TITLE_DIFF_TRANSLATED : W_TITLE_DIFF;
+    /* A title and its translation, or two translations of one foreign
+     * title, share few words by nature: their difference is no evidence.
+     * Such a pair merges unseen only when the item's place in print agrees
+     * too (verdict()). */
+    if (translation(a, b)) {
+        *r |= EV_DEDUP_R_TRANSLATED;
+        return W_TITLE_TRANSLATED;
+    }
+    return W_TITLE_DIFF;
 }
 
 /* First authors agree on their first or last family word, either way
@@ -425,11 +441,14 @@ static bool kinds_conflict(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
 /* Journal, volume, first page and year all agreeing locate one item on the
  * shelf, whatever its title says ("Intrapleural therapy", "Empyema
  * thoracis"). Page 1 is too common to locate anything. */
-static double score_locator(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
+static double score_locator(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 {
-    bool located = (r & EV_DEDUP_R_PAGES_SAME) && (r & EV_DEDUP_R_JOURNAL_SAME) && a->volume &&
-                   b->volume && strcmp(a->volume, b->volume) == 0 && a->year &&
-                   a->year == b->year && strcmp(a->page, "1") != 0;
+    bool located = (*r & EV_DEDUP_R_PAGES_SAME) && (*r & EV_DEDUP_R_JOURNAL_SAME) && a->volume &&
+                   b->volume && strcmp(a->volume, b->volume) == 0 && a->year && b->year &&
+                   abs(a->year - b->year) <= 1 && strcmp(a->page, "1") != 0;
+    /* With both ends of a range of several pages it is one article. */
+    if (located && same_range(a, b))
+        *r |= EV_DEDUP_R_LOCATED;
     return located ? W_LOCATOR : 0;
 }
 
@@ -448,7 +467,13 @@ static ev_dedup_verdict verdict(const ev_dedup_config *cfg, const ev_dedup_pair 
     /* Years further apart than print vs e-pub (a review's update, a
      * reprint, a column that recurs) need an identifier to merge unseen. */
     bool far = (r & EV_DEDUP_R_YEAR_DIFFERENT) && !ids;
-    if (p->score >= cfg->auto_merge && !(r & EV_DEDUP_R_TITLE_DIFFERENT) && !untitled && !far)
+    /* A translated title merges unseen only with the same authors at the
+     * same place in print: journal, volume, year and both ends of a range
+     * of several pages. */
+    bool titled = !(r & EV_DEDUP_R_TITLE_DIFFERENT) ||
+                  ((r & EV_DEDUP_R_TRANSLATED) && (r & EV_DEDUP_R_LOCATED) &&
+                   (r & EV_DEDUP_R_AUTHORS_SAME));
+    if (p->score >= cfg->auto_merge && titled && !untitled && !far)
         return EV_DEDUP_SAME;
     if (p->score >= cfg->review)
         return EV_DEDUP_REVIEW;
@@ -474,7 +499,7 @@ void ev__dedup_score(const ev_dedup_config *cfg, const ev__dd_rec *a, const ev__
         return;
     }
     s += score_rest(a, b, &r);
-    s += score_locator(a, b, r);
+    s += score_locator(a, b, &r);
     if (kinds_conflict(a, b, r))
         r |= EV_DEDUP_R_KIND_DIFFERS;
     out->score = s;

@@ -64,7 +64,7 @@ static void title_in_two_languages_matches_either(void **state)
     assert_int_equal(q.verdict, EV_DEDUP_SAME);
 }
 
-static void two_translations_of_one_title_go_to_review(void **state)
+static void two_translations_of_one_title_merge_at_one_place_in_print(void **state)
 {
     (void)state;
     /* sra_respiratory id_0000088 / id_0000089 */
@@ -78,7 +78,17 @@ static void two_translations_of_one_title_go_to_review(void **state)
     b.journal = "Annales Francaises d Anesthesie et de Reanimation";
     ev_dedup_pair p = t_score(&a, &b);
     assert_true(p.reasons & EV_DEDUP_R_TITLE_DIFFERENT);
-    assert_int_equal(p.verdict, EV_DEDUP_REVIEW);
+    assert_true(p.reasons & EV_DEDUP_R_TRANSLATED);
+    assert_true(p.reasons & EV_DEDUP_R_LOCATED);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+    /* only the first page known: not located, a person decides */
+    b.pages = "280";
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_REVIEW);
+    /* a different author on one side: never merged unseen */
+    b.pages = a.pages;
+    b.authors = "Train, M.; Lefevre, P.";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+    b.authors = a.authors;
     /* the same titles without the translation brackets: different papers */
     b.title = "Comparison of amoxicillin and cefamandole in the prevention of bronchopulmonary "
               "infections in pulmonary surgery. A randomized double-blind study";
@@ -396,7 +406,7 @@ int main(void)
         cmocka_unit_test(variants_of_one_record_merge),
         cmocka_unit_test(truncated_title_still_merges),
         cmocka_unit_test(title_in_two_languages_matches_either),
-        cmocka_unit_test(two_translations_of_one_title_go_to_review),
+        cmocka_unit_test(two_translations_of_one_title_merge_at_one_place_in_print),
         cmocka_unit_test(year_one_apart_is_tolerated_but_far_years_are_not),
         cmocka_unit_test(doi_conflict_is_related_never_merged),
         cmocka_unit_test(doi_written_as_url_or_encoded_is_the_same_doi),
