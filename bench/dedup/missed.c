@@ -86,5 +86,24 @@ int main(int argc, char **argv)
                     printf("%s ", bits[b]);
             printf("\n");
         }
+    /* per true group split over several clusters: "GROUP label m-1" and
+     * the clusters' members, so every missed record is accounted for */
+    for (size_t i = 0; i < c.n; i++) {
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(c.labels[i], c.labels[j]) != 0;
+        if (!first)
+            continue;
+        size_t kept = 0;
+        for (size_t j = i; j < c.n; j++)
+            kept += strcmp(c.labels[i], c.labels[j]) == 0 && cl[j] == j;
+        if (kept < 2)
+            continue;
+        printf("%zu\t%zu\tGROUP %s missed %zu:", i, i, c.labels[i], kept - 1);
+        for (size_t j = i; j < c.n; j++)
+            if (strcmp(c.labels[i], c.labels[j]) == 0)
+                printf(" %zu>%zu", j, cl[j]);
+        printf("\n");
+    }
     return 0;
 }

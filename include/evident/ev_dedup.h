@@ -186,6 +186,11 @@ typedef struct ev_dedup_eval {
     size_t tp, fp, tn, fn;
     size_t removed; /* records the tool removed */
     double sensitivity, specificity, precision;
+    /* Of the fn missed records, how many a RELATED pair of different kinds
+     * (erratum, comment, abstract or preprint beside its item) would join
+     * to their group: kept apart by the rule, not missed. Set by
+     * ev_dedup_evaluate_file only. */
+    size_t fn_related;
 } ev_dedup_eval;
 
 /* truth[i]: any label equal for records of one publication (e.g. the index

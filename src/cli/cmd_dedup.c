@@ -48,7 +48,9 @@ static const char help[] =
     "\n"
     "    --evaluate deduplicates a labelled export (any format import reads)\n"
     "    and scores the automatic merges against its ground-truth column with\n"
-    "    the record-level convention of bib-dedupe (see docs/internals/dedup.md).\n"
+    "    the record-level convention of bib-dedupe (see docs/internals/dedup.md);\n"
+    "    \"related\" counts the missed records only kept apart as a different\n"
+    "    kind of item (an erratum, reply, abstract or preprint beside its paper).\n"
     "\n"
     "OPTIONS\n"
     "    --dry-run          compute and print; write no pairs, clusters or log\n"
@@ -628,15 +630,15 @@ static int evaluate(const opts *o)
         ev_cli_json_kv(stdout, "file", o->evaluate, 1);
         printf(",\"records\":%zu,\"true_duplicates\":%zu,\"found\":%zu,\"false_merges\":%zu,"
                "\"missed\":%zu,\"sensitivity\":%.4f,\"specificity\":%.4f,\"precision\":%.4f,"
-               "\"pending\":%zu,\"related\":%zu}\n",
+               "\"pending\":%zu,\"related\":%zu,\"missed_related\":%zu}\n",
                e.records, e.true_duplicates, e.tp, e.fp, e.fn, e.sensitivity, e.specificity,
-               e.precision, pairs[EV_DEDUP_REVIEW], pairs[EV_DEDUP_RELATED]);
+               e.precision, pairs[EV_DEDUP_REVIEW], pairs[EV_DEDUP_RELATED], e.fn_related);
         return EV_EXIT_OK;
     }
-    printf("%-8s %8s %8s %8s %8s %8s %8s %8s\n", "records", "dups", "found", "false", "missed",
-           "sens", "spec", "pending");
-    printf("%-8zu %8zu %8zu %8zu %8zu %8.4f %8.4f %8zu\n", e.records, e.true_duplicates, e.tp,
-           e.fp, e.fn, e.sensitivity, e.specificity, pairs[EV_DEDUP_REVIEW]);
+    printf("%-8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "records", "dups", "found", "false",
+           "missed", "related", "sens", "spec", "pending");
+    printf("%-8zu %8zu %8zu %8zu %8zu %8zu %8.4f %8.4f %8zu\n", e.records, e.true_duplicates,
+           e.tp, e.fp, e.fn, e.fn_related, e.sensitivity, e.specificity, pairs[EV_DEDUP_REVIEW]);
     return EV_EXIT_OK;
 }
 

@@ -119,6 +119,34 @@ static void count_pairs(const ev_dedup *d, size_t pairs[4])
         pairs[d->pairs[i].verdict]++;
 }
 
+/* Missed records that the pairs kept apart only for being different kinds
+ * of item would join to their group: cluster SAME and kind-RELATED pairs
+ * together and count the misses that remain. */
+static ev_status related_misses(const ev_dedup *d, const size_t *truth, const ev_dedup_eval *e,
+                                size_t *out, ev_error *err)
+{
+    size_t n = d->n, k = 0;
+    size_t *cl = ev_calloc(n ? n : 1, sizeof *cl);
+    ev_dedup_link *links = ev_calloc(d->n_pairs ? d->n_pairs : 1, sizeof *links);
+    ev_status st = cl && links ? EV_OK : EV_ENOMEM;
+    for (size_t i = 0; st == EV_OK && i < d->n_pairs; i++) {
+        const ev_dedup_pair *p = &d->pairs[i];
+        bool kind = p->verdict == EV_DEDUP_RELATED && (p->reasons & EV_DEDUP_R_KIND_DIFFERS);
+        if (p->verdict == EV_DEDUP_SAME || kind)
+            links[k++] = (ev_dedup_link){p->a, p->b};
+    }
+    ev_dedup_eval e2;
+    if (st == EV_OK)
+        st = ev_dedup_cluster(d, links, k, cl, NULL, err);
+    if (st == EV_OK)
+        st = ev_dedup_evaluate(truth, cl, n, &e2);
+    if (st == EV_OK)
+        *out = e->fn > e2.fn ? e->fn - e2.fn : 0;
+    ev_free(cl);
+    ev_free(links);
+    return st;
+}
+
 static ev_status evaluate(labelled *l, ev_dedup_eval *out, size_t pairs[4], ev_error *err)
 {
     size_t n = l->n;
@@ -133,6 +161,8 @@ static ev_status evaluate(labelled *l, ev_dedup_eval *out, size_t pairs[4], ev_e
         st = labels_to_truth(l, truth);
     if (st == EV_OK)
         st = ev_dedup_evaluate(truth, cluster_of, n, out);
+    if (st == EV_OK)
+        st = related_misses(l->d, truth, out, &out->fn_related, err);
     if (st == EV_OK && pairs)
         count_pairs(l->d, pairs);
     ev_free(truth);

@@ -608,6 +608,28 @@ void ev__dedup_first_page(char *out, size_t size, const char *pages)
     memmove(out, out + k, strlen(out + k) + 1);
 }
 
+/* "215 p", "94 pp.", "62 pages": the length of a thesis or book, which
+ * locates nothing. */
+static bool page_count(const char *s)
+{
+    if (s == NULL)
+        return false;
+    while (isspace((unsigned char)*s))
+        s++;
+    const char *d = s;
+    while (isdigit((unsigned char)*s))
+        s++;
+    if (s == d || !isspace((unsigned char)*s))
+        return false;
+    while (isspace((unsigned char)*s))
+        s++;
+    static const char *const unit[] = {"p", "p.", "pp", "pp.", "pages", "pages."};
+    for (size_t i = 0; i < sizeof unit / sizeof unit[0]; i++)
+        if (ev_strcasecmp(s, unit[i]) == 0)
+            return true;
+    return false;
+}
+
 /* The token `pick` takes from s (a volume, issue or first page), kept in
  * the arena; nothing when there is none. */
 static ev_status norm_short(ev_dedup *d, void (*pick)(char *, size_t, const char *), const char *s,
@@ -707,6 +729,16 @@ static ev_status drop_kind_prefix(ev_dedup *d, ev__dd_rec *o)
     return EV_OK;
 }
 
+/* Magazines without volumes get the year in the volume field ("2016" for
+ * Harvard Business Review 94(5)): that is no volume. */
+static void drop_year_volume(ev__dd_rec *o)
+{
+    long v = 0;
+    if (o->volume && o->year && strlen(o->volume) == 4 && ev_parse_long(o->volume, &v) &&
+        v == o->year)
+        o->volume = NULL;
+}
+
 static unsigned completeness(const ev_record *rec, const ev__dd_rec *o)
 {
     return (o->t.s != NULL) + (o->doi != NULL) * 2 + (o->pmid != NULL) * 2 +
@@ -730,7 +762,7 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
         st = norm_short(d, volume_token, rec->volume, &o->volume);
     if (st == EV_OK)
         st = norm_short(d, first_token, rec->issue, &o->issue);
-    if (st == EV_OK)
+    if (st == EV_OK && !page_count(rec->pages))
         st = norm_short(d, ev__dedup_first_page, rec->pages ? rec->pages : rec->article_number,
                         &o->page);
     o->last_page = ev__dedup_last_page(rec->pages);
@@ -741,6 +773,7 @@ ev_status ev__dedup_normalise(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     if (st != EV_OK)
         return st;
     o->year = rec->pub_date.year ? rec->pub_date.year : rec->epub_date.year;
+    drop_year_volume(o);
     o->kind = ev__dedup_kind(rec, o->t.s, o->journal);
     if ((st = drop_kind_prefix(d, o)) != EV_OK)
         return st;

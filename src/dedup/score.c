@@ -105,6 +105,20 @@ static size_t common_sorted(const uint32_t *a, size_t na, const uint32_t *b, siz
     return c;
 }
 
+/* The word that ends at t[end] (exclusive) joins what follows to it. */
+static bool joined(const char *t, size_t end)
+{
+    static const char *const join[] = {"and", "or", "of", "the", "a", "an", "in", "on",
+                                       "for", "with", "to", "by", "from", "versus", "vs"};
+    size_t start = end;
+    while (start > 0 && t[start - 1] != ' ')
+        start--;
+    for (size_t i = 0; i < sizeof join / sizeof join[0]; i++)
+        if (strlen(join[i]) == end - start && memcmp(join[i], t + start, end - start) == 0)
+            return true;
+    return false;
+}
+
 /* One title is the other cut short (export limits, a subtitle only one
  * source kept): 2 for a long prefix (>= 6 words, >= 40 bytes; it may end
  * mid-word), 1 for a shorter prefix or suffix at a word boundary
@@ -123,8 +137,12 @@ static int contained(const ev__dd_title *a, const ev__dd_title *b)
      * subtitles lose their space ("states" / "statesthe examples"). */
     if (long_prefix && memcmp(s->s, l->s, s->len) == 0)
         return 2;
+    /* A section heading before the title ("How did it ... Upwork's CEO
+     * on how ..."): as good as a long prefix when the rest is long. Words
+     * joined on by "and", "of", ... ("Moral hazards and effects of ...")
+     * make a different title. */
     if (memcmp(s->s, l->s + off, s->len) == 0 && l->s[off - 1] == ' ')
-        return 1;
+        return long_prefix && !joined(l->s, off - 1) ? 2 : 1;
     return 0;
 }
 
@@ -414,6 +432,14 @@ static double score_rest(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
     return s;
 }
 
+/* A one-page item: no last page, or the last page is the first. */
+static bool one_page(const ev__dd_rec *r)
+{
+    long first = 0;
+    return r->last_page == 0 ||
+           (ev_parse_long(r->page, &first) && first >= 0 && (long)r->last_page == first);
+}
+
 /* Different kinds of item are related, not duplicates, with one exception:
  * Embase writes the meeting into the journal field ("Circulation.
  * Conference: ...") of an abstract that other databases list under the
@@ -425,8 +451,12 @@ static bool kinds_conflict(const ev__dd_rec *a, const ev__dd_rec *b, unsigned r)
         return false;
     bool conf = a->kind == EV_DEDUP_KIND_CONFERENCE || b->kind == EV_DEDUP_KIND_CONFERENCE;
     bool art = a->kind == EV_DEDUP_KIND_ARTICLE || b->kind == EV_DEDUP_KIND_ARTICLE;
+    /* Pages may disagree when both are one-page listings: the abstract
+     * numbered in one source, paged in the other ("22" / "52-52"); the
+     * full paper an abstract grows into spans several pages. */
+    bool pages_ok = !(r & EV_DEDUP_R_PAGES_DIFFERENT) || (one_page(a) && one_page(b));
     if (conf && art && (r & EV_DEDUP_R_JOURNAL_SAME) && a->year && a->year == b->year &&
-        !(r & (EV_DEDUP_R_PAGES_DIFFERENT | EV_DEDUP_R_VOLUME_DIFFERENT)))
+        pages_ok && !(r & EV_DEDUP_R_VOLUME_DIFFERENT))
         return false;
     /* A proceedings paper exported as a book chapter (inproceedings vs
      * incollection of a lecture-notes volume): the same volume and the

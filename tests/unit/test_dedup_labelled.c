@@ -4,8 +4,10 @@
  * thresholds and fail below the bar. Bar: specificity >= 0.999 everywhere;
  * sensitivity a regression floor just under our own figure, which is above
  * the best fair published tool where one exists (ASySD 0.99 top of its
- * range; SRA-DM 0.84 and bib-dedupe's in-sample 0.936 on respiratory);
- * bib-dedupe's in-sample figure printed beside it (ANCHORS.md). */
+ * range; SRA-DM 0.84 and bib-dedupe's in-sample 0.936 on respiratory;
+ * bib-dedupe's in-sample 0.889 = 120/135 on haematology); bib-dedupe's
+ * in-sample figure printed beside it (ANCHORS.md). Floors are the measured
+ * figures rounded down to 3 decimals (the run is deterministic). */
 #include "test_dedup_util.h"
 
 #include <stdio.h>
@@ -19,11 +21,11 @@ typedef struct labelled_set {
 static const labelled_set sets[] = {
     {"asysd_diabetes", 0.997, "ASySD 0.95-0.99 / >0.99; asreview 0.874 / 1.000; EndNote by hand "
                               "0.708 / 0.995"},
-    {"sra_respiratory", 0.970, "SRA-DM 0.84 / 1.00; EndNote 0.51 / 0.998; bib-dedupe* 0.936 / "
+    {"sra_respiratory", 0.979, "SRA-DM 0.84 / 1.00; EndNote 0.51 / 0.998; bib-dedupe* 0.936 / "
                                "1.000"},
-    {"sra_haematology", 0.850, "bib-dedupe* 0.889 / 1.000"},
-    {"sra_stroke", 0.990, "bib-dedupe* 0.994 / 1.000"},
-    {"digital_work_wagner2021", 0.977, "bib-dedupe* 0.997 / 1.000"},
+    {"sra_haematology", 0.888, "bib-dedupe* 0.889 / 1.000"},
+    {"sra_stroke", 0.993, "bib-dedupe* 0.994 / 1.000"},
+    {"digital_work_wagner2021", 0.986, "bib-dedupe* 0.997 / 1.000"},
 };
 
 static void run_set(const labelled_set *s)
@@ -39,9 +41,9 @@ static void run_set(const labelled_set *s)
         ev_error_format(&err, msg, sizeof msg);
         fail_msg("%s: %s", s->name, msg);
     }
-    printf("%-24s %7zu %7zu %7zu %6zu %8.4f %8.4f %7zu   %s\n", s->name, e.records,
-           e.true_duplicates, e.tp, e.fp, e.sensitivity, e.specificity, pairs[EV_DEDUP_REVIEW],
-           s->peers);
+    printf("%-24s %7zu %7zu %7zu %6zu %7zu %8.4f %8.4f %7zu   %s\n", s->name, e.records,
+           e.true_duplicates, e.tp, e.fp, e.fn_related, e.sensitivity, e.specificity,
+           pairs[EV_DEDUP_REVIEW], s->peers);
     assert_true(e.specificity >= 0.999);
     assert_true(e.sensitivity >= s->min_sensitivity);
 }
@@ -49,11 +51,12 @@ static void run_set(const labelled_set *s)
 static void labelled_sets_meet_the_bar(void **state)
 {
     (void)state;
-    printf("%-24s %7s %7s %7s %6s %8s %8s %7s   %s\n", "set", "records", "dups", "found",
-           "false", "sens", "spec", "pending", "peers: sensitivity / specificity");
+    printf("%-24s %7s %7s %7s %6s %7s %8s %8s %7s   %s\n", "set", "records", "dups", "found",
+           "false", "related", "sens", "spec", "pending", "peers: sensitivity / specificity");
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         run_set(&sets[i]);
-    printf("* in-sample: bib-dedupe's groups were built on these sets\n");
+    printf("related: missed records kept apart as a different kind of item (issue 5's rule)\n"
+           "* in-sample: bib-dedupe's groups were built on these sets\n");
 }
 
 int main(void)

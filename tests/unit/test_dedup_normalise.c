@@ -77,6 +77,60 @@ static void embase_original_title_and_quoted_brackets(void **state)
     title_is("\"[A new paracentesis needle for ascites]\"", "a new paracentesis needle for ascites");
 }
 
+static void title_joins_possessive_s(void **state)
+{
+    (void)state;
+    /* sra_stroke id_0000014 / id_0000015 */
+    title_is("Amantadine for treatment of symptom's of the posttraumatic state",
+             "amantadine for treatment of symptoms of the posttraumatic state");
+    title_is("Crohn\u2019s disease", "crohns disease");
+    title_is("Authors' reply", "authors reply");
+}
+
+static void erratum_citations_are_cut_from_the_title(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0000057, id_0000058, id_0000020 */
+    title_is("Eculizumab for atypical hemolytic-uremic syndrome (New England Journal of "
+             "Medicine (2009) 360 (542-544))",
+             "eculizumab for atypical hemolytic uremic syndrome");
+    title_is("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)",
+             "eculizumab for atypical hemolytic uremic syndrome");
+    title_is("Erratum: Severe deficiency of ADAMTS 13 in children (The Journal of Pediatrics (M",
+             "erratum severe deficiency of adamts 13 in children");
+    /* a parenthesis in a title is no citation */
+    title_is("Severe deficiency of the protease (ADAMTS 13) activity",
+             "severe deficiency of the protease adamts 13 activity");
+    title_is("Outcomes in type 2 diabetes (the ADVANCE trial)",
+             "outcomes in type 2 diabetes the advance trial");
+}
+
+static void bracketed_translation_before_a_language_tag(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0000231 (Nefrologia 2010;30 Suppl 2:30-38) */
+    title_is("[Indications and contraindications of living-donor kidney transplantation]. "
+             "[Spanish]",
+             "indications and contraindications of living donor kidney transplantation");
+}
+
+static void title_language_by_function_words(void **state)
+{
+    (void)state;
+    const char *en = "platform economy and crowdworking as challenges for the german model";
+    const char *de = "plattformokonomie und crowdworking als herausforderungen fur das "
+                     "deutsche modell der arbeitsbeziehungen";
+    const char *es = "indicaciones y contraindicaciones de la donacion renal de vivo";
+    assert_int_equal(ev__dedup_title_lang(en, strlen(en)), EV__DD_LANG_ENGLISH);
+    assert_int_equal(ev__dedup_title_lang(de, strlen(de)), EV__DD_LANG_OTHER);
+    assert_int_equal(ev__dedup_title_lang(es, strlen(es)), EV__DD_LANG_OTHER);
+    /* one foreign-looking word in an English title decides nothing */
+    const char *novo = "de novo mutations in autism";
+    assert_int_equal(ev__dedup_title_lang(novo, strlen(novo)), EV__DD_LANG_UNKNOWN);
+    const char *bare = "crowdworking";
+    assert_int_equal(ev__dedup_title_lang(bare, strlen(bare)), EV__DD_LANG_UNKNOWN);
+}
+
 static void first_page(const char *in, const char *want)
 {
     char out[32];
@@ -149,6 +203,13 @@ static void kinds_are_recognised(void **state)
     assert_int_equal(kind_of(&(t_rec){.title = "Long-term effect of eculizumab (vol 85, pg 553, "
                                                "2010)"}),
                      EV_DEDUP_KIND_ERRATUM);
+    assert_int_equal(kind_of(&(t_rec){.title = "Eculizumab for atypical hemolytic-uremic "
+                                               "syndrome (New England Journal of Medicine "
+                                               "(2009) 360 (542-544))"}),
+                     EV_DEDUP_KIND_ERRATUM);
+    assert_int_equal(kind_of(&(t_rec){.title = "Severe deficiency of the protease (ADAMTS 13) "
+                                               "activity"}),
+                     EV_DEDUP_KIND_ARTICLE);
     assert_int_equal(kind_of(&(t_rec){.title = "Notice of retraction: effects of X"}),
                      EV_DEDUP_KIND_RETRACTION);
     assert_int_equal(kind_of(&(t_rec){.title = "Atypical HUS and streptococcus - Reply"}),
@@ -212,6 +273,10 @@ int main(void)
         cmocka_unit_test(title_drops_language_tags_translation_brackets_and_notes),
         cmocka_unit_test(bracketed_other_language_title_is_an_alternative),
         cmocka_unit_test(embase_original_title_and_quoted_brackets),
+        cmocka_unit_test(title_joins_possessive_s),
+        cmocka_unit_test(erratum_citations_are_cut_from_the_title),
+        cmocka_unit_test(bracketed_translation_before_a_language_tag),
+        cmocka_unit_test(title_language_by_function_words),
         cmocka_unit_test(first_page_ignores_range_style_prefixes_and_zeros),
         cmocka_unit_test(last_page_expands_abbreviated_ends),
         cmocka_unit_test(journal_abbreviations_match_full_names),

@@ -95,6 +95,142 @@ static void two_translations_of_one_title_merge_at_one_place_in_print(void **sta
     assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
 }
 
+static void title_and_its_translation_merge_at_one_place_in_print(void **state)
+{
+    (void)state;
+    /* digital_work_wagner2021: Industrielle Beziehungen 27(2):205-226 */
+    t_rec a = {.title = "Platform economy and crowdworking as challenges for the german model "
+                        "of industrial relations",
+               .authors = "Greef, S.; Schroeder, W.; Sperling, H.J.",
+               .journal = "Industrielle Beziehungen", .volume = "27", .issue = "2",
+               .pages = "205--226", .year = 2020};
+    t_rec b = a;
+    b.title = "Plattform\u00f6konomie und Crowdworking als Herausforderungen f\u00fcr das "
+              "deutsche Modell der Arbeitsbeziehungen **";
+    b.authors = "Greef, Samuel; Schroeder, Wolfgang; Sperling, Hans Joachim";
+    b.doi = "10.3224/INDBEZ.V27I2.06";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_TRANSLATED);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+    /* without the end of the range the place is not certain */
+    b.pages = "205";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+    /* two English titles at one place are not a translation */
+    b.pages = a.pages;
+    b.title = "Industrial relations and the platform economy: a research agenda";
+    p = t_score(&a, &b);
+    assert_false(p.reasons & EV_DEDUP_R_TRANSLATED);
+    assert_int_not_equal(p.verdict, EV_DEDUP_SAME);
+}
+
+static void erratum_listed_twice_in_two_citation_styles_merges(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0000020 (Embase) / id_0000021 (Web of Science) */
+    t_rec a = {.title = "Erratum: Severe deficiency of the specific von Willebrand "
+                        "factor-cleaving protease (ADAMTS 13) activity in a sub-group of "
+                        "children with atypical hemolytic uremic syndrome (The Journal of "
+                        "Pediatrics (M",
+               .authors = "Veyradier", .journal = "Journal of Pediatrics.", .volume = "142",
+               .issue = "6", .pages = "616-616", .year = 2003};
+    t_rec b = a;
+    b.title = "Severe deficiency of the specific von Willebrand factor-cleaving protease "
+              "(ADAMTS 13) activity in a subgroup of children with atypical hemolytic uremic "
+              "syndrome (vol 142, pg 310, 2003)";
+    b.journal = "Journal of Pediatrics";
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+    /* the article itself (id_0000018) stays apart from its erratum */
+    t_rec art = {.title = "Severe deficiency of the specific von Willebrand factor-cleaving "
+                          "protease (ADAMTS 13) activity in a subgroup of children with "
+                          "atypical hemolytic uremic syndrome",
+                 .authors = "Veyradier, A.; Obert, B.; Haddad, E.", .journal = "Journal of "
+                                                                                "Pediatrics",
+                 .volume = "142", .issue = "3", .pages = "310-317", .year = 2003};
+    ev_dedup_pair p = t_score(&art, &b);
+    assert_true(p.reasons & EV_DEDUP_R_KIND_DIFFERS);
+    assert_int_not_equal(p.verdict, EV_DEDUP_SAME);
+}
+
+static void magazine_year_in_volume_field_is_no_volume(void **state)
+{
+    (void)state;
+    /* digital_work_wagner2021: Harvard Business Review 94(5), "How did it ..." heading */
+    t_rec a = {.title = "Upwork\u2019s CEO on how an introverted engineer learned to lead",
+               .authors = "Kasriel, S.", .journal = "Harvard Business Review",
+               .volume = "2016", .issue = "May", .year = 2016};
+    t_rec b = {.title = "How did it ... Upwork's CEO on how an introverted engineer learned "
+                        "to lead",
+               .authors = "Kasriel, Stephane", .journal = "Harvard Business Review",
+               .volume = "94", .issue = "5", .pages = "35+", .year = 2016};
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_false(p.reasons & EV_DEDUP_R_VOLUME_DIFFERENT);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+}
+
+static void words_joined_before_a_title_make_another_title(void **state)
+{
+    (void)state;
+    /* digital_work_wagner2021: two HICSS papers by one team, labelled different */
+    t_rec a = {.title = "Effects of IT-enabled monitoring systems in online labor markets",
+               .authors = "Liang, C.; Hong, Y.; Gu, B.", .year = 2017};
+    t_rec b = a;
+    b.title = "Moral Hazards and Effects of IT-enabled Monitoring Systems in Online Labor "
+              "Markets";
+    t_rec c = a;
+    c.title = "Research note: Effects of IT-enabled monitoring systems in online labor markets";
+    assert_true(t_score(&a, &b).title_sim < t_score(&a, &c).title_sim);
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
+static void abstract_numbered_in_one_source_and_paged_in_another_merges(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0001188 / id_0001189: Pediatric Transplantation 15 */
+    t_rec a = {.title = "Maintenance of renal function under eculizumab despite discontinuation "
+                        "of plasma exchange after a third transplantation",
+               .authors = "Davin, J. C.; Groothoff, J. W.; Bemelman, F. J.; Bouts, A. H.",
+               .journal = "Pediatric Transplantation.Conference: 6th Congress of the "
+                          "International Pediatric Transplant Association",
+               .volume = "15", .pages = "22-22", .year = 2011};
+    t_rec b = a;
+    b.journal = "Pediatric Transplantation";
+    b.pages = "52-52";
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+    /* the full paper the abstract grew into spans pages: related */
+    b.pages = "52-58";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
+static void located_item_with_print_and_epub_years_merges(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0000149 / id_0000150 */
+    t_rec a = {.title = "Haemolytic uraemic syndrome", .authors = "Kavanagh, D.; Goodship, T.",
+               .journal = "Nephron", .volume = "118", .issue = "1", .pages = "c37-c42",
+               .year = 2011};
+    t_rec b = a;
+    b.journal = "Nephron - Clinical Practice.";
+    b.pages = "37-42";
+    b.year = 2010;
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+    b.pages = "43-48"; /* the next item of the issue */
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
+static void page_count_of_a_thesis_is_no_page(void **state)
+{
+    (void)state;
+    /* sra_stroke id_0000009 / id_0000010 */
+    t_rec a = {.title = "An intelligent rehabilitation system for cognitive rehabilitation",
+               .authors = "Yip, Chi Bun",
+               .journal = "Dissertation Abstracts International: Section B: The Sciences and "
+                          "Engineering",
+               .volume = "73", .pages = "1524", .year = 2012};
+    t_rec b = {.title = a.title, .authors = a.authors, .volume = "Ph.D.", .pages = "215 p",
+               .year = 2011};
+    assert_false(t_score(&a, &b).reasons & EV_DEDUP_R_PAGES_DIFFERENT);
+}
+
 static void year_one_apart_is_tolerated_but_far_years_are_not(void **state)
 {
     (void)state;
@@ -407,6 +543,13 @@ int main(void)
         cmocka_unit_test(truncated_title_still_merges),
         cmocka_unit_test(title_in_two_languages_matches_either),
         cmocka_unit_test(two_translations_of_one_title_merge_at_one_place_in_print),
+        cmocka_unit_test(title_and_its_translation_merge_at_one_place_in_print),
+        cmocka_unit_test(erratum_listed_twice_in_two_citation_styles_merges),
+        cmocka_unit_test(magazine_year_in_volume_field_is_no_volume),
+        cmocka_unit_test(words_joined_before_a_title_make_another_title),
+        cmocka_unit_test(abstract_numbered_in_one_source_and_paged_in_another_merges),
+        cmocka_unit_test(located_item_with_print_and_epub_years_merges),
+        cmocka_unit_test(page_count_of_a_thesis_is_no_page),
         cmocka_unit_test(year_one_apart_is_tolerated_but_far_years_are_not),
         cmocka_unit_test(doi_conflict_is_related_never_merged),
         cmocka_unit_test(doi_written_as_url_or_encoded_is_the_same_doi),
