@@ -364,10 +364,20 @@ EV_EXTERN ev_status ev_screen_reasons(ev_store *s, char **out, ev_error *err) EV
  * one) and the pool's record ids: the first call on a pool builds it, later
  * calls only retrain the model and score. The first stage's pool (record
  * ids) is kept the same way, keyed by the imports and the merged records,
- * as reading it scans the whole records table. ev_screen_cache_clear frees
- * the cached matrices and pools (matrices in use are freed by their last
- * user). The cached memory stays allocated until then. */
+ * as reading it scans the whole records table. Next and queue also keep
+ * each review's tallies (every pool record's outcome per stage and its
+ * current decisions), read once and then brought up to date with the rows
+ * added since the last call (see docs/internals/screen.md); writes by other
+ * processes and handles are seen at the next call. ev_screen_cache_clear
+ * frees the cached matrices, pools and tallies (matrices in use are freed
+ * by their last user). The cached memory stays allocated until then. */
 EV_EXTERN void ev_screen_cache_clear(void);
+/* Fill those caches for every stage of the review (the tallies of
+ * decisions and outcomes; the matrix and a trained model where next would
+ * rank), so that the first next after a start does not pay for them: the
+ * server calls it before it listens. EV_EUSAGE when the review has no
+ * screening setup; store errors as ev_screen_next. Thread-safe. */
+EV_EXTERN ev_status ev_screen_cache_warm(ev_store *s, ev_error *err) EV_WARN_UNUSED;
 
 /* Counts per stage (PRISMA 2020): records at the stage, settled included,
  * settled excluded (by people), excluded by automation (a stopping rule),

@@ -13,6 +13,11 @@
  * after a decision labels only the rows settled since (labelling all 8,000
  * settled rows again was most of a warm call in the server's bench). The
  * ranker retrains in place, so its use is serialised by the entry's lock.
+ * The scores of the last label set are kept too: reviewers asking for their
+ * next record between two settlements share one retrain instead of each
+ * repeating it behind the lock. A caller whose labels come from tallies
+ * older than the ranker's (another thread ranked a newer state first) is
+ * given the newer scores: going back would mean a retrain from nothing.
  */
 #include "screen_int.h"
 
@@ -27,6 +32,9 @@ typedef struct cache_entry {
     pthread_mutex_t lock; /* guards ranker, labels, kind */
     ev_screen_ranker *ranker;
     signed char *labels; /* what the ranker was told: -1 nothing, 0, 1 */
+    double *scores;      /* of the labels above, when scored */
+    bool scored;
+    uint64_t epoch, gen; /* the tallies' version of the labels */
     ev_screen_model_options kind;
     unsigned refs;
     bool evicted;
@@ -74,6 +82,7 @@ static void entry_free(cache_entry *e)
 {
     ev_screen_ranker_free(e->ranker);
     ev_free(e->labels);
+    ev_free(e->scores);
     pthread_mutex_destroy(&e->lock);
     ev_screen_corpus_free(e->corpus);
     ev_free(e);
@@ -98,30 +107,53 @@ static ev_status ranker_ready(cache_entry *e, const ev_screen_model_options *mo,
         return EV_OK;
     ev_screen_ranker_free(e->ranker);
     e->ranker = NULL;
+    e->scored = false;
     if (!e->labels && !(e->labels = ev_malloc(n ? n : 1)))
+        return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!e->scores && !(e->scores = ev_calloc(n ? n : 1, sizeof *e->scores)))
         return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     memset(e->labels, -1, n);
     e->kind = *mo;
     return ev_screen_ranker_new(&e->ranker, e->corpus, mo, err);
 }
 
-ev_status ev__screen_cache_rank(ev__screen_corpus_ref *ref, const ev_screen_model_options *mo,
-                                const signed char *want, double *scores, ev_error *err)
+/* Bring the ranker's labels to want, unless want is older than what the
+ * ranker has seen in the same epoch of the tallies. */
+static ev_status labels_to(cache_entry *e, const ev_screen_model_options *mo,
+                           const signed char *want, uint64_t epoch, uint64_t gen, ev_error *err)
 {
-    cache_entry *e = (cache_entry *)ref;
-    pthread_mutex_lock(&e->lock);
+    bool behind = epoch && epoch == e->epoch && gen < e->gen;
+    if (behind && e->ranker && same_model(&e->kind, mo))
+        return EV_OK;
     ev_status rc = ranker_ready(e, mo, want, err);
     for (size_t i = 0; rc == EV_OK && i < e->corpus->rows; i++) {
         if (want[i] < 0 || want[i] == e->labels[i])
             continue;
         rc = ev_screen_ranker_label(e->ranker, i, want[i] == 1, err);
         e->labels[i] = want[i];
+        e->scored = false;
     }
-    if (rc == EV_OK)
-        rc = ev_screen_ranker_scores(e->ranker, scores, err);
-    if (rc != EV_OK) { /* start again next time */
+    e->epoch = epoch;
+    e->gen = gen;
+    return rc;
+}
+
+ev_status ev__screen_cache_rank(ev__screen_corpus_ref *ref, const ev_screen_model_options *mo,
+                                const signed char *want, uint64_t epoch, uint64_t gen,
+                                double *scores, ev_error *err)
+{
+    cache_entry *e = (cache_entry *)ref;
+    pthread_mutex_lock(&e->lock);
+    ev_status rc = labels_to(e, mo, want, epoch, gen, err);
+    if (rc == EV_OK && !e->scored)
+        rc = ev_screen_ranker_scores(e->ranker, e->scores, err);
+    if (rc == EV_OK) {
+        e->scored = true;
+        memcpy(scores, e->scores, e->corpus->rows * sizeof *scores);
+    } else { /* start again next time */
         ev_screen_ranker_free(e->ranker);
         e->ranker = NULL;
+        e->scored = false;
     }
     pthread_mutex_unlock(&e->lock);
     return rc;
@@ -200,4 +232,5 @@ void ev_screen_cache_clear(void)
         if (drop[i])
             entry_free(drop[i]);
     ev__screen_pool_cache_clear();
+    ev__screen_tally_cache_clear();
 }

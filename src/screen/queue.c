@@ -10,14 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* State of each pool record at one stage. */
-typedef struct stage_state {
-    ev__screen_pool pool;
-    signed char *outcome; /* -1 none, 0/1 settled by people, 2 automation */
-    unsigned char *n_dec; /* current decisions */
-    unsigned char *mine;  /* decided by the viewer */
-    unsigned char *conflict;
-} stage_state;
+typedef ev__screen_state stage_state;
 
 static long pool_find(const ev__screen_pool *p, ev_id id)
 {
@@ -34,13 +27,28 @@ static long pool_find(const ev__screen_pool *p, ev_id id)
     return -1;
 }
 
-static void state_release(stage_state *st)
+void ev__screen_state_release(ev__screen_state *st)
 {
     ev__screen_pool_release(&st->pool);
     ev_free(st->outcome);
     ev_free(st->n_dec);
     ev_free(st->mine);
     ev_free(st->conflict);
+    st->outcome = NULL;
+    st->n_dec = st->mine = st->conflict = NULL;
+}
+
+ev_status ev__screen_state_alloc(ev__screen_state *x, ev_error *err)
+{
+    size_t n = x->pool.n ? x->pool.n : 1;
+    x->outcome = ev_malloc(n);
+    x->n_dec = ev_calloc(n, 1);
+    x->mine = ev_calloc(n, 1);
+    x->conflict = ev_calloc(n, 1);
+    if (!x->outcome || !x->n_dec || !x->mine || !x->conflict)
+        return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+    memset(x->outcome, -1, n);
+    return EV_OK;
 }
 
 static ev_status load_outcomes(ev_store *s, const char *stage, stage_state *x, ev_error *err)
@@ -86,31 +94,25 @@ static ev_status load_decisions(ev_store *s, const ev__screen_cfg *cfg, const ch
     return rc;
 }
 
-/* cached: the first stage's pool may come from (and go into) the process
- * cache; only the reviewer-facing paths (next, queue) use it, so one-off
- * reads (summary, stop) leave nothing allocated behind. */
+/* cached: from the process cache of the review's tallies (tally.c); only
+ * the reviewer-facing paths (next, queue) use it, so one-off reads
+ * (summary, stop, progress) read the store and leave nothing behind. */
 static ev_status state_load(ev_store *s, const ev__screen_cfg *cfg, int stage, const char *viewer,
                             bool cached, stage_state *x, ev_error *err)
 {
+    if (cached && ev_store_path(s)) /* the cache is kept by the file's path */
+        return ev__screen_state_cached(s, cfg, stage, viewer, x, err);
     memset(x, 0, sizeof *x);
-    ev_status rc = ev__screen_pool_load(s, cfg, stage, cached, &x->pool, err);
+    ev_status rc = ev__screen_pool_load(s, cfg, stage, false, &x->pool, err);
     if (rc != EV_OK)
         return rc;
-    size_t n = x->pool.n ? x->pool.n : 1;
-    x->outcome = ev_malloc(n);
-    x->n_dec = ev_calloc(n, 1);
-    x->mine = ev_calloc(n, 1);
-    x->conflict = ev_calloc(n, 1);
-    if (!x->outcome || !x->n_dec || !x->mine || !x->conflict)
-        rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
-    if (rc == EV_OK) {
-        memset(x->outcome, -1, n);
+    rc = ev__screen_state_alloc(x, err);
+    if (rc == EV_OK)
         rc = load_outcomes(s, cfg->stages[stage], x, err);
-    }
     if (rc == EV_OK)
         rc = load_decisions(s, cfg, cfg->stages[stage], viewer, x, err);
     if (rc != EV_OK)
-        state_release(x);
+        ev__screen_state_release(x);
     return rc;
 }
 
@@ -208,7 +210,7 @@ static ev_status rank_pool(ev_store *s, const ev__screen_cfg *cfg, int stage, co
     for (size_t i = 0; rc == EV_OK && i < x->pool.n; i++)
         want[i] = x->outcome[i] == 0 || x->outcome[i] == 1 ? x->outcome[i] : -1;
     if (rc == EV_OK)
-        rc = ev__screen_cache_rank(ref, &mo, want, scores, err);
+        rc = ev__screen_cache_rank(ref, &mo, want, x->epoch, x->gen, scores, err);
     ev__screen_cache_release(ref);
     ev_free(want);
     return rc;
@@ -256,7 +258,7 @@ static ev_status next_in_stage(ev_store *s, const ev__screen_cfg *cfg, int stage
     }
     if (rc == EV_OK && best != SIZE_MAX)
         *out = x.pool.ids[best];
-    state_release(&x);
+    ev__screen_state_release(&x);
     return rc;
 }
 
@@ -283,6 +285,29 @@ ev_status ev_screen_next(ev_store *s, const char *reviewer, const char *stage, e
     return rc;
 }
 
+ev_status ev_screen_cache_warm(ev_store *s, ev_error *err)
+{
+    ev__screen_cfg cfg;
+    ev_status rc = ev__screen_load(s, &cfg, err);
+    for (size_t i = 0; rc == EV_OK && i < cfg.n_stages; i++) {
+        stage_state x;
+        if ((rc = state_load(s, &cfg, (int)i, NULL, true, &x, err)) != EV_OK)
+            break;
+        bool inc = false, exc = false;
+        for (size_t j = 0; j < x.pool.n; j++) {
+            inc |= x.outcome[j] == 1;
+            exc |= x.outcome[j] == 0;
+        }
+        double *sc = inc && exc ? ev_calloc(x.pool.n, sizeof *sc) : NULL;
+        if (inc && exc) /* next ranks here: build the matrix and train */
+            rc = sc ? rank_pool(s, &cfg, (int)i, &x, sc, err)
+                    : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
+        ev_free(sc);
+        ev__screen_state_release(&x);
+    }
+    return rc;
+}
+
 /* The candidates of one stage, in id order. */
 static ev_status queue_stage(ev_store *s, const ev__screen_cfg *cfg, int stage,
                              const char *reviewer, ev_id **out, size_t *n, ev_error *err)
@@ -297,7 +322,7 @@ static ev_status queue_stage(ev_store *s, const ev__screen_cfg *cfg, int stage,
     for (size_t i = 0; rc == EV_OK && i < x.pool.n; i++)
         if (is_candidate(cfg, &x, i))
             (*out)[(*n)++] = x.pool.ids[i];
-    state_release(&x);
+    ev__screen_state_release(&x);
     return rc;
 }
 
@@ -416,7 +441,7 @@ static ev_status summarise_stage(ev_store *s, const ev__screen_cfg *cfg, int sta
     if (rc == EV_OK)
         rc = stage_reasons(s, cfg->stages[stage], &o->reasons, err);
     ev_free(seq);
-    state_release(&x);
+    ev__screen_state_release(&x);
     return rc;
 }
 
@@ -526,7 +551,7 @@ static ev_status stop_stage(ev_store *s, const ev__screen_cfg *cfg, int at, cons
             ev_store_rollback(s);
     }
     ev_free(seq);
-    state_release(&x);
+    ev__screen_state_release(&x);
     return rc;
 }
 
@@ -589,7 +614,7 @@ static ev_status reviewer_counts(ev_store *s, const ev__screen_cfg *cfg, int sta
         return rc;
     for (size_t i = 0; i < x.pool.n; i++)
         o->todo += is_candidate(cfg, &x, i);
-    state_release(&x);
+    ev__screen_state_release(&x);
     return rc;
 }
 

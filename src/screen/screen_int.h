@@ -84,6 +84,35 @@ ev_status ev__screen_pool_load(ev_store *s, const ev__screen_cfg *cfg, int stage
                                ev__screen_pool *out, ev_error *err);
 void ev__screen_pool_release(ev__screen_pool *p);
 
+/* ---- a stage's state (queue.c fresh from the store, tally.c cached) ---- */
+
+/* Each pool record at one stage. epoch and gen say which version of the
+ * cached tallies it was built from (0: read fresh from the store): within
+ * one epoch a later gen only adds or changes outcomes, never removes one. */
+typedef struct ev__screen_state {
+    ev__screen_pool pool;
+    signed char *outcome; /* -1 none, 0/1 settled by people, 2 automation */
+    unsigned char *n_dec; /* current decisions */
+    unsigned char *mine;  /* decided by the viewer */
+    unsigned char *conflict;
+    uint64_t epoch, gen;
+} ev__screen_state;
+
+/* Allocate the per-record arrays for x->pool.n records (outcome -1, the
+ * rest 0). */
+ev_status ev__screen_state_alloc(ev__screen_state *x, ev_error *err);
+void ev__screen_state_release(ev__screen_state *x);
+
+/* The state of `stage` for `viewer` from the process cache of the review's
+ * tallies (tally.c), brought up to date first: only decisions and outcomes
+ * added since the last call are read; a changed pool (import, merge) or a
+ * row gone from either table reloads everything. Gives the same state as
+ * reading it fresh. Thread-safe. */
+ev_status ev__screen_state_cached(ev_store *s, const ev__screen_cfg *cfg, int stage,
+                                  const char *viewer, ev__screen_state *x, ev_error *err);
+/* Free the cached tallies (ev_screen_cache_clear). */
+void ev__screen_tally_cache_clear(void);
+
 /* ---- TF-IDF matrix cache (cache.c) ---- */
 
 /* A counted reference to a cached matrix. */
@@ -97,9 +126,14 @@ ev__screen_corpus_ref *ev__screen_cache_put(uint64_t key, ev_screen_corpus *c);
 const ev_screen_corpus *ev__screen_cache_corpus(const ev__screen_corpus_ref *ref);
 /* Score every row of the cached matrix with the entry's ranker after
  * bringing its labels to want[row] (-1 none, 0 excluded, 1 included):
- * only rows whose label changed are labelled. Thread-safe. */
+ * only rows whose label changed are labelled, and the scores of one label
+ * set are computed once and shared. epoch/gen: the tallies' version want
+ * comes from (ev__screen_state); a caller behind the version the ranker has
+ * already seen in the same epoch gets the newer model's scores rather than
+ * forcing a retrain from nothing (0, 0: no version). Thread-safe. */
 ev_status ev__screen_cache_rank(ev__screen_corpus_ref *ref, const ev_screen_model_options *mo,
-                                const signed char *want, double *scores, ev_error *err);
+                                const signed char *want, uint64_t epoch, uint64_t gen,
+                                double *scores, ev_error *err);
 /* Bracket a miss: look again, build and put inside (one builder at a time). */
 void ev__screen_cache_build_begin(void);
 void ev__screen_cache_build_end(void);

@@ -6,6 +6,7 @@
 #include "server_int.h"
 
 #include "evident/ev_chart.h"
+#include "evident/ev_screen.h"
 
 static ev_status open_conns(ev_server *srv, ev_error *err)
 {
@@ -20,6 +21,12 @@ static ev_status open_conns(ev_server *srv, ev_error *err)
             return rc;
         srv->n_conns++;
     }
+    /* Screening's caches filled before the server listens, so the first
+     * reviewers' next records do not wait for the matrix. Only a cache: a
+     * review without screening, or any failure, leaves it to the requests. */
+    ev_error werr = EV_ERROR_INIT;
+    if (ev_screen_cache_warm(srv->conns[0].store, &werr) != EV_OK)
+        ev_error_clear(&werr);
     return EV_OK;
 }
 
