@@ -83,10 +83,10 @@ void ev__dedup_first_page(char *out, size_t size, const char *pages);
 /* Last page of a numeric range, abbreviated ends expanded ("1285-90" ->
  * 1290, "123-9" -> 129); 0 when there is none. */
 uint32_t ev__dedup_last_page(const char *pages);
-/* Where an erratum's citation of its article starts in a raw title
- * ("(vol 142, pg 310, 2003)", "(The Journal of Pediatrics (2003) ..."),
- * else n. */
-size_t ev__dedup_erratum_cite(const char *t, size_t n);
+/* A raw title ends with an erratum's citation of its article ("(vol 142,
+ * pg 310, 2003)", "(The Journal of Pediatrics (2003) ..."), before any
+ * appended note. */
+bool ev__dedup_cites_article(const char *t);
 ev_dedup_kind ev__dedup_kind(const ev_record *rec, const char *norm_title,
                              const char *norm_journal);
 uint32_t ev__dedup_hash(const char *s, size_t n);

@@ -118,8 +118,7 @@ ev_dedup_kind ev__dedup_kind(const ev_record *rec, const char *title, const char
         return EV_DEDUP_KIND_RETRACTION;
     if (pubtype_is(rec, "Published Erratum") || pubtype_is(rec, "Erratum"))
         return EV_DEDUP_KIND_ERRATUM;
-    size_t n = rec->title ? strlen(rec->title) : 0;
-    if (n && ev__dedup_erratum_cite(rec->title, n) < n)
+    if (rec->title && ev__dedup_cites_article(rec->title))
         return EV_DEDUP_KIND_ERRATUM;
     ev_dedup_kind k = kind_from_title(title);
     if (k != EV_DEDUP_KIND_ARTICLE)

@@ -109,19 +109,28 @@ static size_t note_start(const char *t, size_t n)
     return n;
 }
 
+/* " pg " within p[0..n). */
+static bool has_pg(const char *p, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++)
+        if (memcmp(p + i, " pg ", 4) == 0)
+            return true;
+    return false;
+}
+
 /* A citation of the corrected article after an erratum's title: Web of
  * Science's "(vol 142, pg 310, 2003)" and Embase's "(The Journal of
  * Pediatrics (2003) 142 (310-317))", often cut mid-way: where it starts,
  * else n. Embase's form is told by the nested parenthesis after a
  * capitalised name of two or more words, which titles do not have. */
-size_t ev__dedup_erratum_cite(const char *t, size_t n)
+static size_t erratum_cite(const char *t, size_t n)
 {
     for (size_t i = n; i-- > 9;) {
         if (t[i] != '(' || t[i - 1] != ' ')
             continue;
         const char *p = t + i + 1;
         size_t rest = n - i - 1;
-        if (rest > 4 && ev_strncasecmp(p, "vol ", 4) == 0 && strstr(p, " pg ") != NULL)
+        if (rest > 4 && ev_strncasecmp(p, "vol ", 4) == 0 && has_pg(p + 4, rest - 4))
             return i - 1;
         size_t k = 0, words = 1;
         while (k < rest && p[k] != '(' && p[k] != ')')
@@ -131,6 +140,12 @@ size_t ev__dedup_erratum_cite(const char *t, size_t n)
             return i - 1;
     }
     return n;
+}
+
+bool ev__dedup_cites_article(const char *t)
+{
+    size_t n = note_start(t, strlen(t));
+    return erratum_cite(t, n) < n;
 }
 
 /* ev_text_normalise(EV_NORM_DEFAULT), with a fast path for plain ASCII
@@ -223,7 +238,7 @@ static spans title_spans(const char *t)
 {
     spans sp = {0};
     size_t s = 0, n = note_start(t, strlen(t));
-    n = ev__dedup_erratum_cite(t, n);
+    n = erratum_cite(t, n);
     size_t o = original_marker(t, n);
     if (o < n) {
         sp.alt = o + 10;
@@ -318,7 +333,7 @@ ev_status ev__dedup_title_alt(ev_buf *out, const char *title)
 static bool word_in(const char *w, size_t n, const char *const *list, size_t k)
 {
     for (size_t i = 0; i < k; i++)
-        if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
+        if (list[i][0] == w[0] && strncmp(list[i], w, n) == 0 && list[i][n] == '\0')
             return true;
     return false;
 }
@@ -344,6 +359,8 @@ uint8_t ev__dedup_title_lang(const char *s, size_t n)
     size_t pos = 0, ne = 0, no = 0;
     ev_str tok;
     while (ev_text_next_token(s, n, &pos, &tok)) {
+        if (tok.len > 7) /* no function word is longer: most words stop here */
+            continue;
         ne += word_in(tok.ptr, tok.len, en, sizeof en / sizeof en[0]);
         no += word_in(tok.ptr, tok.len, other, sizeof other / sizeof other[0]);
     }
