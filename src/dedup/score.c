@@ -510,6 +510,23 @@ static ev_dedup_verdict verdict(const ev_dedup_config *cfg, const ev_dedup_pair 
     return alike ? EV_DEDUP_RELATED : EV_DEDUP_DIFFERENT;
 }
 
+/* An export that lost the volume slid the rest one place left: issue in
+ * the volume's place, page in the issue's ("26(9)" written as issue 26,
+ * pages 9). When a's issue and page are b's volume and issue, *out is a
+ * with its fields put back (page unknown) and the result is true. */
+static bool unshift(const ev__dd_rec *a, const ev__dd_rec *b, ev__dd_rec *out)
+{
+    if (a->volume || !a->issue || !a->page || !b->volume || !b->issue ||
+        strcmp(a->issue, b->volume) != 0 || strcmp(a->page, b->issue) != 0)
+        return false;
+    *out = *a;
+    out->volume = a->issue;
+    out->issue = a->page;
+    out->page = NULL;
+    out->last_page = 0;
+    return true;
+}
+
 void ev__dedup_score(const ev_dedup_config *cfg, const ev__dd_rec *a, const ev__dd_rec *b,
                      ev_dedup_pair *out)
 {
@@ -528,6 +545,11 @@ void ev__dedup_score(const ev_dedup_config *cfg, const ev__dd_rec *a, const ev__
         out->verdict = EV_DEDUP_DIFFERENT;
         return;
     }
+    ev__dd_rec fixed;
+    if (unshift(a, b, &fixed))
+        a = &fixed;
+    else if (unshift(b, a, &fixed))
+        b = &fixed;
     s += score_rest(a, b, &r);
     s += score_locator(a, b, &r);
     if (kinds_conflict(a, b, r))

@@ -5,7 +5,7 @@
  * sensitivity a regression floor just under our own figure, which is above
  * the best fair published tool where one exists (ASySD 0.99 top of its
  * range; SRA-DM 0.84 and bib-dedupe's in-sample 0.936 on respiratory;
- * bib-dedupe's in-sample 0.889 = 120/135 on haematology); bib-dedupe's
+ * above bib-dedupe's in-sample 0.889 = 120/135 on haematology); bib-dedupe's
  * in-sample figure printed beside it (ANCHORS.md). Floors are the measured
  * figures rounded down to 3 decimals (the run is deterministic). */
 #include "test_dedup_util.h"
@@ -23,7 +23,7 @@ static const labelled_set sets[] = {
                               "0.708 / 0.995"},
     {"sra_respiratory", 0.979, "SRA-DM 0.84 / 1.00; EndNote 0.51 / 0.998; bib-dedupe* 0.936 / "
                                "1.000"},
-    {"sra_haematology", 0.888, "bib-dedupe* 0.889 / 1.000"},
+    {"sra_haematology", 0.896, "bib-dedupe* 0.889 / 1.000"},
     {"sra_stroke", 0.993, "bib-dedupe* 0.994 / 1.000"},
     {"digital_work_wagner2021", 0.986, "bib-dedupe* 0.997 / 1.000"},
 };

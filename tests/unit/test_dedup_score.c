@@ -217,6 +217,27 @@ static void located_item_with_print_and_epub_years_merges(void **state)
     assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
 }
 
+static void volume_lost_and_fields_slid_left_still_agree(void **state)
+{
+    (void)state;
+    /* sra_haematology id_0000105 / id_0000106: 26(9) written as issue 26, pages 9 */
+    t_rec a = {.title = "The treatment of atypical hus", .authors = "Loirat, C.",
+               .journal = "Pediatric Nephrology.Conference: 44th Annual Scientific Meeting of "
+                          "the European Society for Paediatric Nephrology",
+               .issue = "26", .pages = "9", .year = 2011};
+    t_rec b = a;
+    b.volume = "26";
+    b.issue = "9";
+    b.pages = "1746-1746";
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_false(p.reasons & EV_DEDUP_R_PAGES_DIFFERENT);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+    assert_int_equal(t_score(&b, &a).verdict, EV_DEDUP_SAME);
+    /* issue 26 and page 9 of an item without volume beside 25(9): no slide */
+    b.volume = "25";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
 static void page_count_of_a_thesis_is_no_page(void **state)
 {
     (void)state;
@@ -549,6 +570,7 @@ int main(void)
         cmocka_unit_test(words_joined_before_a_title_make_another_title),
         cmocka_unit_test(abstract_numbered_in_one_source_and_paged_in_another_merges),
         cmocka_unit_test(located_item_with_print_and_epub_years_merges),
+        cmocka_unit_test(volume_lost_and_fields_slid_left_still_agree),
         cmocka_unit_test(page_count_of_a_thesis_is_no_page),
         cmocka_unit_test(year_one_apart_is_tolerated_but_far_years_are_not),
         cmocka_unit_test(doi_conflict_is_related_never_merged),
