@@ -296,10 +296,15 @@ static ev_status title_text(ev_buf *out, const char *t, size_t n)
     ev_buf norm, raw;
     ev_buf_init(&norm, 0);
     ev_buf_init(&raw, 0);
-    ev_status st = drop_apostrophes(&raw, t, n);
+    ev_status st = EV_OK;
+    /* most titles have no apostrophe at all: no copy then */
+    if (memchr(t, '\'', n) || memchr(t, '\xe2', n)) {
+        st = drop_apostrophes(&raw, t, n);
+        t = raw.len ? raw.ptr : "";
+        n = raw.len;
+    }
     if (st == EV_OK)
-        st = fold(&norm, raw.len ? raw.ptr : "", raw.len);
-    ev_buf_release(&raw);
+        st = fold(&norm, t, n);
     size_t pos = 0;
     ev_str tok;
     const char *text = ev_buf_cstr(&norm);
@@ -314,6 +319,7 @@ static ev_status title_text(ev_buf *out, const char *t, size_t n)
         memcpy(word, tok.ptr, tok.len);
         st = ev_buf_append(out, word, ev__dedup_spelling(word, tok.len));
     }
+    ev_buf_release(&raw);
     ev_buf_release(&norm);
     return st;
 }
@@ -330,10 +336,11 @@ ev_status ev__dedup_title_alt(ev_buf *out, const char *title)
     return sp.alt_len ? title_text(out, title + sp.alt, sp.alt_len) : EV_OK;
 }
 
-static bool word_in(const char *w, size_t n, const char *const *list, size_t k)
+/* Words of exactly n bytes, one space apart: is w[0..n) one of them? */
+static bool in_bucket(const char *list, const char *w, size_t n)
 {
-    for (size_t i = 0; i < k; i++)
-        if (list[i][0] == w[0] && strncmp(list[i], w, n) == 0 && list[i][n] == '\0')
+    for (const char *p = list; p; p = p[n] ? p + n + 1 : NULL)
+        if (memcmp(p, w, n) == 0)
             return true;
     return false;
 }
@@ -343,26 +350,29 @@ static bool word_in(const char *w, size_t n, const char *const *list, size_t k)
  * Portuguese, Italian, Dutch; diacritics already gone: "für" -> "fur").
  * Only words no English title uses count as foreign. A title is English
  * with more English than foreign words, other with two or more foreign
- * words and no English one, else unknown. */
+ * words and no English one, else unknown. The words are listed by length
+ * (normalised titles are words one space apart), which keeps this cheap:
+ * it runs once per record. */
 uint8_t ev__dedup_title_lang(const char *s, size_t n)
 {
-    static const char *const en[] = {"the", "of", "and", "with", "for", "from", "by", "to",
-                                      "an", "is", "are", "between", "after", "among", "into",
-                                      "its", "or", "versus", "during", "without", "their"};
-    static const char *const other[] = {
-        "der", "das", "und", "fur", "mit", "von", "zur", "zum", "den", "dem", "ein", "eine",
-        "einer", "eines", "auf", "bei", "uber", "im", "aus", "als", "zu", "nach", "oder",
-        "le", "les", "du", "des", "et", "une", "pour", "dans", "sur", "avec", "aux", "par",
-        "de", "la", "el", "los", "las", "del", "y", "con", "para", "por", "una", "al", "os",
-        "dos", "em", "com", "uma", "ao", "il", "gli", "della", "delle", "dei", "di", "nel",
-        "nella", "per", "het", "een", "van", "voor", "bij", "naar", "uit"};
-    size_t pos = 0, ne = 0, no = 0;
-    ev_str tok;
-    while (ev_text_next_token(s, n, &pos, &tok)) {
-        if (tok.len > 7) /* no function word is longer: most words stop here */
-            continue;
-        ne += word_in(tok.ptr, tok.len, en, sizeof en / sizeof en[0]);
-        no += word_in(tok.ptr, tok.len, other, sizeof other / sizeof other[0]);
+    static const char *const en[8] = {
+        NULL, NULL, "of by to an is or", "the and for are its", "with from into",
+        "after among their", "versus during", "between without"};
+    static const char *const other[8] = {
+        NULL, "y", "im zu le du et de la el al os em ao il di",
+        "der das und fur mit von zur zum den dem ein auf bei aus als les des une sur aux par "
+        "los las del con por una dos com uma gli dei nel per het een van bij uit",
+        "eine uber nach oder pour dans avec para voor naar", "einer eines della delle nella",
+        NULL, NULL};
+    size_t ne = 0, no = 0;
+    for (size_t i = 0; i < n;) {
+        const char *sp = memchr(s + i, ' ', n - i);
+        size_t end = sp ? (size_t)(sp - s) : n, len = end - i;
+        if (len < 8) { /* no function word is longer: most words stop here */
+            ne += en[len] && in_bucket(en[len], s + i, len);
+            no += other[len] && in_bucket(other[len], s + i, len);
+        }
+        i = end + 1;
     }
     if (ne > no)
         return EV__DD_LANG_ENGLISH;
@@ -439,15 +449,16 @@ static ev_status norm_title(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
         return EV_OK;
     ev_buf b;
     ev_buf_init(&b, 0);
-    ev_status st = ev__dedup_title(&b, rec->title);
+    spans sp = title_spans(rec->title);
+    ev_status st = title_text(&b, rec->title + sp.start, sp.len);
     if (st == EV_OK)
         st = keep_title(d, &b, &o->t);
     ev_buf_clear(&b);
-    if (st == EV_OK)
-        st = ev__dedup_title_alt(&b, rec->title);
+    if (st == EV_OK && sp.alt_len)
+        st = title_text(&b, rec->title + sp.alt, sp.alt_len);
     if (st == EV_OK && o->t.s)
         st = keep_title(d, &b, &o->alt);
-    o->translated = title_spans(rec->title).translated;
+    o->translated = sp.translated;
     if (o->t.s)
         o->lang = ev__dedup_title_lang(o->t.s, o->t.len);
     ev_buf_release(&b);
