@@ -190,9 +190,12 @@ ev_status ev_screen_decide(ev_store *s, const char *reviewer, const ev_screen_de
         if (rc != EV_OK && failed_item)
             *failed_item = i;
     }
-    if (rc == EV_OK)
-        return ev_store_commit(s, err);
-    ev_store_rollback(s);
+    if (rc != EV_OK) {
+        ev_store_rollback(s);
+        return rc;
+    }
+    if ((rc = ev_store_commit(s, err)) == EV_OK)
+        ev__screen_tally_note(s, &cfg);
     return rc;
 }
 

@@ -298,8 +298,12 @@ ev_status ev_screen_cache_warm(ev_store *s, ev_error *err)
             inc |= x.outcome[j] == 1;
             exc |= x.outcome[j] == 0;
         }
-        double *sc = inc && exc ? ev_calloc(x.pool.n, sizeof *sc) : NULL;
-        if (inc && exc) /* next ranks here: build the matrix and train */
+        /* next ranks here, or will once the first stage has both labels
+         * (the records do not change with decisions): build the matrix and
+         * train on what is settled */
+        bool ranks = (inc && exc) || (i == 0 && x.pool.n > 0);
+        double *sc = ranks ? ev_calloc(x.pool.n, sizeof *sc) : NULL;
+        if (ranks)
             rc = sc ? rank_pool(s, &cfg, (int)i, &x, sc, err)
                     : ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
         ev_free(sc);

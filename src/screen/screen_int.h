@@ -71,7 +71,7 @@ typedef struct ev__screen_pool {
 
 /* Free the cached pools (ev_screen_cache_clear). */
 void ev__screen_pool_cache_clear(void);
-/* Hash n bytes into h (FNV-1a, then splitmix). */
+/* Hash n bytes into h (splitmix per 8-byte word, FNV-1a for the rest). */
 uint64_t ev__screen_hash(uint64_t h, const void *p, size_t n);
 /* A fingerprint of the review's records: its file's path and its imports
  * (records arrive, change and are deleted only through an import). */
@@ -110,6 +110,12 @@ void ev__screen_state_release(ev__screen_state *x);
  * reading it fresh. Thread-safe. */
 ev_status ev__screen_state_cached(ev_store *s, const ev__screen_cfg *cfg, int stage,
                                   const char *viewer, ev__screen_state *x, ev_error *err);
+/* After a write: bring the review's cached tallies, if there are any, up to
+ * date now, so that the next `next` finds them so (the server's clients
+ * that decide without asking for the next record would otherwise leave all
+ * their decisions to the first one that asks). Only a cache: failures are
+ * left to the next call. */
+void ev__screen_tally_note(ev_store *s, const ev__screen_cfg *cfg);
 /* Free the cached tallies (ev_screen_cache_clear). */
 void ev__screen_tally_cache_clear(void);
 

@@ -82,7 +82,15 @@ static bool sorted_has(const ev_id *v, size_t n, ev_id id)
 uint64_t ev__screen_hash(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) /* FNV-1a, then mixed */
+    size_t i = 0;
+    /* whole words mixed a word at a time: every next hashes its pool's ids
+     * (64 KiB at 8,000 records), byte by byte that was 2% of the server */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, b + i, sizeof w);
+        h = ev_mix64(h ^ w);
+    }
+    for (; i < n; i++) /* FNV-1a, then mixed */
         h = (h ^ b[i]) * 0x100000001b3ULL;
     return ev_mix64(h);
 }

@@ -215,30 +215,32 @@ static ev_status apply_row(tally *t, const ev__screen_cfg *cfg, ev_stmt *st, int
     return put_decision(t, (size_t)cell, (uint16_t)who, (signed char)value);
 }
 
-/* Read the rows added since the last refresh and both tables' counts, in
- * one statement so that they come from one snapshot. *stale: a row seen
- * before is gone (counts below what was seen plus what was read). */
-static ev_status refresh(ev_store *s, const ev__screen_cfg *cfg, tally *t, bool *stale,
+#define ADDED                                                                                      \
+    "SELECT 0, id, record_id, stage, reviewer, decision, current FROM screen_decision"             \
+    " WHERE id > ?1 UNION ALL SELECT 1, rowid, record_id, stage, NULL, outcome,"                   \
+    " method = 'automation' FROM screen_outcome WHERE rowid > ?2"
+
+/* Read the rows added since the last refresh and, with `check`, both
+ * tables' counts, in one statement so that they come from one snapshot.
+ * *stale: a row seen before is gone (a count below the rows seen). */
+static ev_status refresh(ev_store *s, const ev__screen_cfg *cfg, tally *t, bool check, bool *stale,
                          ev_error *err)
 {
     ev_stmt *st = NULL;
     int64_t count[2] = {-1, -1}, dec0 = t->seen_dec, out0 = t->seen_out;
     ev_status rc = ev__screen_prepare(
         s, &st, err,
-        "SELECT 0, id, record_id, stage, reviewer, decision, current FROM screen_decision"
-        " WHERE id > ?1"
-        " UNION ALL SELECT 1, rowid, record_id, stage, NULL, outcome, method = 'automation'"
-        " FROM screen_outcome WHERE rowid > ?2"
-        " UNION ALL SELECT 2, (SELECT count(*) FROM screen_decision),"
-        " (SELECT count(*) FROM screen_outcome), NULL, NULL, NULL, NULL"
-        " ORDER BY 1, 2",
+        check ? ADDED " UNION ALL SELECT 2, (SELECT count(*) FROM screen_decision),"
+                      " (SELECT count(*) FROM screen_outcome), NULL, NULL, NULL, NULL"
+                      " ORDER BY 1, 2"
+              : ADDED " ORDER BY 1, 2",
         "ii", t->last_dec, t->last_out);
     bool row = true;
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
         if (apply_row(t, cfg, st, count) != EV_OK)
             rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     ev_stmt_free(st);
-    *stale = count[0] != t->seen_dec || count[1] != t->seen_out;
+    *stale = check && (count[0] != t->seen_dec || count[1] != t->seen_out);
     if (rc == EV_OK && (t->seen_dec != dec0 || t->seen_out != out0))
         t->gen = ++tally_version;
     return rc;
@@ -263,7 +265,7 @@ static ev_status load_all(ev_store *s, const ev__screen_cfg *cfg, tally *t, ev_e
     memset(t->outcome, -1, cells);
     memset(t->head, -1, cells * sizeof *t->head);
     bool stale = false;
-    rc = refresh(s, cfg, t, &stale, err);
+    rc = refresh(s, cfg, t, true, &stale, err);
     if (rc == EV_OK && stale) /* cannot be: one snapshot */
         rc = ev_error_set(err, EV_EINTERNAL, NULL, 0, 0, "screening rows changed while read");
     t->loaded = rc == EV_OK;
@@ -294,7 +296,7 @@ static ev_status tally_update(ev_store *s, const ev__screen_cfg *cfg, tally *t, 
     bool stale = false;
     ev_status rc = EV_OK;
     if (t->loaded && t->key == key && t->n_stages == cfg->n_stages) {
-        rc = refresh(s, cfg, t, &stale, err);
+        rc = refresh(s, cfg, t, true, &stale, err);
         if (rc == EV_OK && !stale)
             return EV_OK;
     }
@@ -374,4 +376,23 @@ ev_status ev__screen_state_cached(ev_store *s, const ev__screen_cfg *cfg, int st
     if (rc != EV_OK)
         ev__screen_state_release(x);
     return rc;
+}
+
+/* No pool key here (two more queries on every decision): rows applied
+ * against a pool that has since changed are made good by the reload the
+ * next call's key check makes. */
+void ev__screen_tally_note(ev_store *s, const ev__screen_cfg *cfg)
+{
+    const char *path = ev_store_path(s);
+    ev_error err = EV_ERROR_INIT;
+    pthread_mutex_lock(&tally_lock);
+    tally *t = NULL;
+    for (size_t i = 0; path && i < TALLY_SLOTS && !t; i++)
+        if (slots[i] && strcmp(slots[i]->path, path) == 0)
+            t = slots[i];
+    bool stale = false;
+    if (t && t->loaded && t->n_stages == cfg->n_stages &&
+        (refresh(s, cfg, t, false, &stale, &err) != EV_OK || stale))
+        tally_reset(t); /* the next call reloads */
+    pthread_mutex_unlock(&tally_lock);
 }
