@@ -244,6 +244,7 @@ ev_status ev_server_user_list(ev_store *s, ev_server_user **out, size_t *n, ev_e
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t verify_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A hash to verify against when the user does not exist, so that an unknown
  * name costs as much time as a wrong password. */
@@ -279,7 +280,12 @@ ev_status ev__server_check_password(ev_store *s, const char *user, const char *p
         pthread_once(&dummy_once, make_dummy);
         snprintf(hash, sizeof hash, "%s", dummy_hash);
     }
+    /* One verification at a time: each takes 64 MiB and ~100 ms of a core,
+     * so reviewers signing in together would otherwise hold every core (and
+     * 64 MiB each) while the others' screening requests wait. */
+    pthread_mutex_lock(&verify_lock);
     bool good = hash[0] && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    pthread_mutex_unlock(&verify_lock);
     *ok = row && good;
     return EV_OK;
 }
