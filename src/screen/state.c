@@ -153,7 +153,8 @@ static void pool_keep(uint64_t key, const ev__screen_pool *p)
     ev_id *copy = ev_malloc((p->n ? p->n : 1) * sizeof *copy);
     if (!copy)
         return; /* only a cache */
-    memcpy(copy, p->ids, p->n * sizeof *copy);
+    if (p->n) /* an empty pool has no ids array */
+        memcpy(copy, p->ids, p->n * sizeof *copy);
     pthread_mutex_lock(&pool_lock);
     size_t i = pool_next_slot++ % POOL_SLOTS;
     ev_id *old = pool_slots[i].ids;

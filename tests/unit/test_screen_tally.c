@@ -284,6 +284,28 @@ static void warming_gives_the_same_pick(void **state)
     ev_free(warm.queue);
 }
 
+/* A review with screening set up and no records yet (a server started
+ * before the first import): warming and next find nothing to do. */
+static void an_empty_review_warms_and_has_no_next(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    ev_store *s = NULL;
+    assert_true(test_temp_review(dir, sizeof dir, path, sizeof path, "screen-empty"));
+    assert_int_equal(ev_store_create(&s, path, "empty", NULL), EV_OK);
+    ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
+    in.reviewers = "alice";
+    assert_int_equal(ev_screen_setup(s, &in, "olga", NULL), EV_OK);
+    assert_int_equal(ev_screen_cache_warm(s, NULL), EV_OK);
+    ev_id id = 7;
+    assert_int_equal(ev_screen_next(s, "alice", NULL, &id, NULL, NULL), EV_OK);
+    assert_int_equal(id, 0);
+    ev_store_free(s);
+    test_remove_review(path);
+    rmdir(dir);
+    ev_screen_cache_clear();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_second_handle_writing_is_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_deleted_behind_the_cache_are_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(warming_gives_the_same_pick, setup, teardown),
+        cmocka_unit_test(an_empty_review_warms_and_has_no_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
