@@ -222,6 +222,9 @@ static ev_status apply_row(tally *t, const ev__screen_cfg *cfg, ev_stmt *st, int
 
 /* Read the rows added since the last refresh and, with `check`, both
  * tables' counts, in one statement so that they come from one snapshot.
+ * The order of the rows does not matter (no sort): a snapshot has one
+ * current decision per record, stage and reviewer, and one outcome per
+ * record and stage.
  * *stale: a row seen before is gone (a count below the rows seen). */
 static ev_status refresh(ev_store *s, const ev__screen_cfg *cfg, tally *t, bool check, bool *stale,
                          ev_error *err)
@@ -232,8 +235,7 @@ static ev_status refresh(ev_store *s, const ev__screen_cfg *cfg, tally *t, bool 
         s, &st, err,
         check ? ADDED " UNION ALL SELECT 2, (SELECT count(*) FROM screen_decision),"
                       " (SELECT count(*) FROM screen_outcome), NULL, NULL, NULL, NULL"
-                      " ORDER BY 1, 2"
-              : ADDED " ORDER BY 1, 2",
+              : ADDED,
         "ii", t->last_dec, t->last_out);
     bool row = true;
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row)
