@@ -74,7 +74,7 @@ typedef struct ev_server_options {
     const char *review;   /* the review file (required) */
     const char *host;     /* address to bind, "127.0.0.1" by default */
     unsigned port;        /* 0 = any free port (see ev_server_port) */
-    unsigned threads;     /* worker threads (and review connections); 4 */
+    unsigned threads;     /* requests served at once (review connections); 4 */
     size_t max_body;      /* request body limit in bytes; 1 MiB */
     long session_seconds; /* idle session lifetime; 12 h */
 } ev_server_options;

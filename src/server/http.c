@@ -166,14 +166,20 @@ ev_status ev_server_start(ev_server *srv, ev_error *err)
     ev_status rc = make_addr(srv, &ss, err);
     if (rc != EV_OK)
         return rc;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG * 0;
+    /* A thread per connection, not a pool: a pool binds each keep-alive
+     * connection to one worker, so a reviewer's decision waited behind
+     * whatever another connection on that worker was doing (a sign-in, an
+     * export). Requests at once stay bounded by the store connections
+     * (--threads; ev__server_conn_acquire waits for one). */
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG * 0;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)srv->opt.port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opt.threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)64, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
     if (d == NULL)
         return ev_error_set(err, EV_EIO, NULL, 0, 0, "cannot listen on %s:%u (in use?)", srv->host,
                             srv->opt.port);
