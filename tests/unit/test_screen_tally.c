@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,51 @@ static void warming_gives_the_same_pick(void **state)
     ev_free(warm.queue);
 }
 
+typedef struct worker {
+    const char *path, *who;
+    ev_id first;
+    ev_status rc;
+} worker;
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    ev_store *s = NULL;
+    w->rc = ev_store_open(&s, w->path, 0, NULL);
+    for (ev_id id = w->first; w->rc == EV_OK && id < w->first + 8; id++) {
+        ev_screen_decide_item it = {.record = id, .decision = EV_SCREEN_EXCLUDE};
+        ev_id next = 0;
+        w->rc = ev_screen_decide(s, w->who, &it, 1, NULL, NULL);
+        if (w->rc == EV_OK)
+            w->rc = ev_screen_next(s, w->who, NULL, &next, NULL, NULL);
+    }
+    ev_store_free(s);
+    return NULL;
+}
+
+/* The server's workers: each thread its own handle, deciding and asking
+ * for the next record at once; the shared tallies end where a fresh read
+ * is. */
+static void threads_deciding_at_once_leave_it_right(void **state)
+{
+    fx *f = *state;
+    settle_some(f->s);
+    assert_agrees(f->s, "alice", NULL);
+    const char *who[3] = {"alice", "bob", "carol"};
+    worker w[3];
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++) {
+        w[i] = (worker){.path = f->path, .who = who[i], .first = 100 + 4 * i};
+        assert_int_equal(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
+    }
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].rc, EV_OK);
+    }
+    for (int i = 0; i < 3; i++)
+        assert_agrees(f->s, who[i], NULL);
+}
+
 /* A review with screening set up and no records yet (a server started
  * before the first import): warming and next find nothing to do. */
 static void an_empty_review_warms_and_has_no_next(void **state)
@@ -315,6 +361,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_second_handle_writing_is_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_deleted_behind_the_cache_are_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(warming_gives_the_same_pick, setup, teardown),
+        cmocka_unit_test_setup_teardown(threads_deciding_at_once_leave_it_right, setup, teardown),
         cmocka_unit_test(an_empty_review_warms_and_has_no_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
