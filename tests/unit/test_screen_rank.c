@@ -60,6 +60,52 @@ static void naive_bayes_log_odds_match_scikit_learn(void **state)
     ev_screen_corpus_free(c);
 }
 
+/* Rows longer than a vector of eight: the scoring loop's wide path and its
+ * tail against scikit-learn (TfidfVectorizer defaults, MultinomialNB
+ * alpha 1, sample weights n / (2 n_class); joint log-likelihood
+ * difference, computed with scikit-learn 1.2). */
+static const char *const long_docs[] = {
+    "randomised controlled trial of aspirin for secondary prevention of heart attack in older "
+    "adults with diabetes and hypertension followed for five years",
+    "aspirin versus placebo in randomised trial for prevention of stroke and heart attack among "
+    "adults with high blood pressure and raised cholesterol",
+    "liver enzyme activity in mouse models of fatty liver disease after high fat diet with "
+    "measurements of insulin glucose and body weight",
+    "survey of hospital budgets and staffing costs across regional health services with interviews "
+    "of managers nurses and finance officers",
+    "cohort study of rats fed high fat diet measuring liver enzyme levels insulin resistance and "
+    "body weight over twelve weeks",
+    "randomised trial of low dose aspirin in adults with diabetes for prevention of heart attack "
+    "stroke and death with five years of follow up",
+    "national survey of hospital managers about budgets costs staffing and the finance of regional "
+    "health services in rural areas",
+    "mouse study of liver enzyme changes with diet and insulin including measurements of glucose "
+    "weight and fat in the liver",
+};
+
+static void naive_bayes_on_long_rows_matches_scikit_learn(void **state)
+{
+    (void)state;
+    ev_screen_corpus *c = NULL;
+    ev_screen_corpus_options co = {1, 1, false, false};
+    assert_int_equal(ev_screen_corpus_new(&c, long_docs, 8, &co, NULL), EV_OK);
+    assert_int_equal(ev_screen_corpus_features(c), 80); /* sklearn: 80 terms */
+    ev_screen_model_options mo = EV_SCREEN_MODEL_OPTIONS_INIT;
+    mo.nb_alpha = 1.0;
+    mo.double_balance = false;
+    ev_screen_ranker *r = NULL;
+    assert_int_equal(ev_screen_ranker_new(&r, c, &mo, NULL), EV_OK);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(ev_screen_ranker_label(r, i, i < 2, NULL), EV_OK);
+    double sc[8];
+    assert_int_equal(ev_screen_ranker_scores(r, sc, NULL), EV_OK);
+    assert_near(sc[5], 0.85667003, 1e-4);
+    assert_near(sc[6], -0.41670574, 1e-4);
+    assert_near(sc[7], -0.59319413, 1e-4);
+    ev_screen_ranker_free(r);
+    ev_screen_corpus_free(c);
+}
+
 static void logistic_regression_ranks_the_aspirin_trial_first(void **state)
 {
     (void)state;
@@ -179,6 +225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(naive_bayes_log_odds_match_scikit_learn),
+        cmocka_unit_test(naive_bayes_on_long_rows_matches_scikit_learn),
         cmocka_unit_test(logistic_regression_ranks_the_aspirin_trial_first),
         cmocka_unit_test(an_untrained_ranker_scores_every_open_row_zero),
         cmocka_unit_test(simulation_is_reproducible_with_a_seed),

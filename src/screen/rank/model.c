@@ -6,13 +6,25 @@
  * Naive Bayes keeps per-class feature sums that a new label updates in
  * O(row length); retraining only recomputes the log-probabilities of the
  * features some labelled row has (the others share one constant), and the
- * scores are the log-odds log P(1|x) - log P(0|x): a sparse dot product.
+ * scores are the log-odds log P(1|x) - log P(0|x): a sparse dot product
+ * over the unlabelled rows only (the ranker keeps them in a pool), with
+ * 16-bit column indices when the vocabulary allows and eight columns at a
+ * time with AVX2 gathers where the CPU has them. The vector sum adds in
+ * another order than the plain loop, so scores may differ in the last
+ * float digits between machines with and without AVX2.
  */
 #include "screen_int.h"
 
 #include <linear.h>
 #include <math.h>
 #include <string.h>
+
+/* x86-64 with GCC or clang: the scoring loop also has an AVX2 version,
+ * chosen at run time (__builtin_cpu_supports); elsewhere the plain one. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define EV_RANK_AVX2 1
+#endif
 
 struct ev_screen_ranker {
     const ev_screen_corpus *c;
@@ -25,7 +37,11 @@ struct ev_screen_ranker {
     uint32_t *touched; /* features with a nonzero sum in either class */
     size_t n_touched;
     unsigned char *is_touched;
-    double *rowsum;             /* sum of each row's values */
+    double *rowsum;    /* sum of each row's values */
+    uint32_t *pool;    /* the unlabelled rows, in no order */
+    uint32_t *pool_at; /* row -> its index in pool */
+    size_t n_pool;
+    uint16_t *col16;            /* the corpus's columns as 16 bits when they fit */
     struct feature_node *nodes; /* liblinear rows: nnz + rows terminators + bias */
     struct feature_node **xrow;
     double *lr_w; /* weights of the last fit, facing "included" */
@@ -49,6 +65,119 @@ static float row_dot(const ev_screen_corpus *c, size_t i, const float *w)
     for (; k < end; k++)
         s0 += val[k] * w[col[k]];
     return (s0 + s1) + (s2 + s3);
+}
+
+/* The same with 16-bit column indices: a quarter less memory traffic on
+ * the loop that dominates a simulation (most corpora have < 65,536 terms). */
+static float row_dot16(const ev_screen_corpus *c, const uint16_t *col, size_t i, const float *w)
+{
+    const float *val = c->val;
+    size_t k = c->row_ptr[i], end = c->row_ptr[i + 1];
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (; k + 4 <= end; k += 4) {
+        s0 += val[k] * w[col[k]];
+        s1 += val[k + 1] * w[col[k + 1]];
+        s2 += val[k + 2] * w[col[k + 2]];
+        s3 += val[k + 3] * w[col[k + 3]];
+    }
+    for (; k < end; k++)
+        s0 += val[k] * w[col[k]];
+    return (s0 + s1) + (s2 + s3);
+}
+
+#ifdef EV_RANK_AVX2
+/* AVX2: eight gathers and one FMA per iteration. */
+__attribute__((target("avx2,fma"))) static float
+row_dot16_avx2(const ev_screen_corpus *c, const uint16_t *col, size_t i, const float *w)
+{
+    const float *val = c->val;
+    size_t k = c->row_ptr[i], end = c->row_ptr[i + 1];
+    __m256 acc = _mm256_setzero_ps();
+    for (; k + 8 <= end; k += 8) {
+        __m256i idx = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(col + k)));
+        __m256 g = _mm256_i32gather_ps(w, idx, 4);
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(val + k), g, acc);
+    }
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+    float s = _mm_cvtss_f32(h);
+    for (; k < end; k++)
+        s += val[k] * w[col[k]];
+    return s;
+}
+
+__attribute__((target("avx2,fma"))) static float row_dot32_avx2(const ev_screen_corpus *c, size_t i,
+                                                                const float *w)
+{
+    const uint32_t *col = c->col;
+    const float *val = c->val;
+    size_t k = c->row_ptr[i], end = c->row_ptr[i + 1];
+    __m256 acc = _mm256_setzero_ps();
+    for (; k + 8 <= end; k += 8) {
+        __m256i idx = _mm256_loadu_si256((const __m256i *)(col + k));
+        __m256 g = _mm256_i32gather_ps(w, idx, 4);
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(val + k), g, acc);
+    }
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+    float s = _mm_cvtss_f32(h);
+    for (; k < end; k++)
+        s += val[k] * w[col[k]];
+    return s;
+}
+
+#endif
+
+static bool use_avx2(void)
+{
+#ifdef EV_RANK_AVX2
+    static int avx2 = -1;
+    if (avx2 < 0)
+        avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return avx2 == 1;
+#else
+    return false;
+#endif
+}
+
+static float ranker_dot(const ev_screen_ranker *r, size_t i, const float *w)
+{
+#ifdef EV_RANK_AVX2
+    if (use_avx2() && r->c->cols < INT32_MAX)
+        return r->col16 ? row_dot16_avx2(r->c, r->col16, i, w) : row_dot32_avx2(r->c, i, w);
+#endif
+    return r->col16 ? row_dot16(r->c, r->col16, i, w) : row_dot(r->c, i, w);
+}
+
+/* The pool of unlabelled rows and the 16-bit column copy. */
+static ev_status ranker_arrays(ev_screen_ranker *r)
+{
+    const ev_screen_corpus *c = r->c;
+    size_t nnz = c->row_ptr[c->rows];
+    r->pool = ev_calloc(c->rows, sizeof *r->pool);
+    r->pool_at = ev_calloc(c->rows, sizeof *r->pool_at);
+    if (!r->pool || !r->pool_at)
+        return EV_ENOMEM;
+    for (size_t i = 0; i < c->rows; i++)
+        r->pool[i] = r->pool_at[i] = (uint32_t)i;
+    r->n_pool = c->rows;
+    if (c->cols > 65536)
+        return EV_OK;
+    r->col16 = ev_calloc(nnz ? nnz : 1, sizeof *r->col16);
+    if (!r->col16)
+        return EV_ENOMEM;
+    for (size_t k = 0; k < nnz; k++)
+        r->col16[k] = (uint16_t)c->col[k];
+    return EV_OK;
+}
+
+static void pool_remove(ev_screen_ranker *r, size_t row)
+{
+    uint32_t at = r->pool_at[row], last = r->pool[--r->n_pool];
+    r->pool[at] = last;
+    r->pool_at[last] = at;
 }
 
 static void silent_print(const char *s)
@@ -79,7 +208,7 @@ ev_status ev_screen_ranker_new(ev_screen_ranker **out, const ev_screen_corpus *c
     r->is_touched = ev_calloc(cols, 1);
     r->rowsum = ev_calloc(c->rows, sizeof(double));
     if (!r->label || !r->sum[0] || !r->sum[1] || !r->delta || !r->touched || !r->is_touched ||
-        !r->rowsum) {
+        !r->rowsum || c->rows > UINT32_MAX || ranker_arrays(r) != EV_OK) {
         ev_screen_ranker_free(r);
         return ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -103,6 +232,9 @@ void ev_screen_ranker_free(ev_screen_ranker *r)
     ev_free(r->touched);
     ev_free(r->is_touched);
     ev_free(r->rowsum);
+    ev_free(r->pool);
+    ev_free(r->pool_at);
+    ev_free(r->col16);
     ev_free(r->nodes);
     ev_free(r->xrow);
     ev_free(r->lr_w);
@@ -134,6 +266,8 @@ ev_status ev_screen_ranker_label(ev_screen_ranker *r, size_t row, bool included,
     if (r->label[row] >= 0) {
         add_row(r, row, r->label[row], -1.0);
         r->n_label[r->label[row]]--;
+    } else {
+        pool_remove(r, row);
     }
     add_row(r, row, cls, 1.0);
     r->label[row] = (signed char)cls;
@@ -186,12 +320,11 @@ static void nb_scores(ev_screen_ranker *r, double *scores)
     }
     double n1 = w[1] * (double)r->n_label[1], n0 = w[0] * (double)r->n_label[0];
     double prior = log(n1) - log(n0);
-    for (size_t i = 0; i < c->rows; i++) {
-        if (r->label[i] >= 0) {
-            scores[i] = -INFINITY;
-            continue;
-        }
-        scores[i] = prior + base * r->rowsum[i] + row_dot(c, i, r->delta);
+    for (size_t i = 0; i < c->rows; i++)
+        scores[i] = -INFINITY;
+    for (size_t p = 0; p < r->n_pool; p++) {
+        uint32_t i = r->pool[p];
+        scores[i] = prior + base * r->rowsum[i] + ranker_dot(r, i, r->delta);
     }
 }
 
@@ -273,12 +406,11 @@ static ev_status lr_scores(ev_screen_ranker *r, double *scores, ev_error *err)
     ev_status st = lr_train(r, err);
     if (st != EV_OK)
         return st;
-    for (size_t i = 0; i < c->rows; i++) {
-        if (r->label[i] >= 0) {
-            scores[i] = -INFINITY;
-            continue;
-        }
-        scores[i] = r->lr_w[c->cols] + row_dot(c, i, r->lr_wf);
+    for (size_t i = 0; i < c->rows; i++)
+        scores[i] = -INFINITY;
+    for (size_t p = 0; p < r->n_pool; p++) {
+        uint32_t i = r->pool[p];
+        scores[i] = r->lr_w[c->cols] + ranker_dot(r, i, r->lr_wf);
     }
     return EV_OK;
 }
