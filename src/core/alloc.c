@@ -5,10 +5,13 @@
  */
 #include "evident/ev_core.h"
 
+#include <stdatomic.h>
+
 static size_t fail_countdown; /* 0 = hook off */
 static bool fail_sticky;
 static bool fail_tripped;
-static long live_allocs;
+/* atomic: the server's threads allocate at once (a data race under TSan) */
+static atomic_long live_allocs;
 
 void ev_alloc_fail_after(size_t n, bool sticky)
 {
@@ -19,7 +22,7 @@ void ev_alloc_fail_after(size_t n, bool sticky)
 
 long ev_alloc_live(void)
 {
-    return live_allocs;
+    return atomic_load_explicit(&live_allocs, memory_order_relaxed);
 }
 
 /* True when the fault hook says this allocation must fail. */
@@ -42,7 +45,7 @@ void *ev_malloc(size_t size)
         return NULL;
     void *p = malloc(size ? size : 1);
     if (p)
-        live_allocs++;
+        atomic_fetch_add_explicit(&live_allocs, 1, memory_order_relaxed);
     return p;
 }
 
@@ -54,7 +57,7 @@ void *ev_calloc(size_t count, size_t size)
         return NULL;
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (p)
-        live_allocs++;
+        atomic_fetch_add_explicit(&live_allocs, 1, memory_order_relaxed);
     return p;
 }
 
@@ -67,7 +70,7 @@ void *ev_reallocarray(void *ptr, size_t count, size_t size)
     size_t total = count * size;
     void *p = realloc(ptr, total ? total : 1);
     if (p && ptr == NULL)
-        live_allocs++;
+        atomic_fetch_add_explicit(&live_allocs, 1, memory_order_relaxed);
     return p;
 }
 
@@ -75,7 +78,7 @@ void ev_free(void *ptr)
 {
     if (ptr == NULL)
         return;
-    live_allocs--;
+    atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
     free(ptr);
 }
 
