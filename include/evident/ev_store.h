@@ -74,6 +74,10 @@ EV_EXTERN ev_status ev_store_meta_set(ev_store *s, const char *key, const char *
 EV_EXTERN ev_status ev_store_begin(ev_store *s, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN ev_status ev_store_commit(ev_store *s, ev_error *err) EV_WARN_UNUSED;
 EV_EXTERN void ev_store_rollback(ev_store *s);
+/* True inside ev_store_begin ... commit/rollback: what this handle reads may
+ * include its own writes that are not committed yet (process-wide caches
+ * keyed by the file must not learn from them). */
+EV_EXTERN bool ev_store_in_transaction(const ev_store *s);
 
 /* ---- module schemas ------------------------------------------------------- */
 

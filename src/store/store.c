@@ -333,6 +333,11 @@ ev_status ev_store_commit(ev_store *s, ev_error *err)
     return EV_OK;
 }
 
+bool ev_store_in_transaction(const ev_store *s)
+{
+    return s->depth > 0;
+}
+
 void ev_store_rollback(ev_store *s)
 {
     char sql[80];
