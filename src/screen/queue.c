@@ -96,11 +96,13 @@ static ev_status load_decisions(ev_store *s, const ev__screen_cfg *cfg, const ch
 
 /* cached: from the process cache of the review's tallies (tally.c); only
  * the reviewer-facing paths (next, queue) use it, so one-off reads
- * (summary, stop, progress) read the store and leave nothing behind. */
+ * (summary, stop, progress) read the store and leave nothing behind. The
+ * cache is kept by the file's path, and learns nothing inside a caller's
+ * transaction (its writes may yet be rolled back). */
 static ev_status state_load(ev_store *s, const ev__screen_cfg *cfg, int stage, const char *viewer,
                             bool cached, stage_state *x, ev_error *err)
 {
-    if (cached && ev_store_path(s)) /* the cache is kept by the file's path */
+    if (cached && ev_store_path(s) && !ev_store_in_transaction(s))
         return ev__screen_state_cached(s, cfg, stage, viewer, x, err);
     memset(x, 0, sizeof *x);
     ev_status rc = ev__screen_pool_load(s, cfg, stage, false, &x->pool, err);

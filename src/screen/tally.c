@@ -17,7 +17,9 @@
  * stopping rule insert outcomes. Anything else changes what is checked on
  * every call and reloads everything: a row gone from either table (the
  * counts no longer match the rows seen), an import or a merge (the pool's
- * key: imports, merged records, stage names).
+ * key: imports, merged records, stage names). Nothing is learnt inside a
+ * caller's transaction: rows read there may be rolled back and their ids
+ * used again (queue.c then reads the store).
  */
 #include "screen_int.h"
 
@@ -385,7 +387,8 @@ ev_status ev__screen_state_cached(ev_store *s, const ev__screen_cfg *cfg, int st
  * next call's key check makes. */
 void ev__screen_tally_note(ev_store *s, const ev__screen_cfg *cfg)
 {
-    const char *path = ev_store_path(s);
+    /* inside a caller's transaction: its rows may yet be rolled back */
+    const char *path = ev_store_in_transaction(s) ? NULL : ev_store_path(s);
     ev_error err = EV_ERROR_INIT;
     pthread_mutex_lock(&tally_lock);
     tally *t = NULL;

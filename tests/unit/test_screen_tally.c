@@ -272,6 +272,27 @@ static void rows_deleted_behind_the_cache_are_seen(void **state)
     assert_agrees(f->s, "alice", NULL);
 }
 
+/* A caller's own transaction: what next reads inside it may be rolled
+ * back, and the rows' ids are then used again by the next decisions. */
+static void a_rolled_back_transaction_leaves_no_trace(void **state)
+{
+    fx *f = *state;
+    settle_some(f->s);
+    assert_agrees(f->s, "alice", NULL);
+    assert_int_equal(ev_store_begin(f->s, NULL), EV_OK);
+    decide_on(f->s, "bob", 70, EV_SCREEN_INCLUDE);
+    decide_on(f->s, "carol", 70, EV_SCREEN_INCLUDE);
+    pick inside = pick_of(f->s, "alice", NULL);
+    for (size_t i = 0; i < inside.n; i++)
+        assert_true(inside.queue[i] != 70); /* settled, as this handle sees it */
+    ev_free(inside.queue);
+    ev_store_rollback(f->s);
+    /* the same ids again, and as many rows as were rolled back */
+    decide_on(f->s, "bob", 71, EV_SCREEN_EXCLUDE);
+    decide_on(f->s, "carol", 71, EV_SCREEN_EXCLUDE);
+    assert_agrees(f->s, "alice", NULL);
+}
+
 static void warming_gives_the_same_pick(void **state)
 {
     fx *f = *state;
@@ -360,6 +381,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(adjudication_moves_the_record_on, setup, teardown),
         cmocka_unit_test_setup_teardown(a_second_handle_writing_is_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_deleted_behind_the_cache_are_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_rolled_back_transaction_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(warming_gives_the_same_pick, setup, teardown),
         cmocka_unit_test_setup_teardown(threads_deciding_at_once_leave_it_right, setup, teardown),
         cmocka_unit_test(an_empty_review_warms_and_has_no_next),
