@@ -373,7 +373,7 @@ static void nb_scores(ev_screen_ranker *r, double *scores)
     float la = logf(a);
     size_t t = 0;
 #ifdef EV_RANK_AVX2
-    if (use_avx2()) {
+    if (use_avx2() && c->cols < INT32_MAX) { /* gather indices are signed */
         t = r->n_touched & ~(size_t)7;
         nb_delta_avx2(r, t, a, w0, w1);
     }
