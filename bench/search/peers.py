@@ -37,6 +37,8 @@ import xapian
 
 
 def norm_tokens(s):
+    if s.isascii():  # NFKC, casefold and NFD are identities (but for case) on ASCII
+        return re.findall(r"[^\W_]+", s.lower())
     s = unicodedata.normalize("NFKC", s).casefold()
     s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
     return re.findall(r"[^\W_]+", s)
@@ -268,9 +270,11 @@ def exported_records(evident, review):
 
 
 def build_xapian(evident, review, path):
+    # no transaction: Xapian holds a transaction's changes in memory, which at
+    # a million documents is gigabytes; flush in batches instead
+    os.environ.setdefault("XAPIAN_FLUSH_THRESHOLD", "50000")
     db = xapian.WritableDatabase(path, xapian.DB_CREATE_OR_OVERWRITE)
     t0 = time.time()
-    db.begin_transaction()
     n = 0
     for rid, r in enumerate(exported_records(evident, review), 1):
         doc = xapian.Document()
@@ -292,7 +296,7 @@ def build_xapian(evident, review, path):
         doc.set_data(str(rid))
         db.replace_document(rid, doc)
         n += 1
-    db.commit_transaction()
+    db.commit()
     db.close()
     return n, time.time() - t0
 
