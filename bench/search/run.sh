@@ -16,7 +16,7 @@
 # scale proxy for k*N records; default off), CLI (0: skip the
 # end-to-end command runs), WORK (cache
 # directory, default /tmp/evident-bench-search). Building the 1M review takes
-# a while (generation ~1 h of Python on a loaded 2-core box, import minutes);
+# a while (generation ~4 min, import ~7 min, the Xapian peer ~32 min);
 # everything is cached in WORK for the next run.
 set -eu
 build=${1:?usage: bench/search/run.sh BUILD_DIR}
