@@ -8,14 +8,13 @@
 # ratio (wall and CPU time of the whole processes, measured with
 # /usr/bin/time, side by side in the same run). RUNS (default 3) runs per data
 # set; REF=0 skips the reference; EV_ARGS adds options to `evident simulate`
-# (default "--ngram $NGRAM"); NGRAM (default 2).
+# (default none: the library defaults, unigrams with sublinear tf).
 set -eu
 BUILD=${1:?usage: run.sh BUILD_DIR}
 EV=$BUILD/evident
 RUNS=${RUNS:-3}
 REF=${REF:-1}
-NGRAM=${NGRAM:-2}
-EV_ARGS=${EV_ARGS:---ngram $NGRAM}
+EV_ARGS=${EV_ARGS:-}
 DATA=${DATA:-/work/shared/data/screening}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d)
@@ -42,7 +41,7 @@ Wilson:$DATA/Appenzeller-Herzog_2020_wilson/records_ferdinands2023.csv:83.4"
 
 field() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"; }
 
-echo "evident simulate options: $EV_ARGS; $RUNS runs per data set; times are whole processes"
+echo "evident simulate options: ${EV_ARGS:-(defaults)}; $RUNS runs per data set; times are whole processes"
 printf '%-8s %6s | %-26s | %-26s | %-26s | %s\n' "" "paper" "evident nb (WSS95 r10 n95 s)" \
     "evident lr (WSS95 r10 n95 s)" "sklearn ASReview (same)" "ref time / evident nb time"
 echo "$SETS" > "$TMP/sets"

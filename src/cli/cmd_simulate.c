@@ -37,7 +37,8 @@ enum {
     O_MINDF,
     O_NOSTOP,
     O_NOBALANCE,
-    O_SUBLINEAR
+    O_SUBLINEAR,
+    O_RAWTF
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +57,7 @@ static const struct option long_opts[] = {
     {"no-stop-words", no_argument, NULL, O_NOSTOP},
     {"no-balance", no_argument, NULL, O_NOBALANCE},
     {"sublinear-tf", no_argument, NULL, O_SUBLINEAR},
+    {"raw-tf", no_argument, NULL, O_RAWTF},
     {"json", no_argument, NULL, O_JSON},
     {"quiet", no_argument, NULL, O_QUIET},
     {NULL, 0, NULL, 0},
@@ -129,7 +131,8 @@ static int parse_opt(sim_args *a, int c, const char *arg)
         a->opt.model.double_balance = false;
         return -1;
     case O_SUBLINEAR:
-        a->opt.corpus.sublinear_tf = true;
+    case O_RAWTF:
+        a->opt.corpus.sublinear_tf = c == O_SUBLINEAR;
         return -1;
     case O_JSON:
         a->json = true;
@@ -272,8 +275,9 @@ const ev_cli_command ev_cli_cmd_simulate = {
     "Replays active-learning screening on a labelled set (CSV with title,\n"
     "abstract and label_included 0/1): K random included and K random excluded\n"
     "records as priors (1 and 1 by default), then the most relevant record first,\n"
-    "the model retrained after every label (TF-IDF unigrams+bigrams; Naive Bayes\n"
-    "with ASReview's double balance by default, or logistic regression).\n"
+    "the model retrained after every label (TF-IDF of unigrams with sublinear\n"
+    "term frequency; Naive Bayes with ASReview's double balance by default, or\n"
+    "logistic regression).\n"
     "\n"
     "Reports ASReview's metrics with the priors left out of N: WSS@95 and WSS@100\n"
     "(Cohen et al. 2006; n95 = records screened when ceil(0.95 R) relevant are\n"
@@ -287,7 +291,9 @@ const ev_cli_command ev_cli_cmd_simulate = {
     "  --lr-c C      logistic regression inverse regularisation (1)\n"
     "  --min-df K    drop terms in fewer than K records (2)\n"
     "  --no-stop-words  keep English stop words; --no-balance  plain class weights\n"
-    "  --sublinear-tf   1 + ln(count) as the term frequency\n"
+    "  --ngram 2     unigrams and bigrams (default 1: unigrams)\n"
+    "  --raw-tf      the count as the term frequency (default --sublinear-tf:\n"
+    "                1 + ln(count))\n"
     "  --json        one JSON document with every run\n"
     "\n"
     "Exit codes: 0 done, 1 bad usage, 2 bad input (no included record, bad label).\n",
