@@ -394,8 +394,11 @@ def main():
     ev = {}
     for line in open(a.evident):
         f = line.rstrip("\n").split("\t")
+        if f[0] == "#index":
+            print("# evident index: %s documents ready in %.0f ms" % (f[1], float(f[2])))
+            continue
         if f[0].startswith("#"):
-            print("# evident index: %s documents built in %.0f ms" % (f[1], float(f[2])))
+            print("# evident %s: %s" % (f[0][1:], " ".join(f[1:])))
             continue
         ev[f[0]] = (int(f[1]), float(f[2]))
 

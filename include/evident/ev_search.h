@@ -116,7 +116,12 @@ EV_EXTERN ev_status ev_search_index_from_store(ev_search_index **out, ev_store *
  * built and, when `save_cache` is true and the review is writable, saved
  * for next time (a failure to save is not an error). *out_cached (may be
  * NULL) says whether the cache was used. Same statuses as
- * ev_search_index_from_store. */
+ * ev_search_index_from_store.
+ * An index read from the cache decodes its long posting lists when a query
+ * first needs them: it borrows `s`, which must stay open until the index is
+ * freed, and a search may then fail with EV_EINPUT if a list's row turns out
+ * damaged (the cache is then marked stale, so the next open rebuilds it). An
+ * index is used by one thread at a time. */
 EV_EXTERN ev_status ev_search_index_open(ev_search_index **out, ev_store *s, const ev_mesh *mesh,
                                          const char *mesh_id, bool save_cache,
                                          ev_progress_fn progress, void *payload,

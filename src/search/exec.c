@@ -24,15 +24,22 @@ static ev_status fail(ev__sq_ctx *c, size_t pos, const char *code, const char *f
 
 /* ---- posting list collections ------------------------------------------------ */
 
+/* Lists collected for one term; `ix` and `err` let a list read from the
+ * cache be decoded when first collected. */
 typedef struct plv {
     const ev__sq_plist **v;
     size_t n, cap;
+    ev_search_index *ix;
+    ev_error *err;
 } plv;
 
-static ev_status plv_push(plv *l, const ev__sq_plist *p)
+static ev_status plv_push(plv *l, ev__sq_plist *p)
 {
     if (p == NULL || p->n == 0)
         return EV_OK;
+    ev_status st = ev__sq_list_load(l->ix, p, l->err);
+    if (st != EV_OK)
+        return st;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
         const ev__sq_plist **v = ev_reallocarray((void *)l->v, cap, sizeof *v);
@@ -85,7 +92,7 @@ static ev_status expand(const ev__sq_map *m, char prefix, const char *pat, plv *
     memcpy(key + 1, pat, stem);
     key[stem + 1] = '\0';
     if (pat[stem] == '\0') {
-        const ev__sq_plist *p = ev__sq_map_get(m, key, stem + 1);
+        ev__sq_plist *p = ev__sq_map_get(m, key, stem + 1);
         *terms += p != NULL;
         return plv_push(out, p);
     }
@@ -326,6 +333,7 @@ static ev_status group_phrase(ev__sq_ctx *c, const ev__sq_node *nd, int g, ev__s
     ev_status st = wl ? EV_OK : EV_ENOMEM;
     bool empty = false;
     for (size_t i = 0; st == EV_OK && i < k && !empty; i++) {
+        wl[i] = (plv){.ix = c->ix, .err = c->err};
         st = expand(&c->ix->words, (char)('a' + g), nd->words[i], &wl[i], terms);
         empty = wl[i].n == 0;
     }
@@ -487,7 +495,7 @@ static ev_status eval_text(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *out
     size_t terms = 0;
     ev_status st = EV_OK;
     if (nd->n_words == 1) {
-        plv l = {0};
+        plv l = {.ix = c->ix, .err = c->err};
         for (int g = 0; st == EV_OK && g < SQG__COUNT; g++)
             if (groups & 1u << g)
                 st = expand(&c->ix->words, (char)('a' + g), nd->words[0], &l, &terms);
@@ -576,7 +584,7 @@ static ev_status eval_mesh_plain(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_se
     /* no vocabulary, no descriptor, or a wildcard: match heading names in
      * the corpus directly, no explosion (A4.6, A6.1) */
     char p = nd->field == SQF_MAJR ? SQV_MAJR : SQV_MESH;
-    plv l = {0};
+    plv l = {.ix = c->ix, .err = c->err};
     size_t terms = 0;
     ev_status st = expand(&c->ix->values, p, nd->value, &l, &terms);
     if (st == EV_OK && !nd->qual)
@@ -611,7 +619,7 @@ static ev_status eval_mesh(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *out
     }
     if (ds == NULL)
         return EV_ENOMEM;
-    plv l = {0};
+    plv l = {.ix = c->ix, .err = c->err};
     st = mesh_lists(c, nd, ds, n, &l);
     if (st == EV_OK)
         st = union_of(c, &l, out);
@@ -702,7 +710,7 @@ static ev_status author_lists(ev__sq_ctx *c, const ev__sq_node *nd, char p, cons
 static ev_status eval_value(ev__sq_ctx *c, const ev__sq_node *nd, ev__sq_set *out)
 {
     char p = value_prefix(nd->field), v[512];
-    plv l = {0};
+    plv l = {.ix = c->ix, .err = c->err};
     size_t terms = 0;
     ev_status st = EV_OK;
     value_text(nd, v, sizeof v);

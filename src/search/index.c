@@ -16,15 +16,54 @@ static ev__sq_term *term_of(const char *key)
     return (ev__sq_term *)(uintptr_t)(key - offsetof(ev__sq_term, key));
 }
 
-const ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n)
+/* Binary search of the sorted keys: a map read from the cache has no hash
+ * table until records are added (a one-shot search looks few keys up, and
+ * hashing millions of keys was most of the time to open the cache). */
+static ev__sq_term *sorted_find(const ev__sq_map *m, const char *key, size_t n)
 {
+    size_t a = 0, b = m->n_sorted;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        const char *k = EV__SQ_KEY(m, m->sorted[mid]);
+        int c = strncmp(k, key, n);
+        if (c == 0 && k[n] == '\0')
+            return m->terms[m->sorted[mid]];
+        if (c < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return NULL;
+}
+
+ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n)
+{
+    if (m->h.n != m->n) {
+        ev__sq_term *t = sorted_find(m, key, n);
+        return t ? &t->pl : NULL;
+    }
     const char *k = ev__sq_hash_key(&m->h, key, n);
     return k ? &term_of(k)->pl : NULL;
+}
+
+static ev_status map_hash(ev__sq_map *m)
+{
+    ev__sq_hash_release(&m->h);
+    ev_status st = EV_OK;
+    for (size_t i = 0; st == EV_OK && i < m->n; i++)
+        st = ev__sq_hash_put(&m->h, m->terms[i]->key, strlen(m->terms[i]->key), (uint32_t)i,
+                             NULL, NULL);
+    return st;
 }
 
 static ev_status map_list(ev_search_index *ix, ev__sq_map *m, const char *key, size_t n,
                           ev__sq_plist **out)
 {
+    if (m->h.n != m->n) {
+        ev_status hs = map_hash(m);
+        if (hs != EV_OK)
+            return hs;
+    }
     const char *k = ev__sq_hash_key(&m->h, key, n);
     if (k) {
         *out = &term_of(k)->pl;
@@ -613,6 +652,9 @@ ev_status ev_search_index_add(ev_search_index *ix, ev_id id, const ev_record *re
         return EV_EUSAGE;
     if (ix->n_docs >= UINT32_MAX - 1)
         return EV_ENOMEM;
+    ev_status ls = ev__sq_index_load_all(ix);
+    if (ls != EV_OK)
+        return ls;
     ix->any = true;
     ix->last_id = id;
     adder a = {.ix = ix};
@@ -652,6 +694,8 @@ void ev_search_index_free(ev_search_index *ix)
     ev_free(ix->ids);
     ev_free(ix->dates);
     ev_free(ix->has_mesh);
+    ev_stmt_free(ix->row_q);
+    ev_free(ix->rows);
     ev_arena_free(ix->arena);
     ev_free(ix);
 }

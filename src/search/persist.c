@@ -2,23 +2,31 @@
  * persist.c - the search index cached in the review (tables search_index and
  * search_index_info), so a large review is not re-indexed by every search.
  *
- * Format (version 1, host byte order; a different magic or version is simply
- * rebuilt): "EVSI", version, then varint-encoded: document count, documents
- * with MeSH, last record id; per document its record id, seven dates and the
- * has-MeSH flag; the PMID table; the word and value maps (keys, sorted key
- * order, posting lists with document deltas and, within a document, position
- * deltas). Split into parts of at most 64 MB (SQLite's blob limit is 1 GB).
+ * Format (version 2, host byte order; a different magic or version is simply
+ * rebuilt). The head, in parts 0, 1, ... of at most 64 MB each (SQLite's blob
+ * limit is 1 GB): "EVSI", version, then varint-encoded: document count,
+ * documents with MeSH, last record id; per document its record id, seven
+ * dates and the has-MeSH flag; the PMID table; the word and value maps (keys,
+ * sorted key order, then per term either 0 and its posting list inline, when
+ * it encodes to at most INLINE bytes, or 1, its posting count and a row
+ * number); last, per row its length and checksum. Row k (part ROWS + k)
+ * holds one long posting list: count, document deltas and, within a
+ * document, position deltas. A one-shot search thus reads and decodes the
+ * head only, and the long lists its query touches (ev__sq_list_load); the
+ * maps get no hash table (ev__sq_map_get searches the sorted keys).
  *
  * The cache is valid while its fingerprint matches: last import, live record
  * count, last record id, last audit entry of other modules (dedup merges,
- * edits) and the vocabulary used; and it is read only when its checksum
- * matches.
+ * edits) and the vocabulary used; and the head is read only when its
+ * checksum matches, a row only when its own does.
  */
 #include "search_int.h"
 
 #define MAGIC "EVSI"
-#define VERSION 1u
+#define VERSION 2u
 #define PART (64u << 20)
+#define INLINE 256             /* longer encoded lists get their own row */
+#define ROWS ((int64_t)1 << 32) /* part number of long list row 0 */
 
 /* ---- encoding ------------------------------------------------------------------ */
 
@@ -33,7 +41,70 @@ static ev_status put_v(ev_buf *b, uint64_t v)
     return ev_buf_append(b, tmp, n);
 }
 
-static ev_status put_map(ev_buf *b, const ev__sq_map *m)
+/* A list as varints: count, then per posting the document delta and the
+ * position (a delta within the same document). */
+static ev_status put_list(ev_buf *b, const ev__sq_plist *l)
+{
+    uint32_t pd = 0, pp = 0;
+    ev_status st = put_v(b, l->n);
+    for (uint32_t j = 0; st == EV_OK && j < l->n; j++) {
+        bool same = j > 0 && l->p[j].doc == pd;
+        if ((st = put_v(b, l->p[j].doc - (j ? pd : 0))) == EV_OK)
+            st = put_v(b, same ? l->p[j].pos - pp : l->p[j].pos);
+        pd = l->p[j].doc;
+        pp = l->p[j].pos;
+    }
+    return st;
+}
+
+/* Long lists, each stored in its own row (ROWS + number). */
+typedef struct rowset {
+    ev_buf data;     /* the rows one after another */
+    ev__sq_row *v;
+    size_t n, cap;
+} rowset;
+
+static uint64_t fnv(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static ev_status row_add(rowset *rs, const ev_buf *t)
+{
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 256;
+        ev__sq_row *v = ev_reallocarray(rs->v, cap, sizeof *v);
+        if (v == NULL)
+            return EV_ENOMEM;
+        rs->v = v;
+        rs->cap = cap;
+    }
+    rs->v[rs->n++] = (ev__sq_row){fnv(t->ptr, t->len), t->len};
+    return ev_buf_append(&rs->data, t->ptr, t->len);
+}
+
+/* Per term: 0 and the list inline when it encodes to at most INLINE bytes,
+ * else 1, its posting count and its row number. */
+static ev_status put_term(ev_buf *b, const ev__sq_plist *l, ev_buf *t, rowset *rs)
+{
+    ev_buf_clear(t);
+    ev_status st = put_list(t, l);
+    if (st == EV_OK && t->len <= INLINE) {
+        if ((st = put_v(b, 0)) == EV_OK)
+            st = ev_buf_append(b, t->ptr, t->len);
+    } else if (st == EV_OK && (st = put_v(b, 1)) == EV_OK && (st = put_v(b, l->n)) == EV_OK &&
+               (st = put_v(b, rs->n)) == EV_OK) {
+        st = row_add(rs, t);
+    }
+    return st;
+}
+
+static ev_status put_map(ev_buf *b, const ev__sq_map *m, rowset *rs)
 {
     ev_status st = put_v(b, m->n);
     for (size_t i = 0; st == EV_OK && i < m->n; i++) {
@@ -43,28 +114,18 @@ static ev_status put_map(ev_buf *b, const ev__sq_map *m)
     }
     for (size_t i = 0; st == EV_OK && i < m->n; i++)
         st = put_v(b, m->sorted[i]);
-    for (size_t i = 0; st == EV_OK && i < m->n; i++) {
-        const ev__sq_plist *l = EV__SQ_LIST(m, i);
-        uint32_t pd = 0, pp = 0;
-        st = put_v(b, l->n);
-        for (uint32_t j = 0; st == EV_OK && j < l->n; j++) {
-            bool same = j > 0 && l->p[j].doc == pd;
-            if ((st = put_v(b, l->p[j].doc - (j ? pd : 0))) == EV_OK)
-                st = put_v(b, same ? l->p[j].pos - pp : l->p[j].pos);
-            pd = l->p[j].doc;
-            pp = l->p[j].pos;
-        }
-    }
+    ev_buf t;
+    ev_buf_init(&t, (size_t)1 << 40);
+    for (size_t i = 0; st == EV_OK && i < m->n; i++)
+        st = put_term(b, EV__SQ_LIST(m, i), &t, rs);
+    ev_buf_release(&t);
     return st;
 }
 
-static ev_status encode(const ev_search_index *ix, ev_buf *b)
+static ev_status put_docs(ev_buf *b, const ev_search_index *ix)
 {
-    ev_status st = ev_buf_append(b, MAGIC, 4);
-    if (st == EV_OK)
-        st = put_v(b, VERSION);
-    if (st == EV_OK && (st = put_v(b, ix->n_docs)) == EV_OK &&
-        (st = put_v(b, ix->n_with_mesh)) == EV_OK)
+    ev_status st = put_v(b, ix->n_docs);
+    if (st == EV_OK && (st = put_v(b, ix->n_with_mesh)) == EV_OK)
         st = put_v(b, (uint64_t)ix->last_id);
     for (size_t i = 0; st == EV_OK && i < ix->n_docs; i++) {
         const ev__sq_dates *d = &ix->dates[i];
@@ -75,6 +136,15 @@ static ev_status encode(const ev_search_index *ix, ev_buf *b)
         if (st == EV_OK)
             st = put_v(b, ix->has_mesh[i]);
     }
+    return st;
+}
+
+/* The head into b, the long lists into rs. */
+static ev_status encode(const ev_search_index *ix, ev_buf *b, rowset *rs)
+{
+    ev_status st = ev_buf_append(b, MAGIC, 4);
+    if (st == EV_OK && (st = put_v(b, VERSION)) == EV_OK)
+        st = put_docs(b, ix);
     if (st == EV_OK)
         st = put_v(b, ix->pmids.n);
     for (size_t i = 0; st == EV_OK && i < ix->pmids.cap; i++) {
@@ -83,9 +153,14 @@ static ev_status encode(const ev_search_index *ix, ev_buf *b)
             (st = ev_buf_append(b, sl->key, sl->len)) == EV_OK)
             st = put_v(b, sl->val);
     }
+    if (st == EV_OK && (st = put_map(b, &ix->words, rs)) == EV_OK)
+        st = put_map(b, &ix->values, rs);
     if (st == EV_OK)
-        st = put_map(b, &ix->words);
-    return st == EV_OK ? put_map(b, &ix->values) : st;
+        st = put_v(b, rs->n);
+    for (size_t i = 0; st == EV_OK && i < rs->n; i++)
+        if ((st = put_v(b, rs->v[i].bytes)) == EV_OK)
+            st = put_v(b, rs->v[i].sum);
+    return st;
 }
 
 /* ---- decoding ------------------------------------------------------------------ */
@@ -148,6 +223,20 @@ static ev_status get_list(rd *r, ev__sq_plist *l, size_t n_docs)
     return r->bad ? EV_EINPUT : EV_OK;
 }
 
+/* A term's list: inline (decoded now) or the count and row of a long list
+ * (decoded on first use, ev__sq_list_load). */
+static ev_status get_term(rd *r, ev__sq_plist *l, size_t n_docs)
+{
+    uint64_t kind = get_v(r);
+    if (kind == 0)
+        return get_list(r, l, n_docs);
+    uint64_t n = get_v(r), row = get_v(r);
+    if (r->bad || kind != 1 || n == 0 || n > UINT32_MAX || row > UINT32_MAX)
+        return r->bad = true, EV_EINPUT;
+    *l = (ev__sq_plist){NULL, (uint32_t)n, (uint32_t)row};
+    return EV_OK;
+}
+
 static ev_status get_map(rd *r, ev_search_index *ix, ev__sq_map *m)
 {
     uint64_t n = get_v(r);
@@ -166,20 +255,37 @@ static ev_status get_map(rd *r, ev_search_index *ix, ev__sq_map *m)
         ev__sq_term *t = ev_arena_alloc(ix->arena, sizeof *t + len + 1);
         if (t == NULL)
             return EV_ENOMEM;
+        t->pl = (ev__sq_plist){0};
         memcpy(t->key, r->p, len);
         t->key[len] = '\0';
         r->p += len;
         m->terms[i] = t;
-        m->n = i + 1;
-        st = ev__sq_hash_put(&m->h, t->key, len, (uint32_t)i, NULL, NULL);
+        m->n = i + 1; /* no hash table: see ev__sq_map_get */
     }
     for (size_t i = 0; st == EV_OK && i < n; i++)
         if ((m->sorted[i] = (uint32_t)get_v(r)) >= n)
             r->bad = true;
     m->n_sorted = n;
     for (size_t i = 0; st == EV_OK && i < n && !r->bad; i++)
-        st = get_list(r, EV__SQ_LIST(m, i), ix->n_docs);
+        st = get_term(r, EV__SQ_LIST(m, i), ix->n_docs);
     return st == EV_OK && r->bad ? EV_EINPUT : st;
+}
+
+/* Sizes and checksums of the long lists' rows. */
+static ev_status get_rows(rd *r, ev_search_index *ix)
+{
+    uint64_t n = get_v(r);
+    if (r->bad || n > (uint64_t)(r->end - r->p) / 2)
+        return EV_EINPUT;
+    ix->rows = ev_calloc(n ? n : 1, sizeof *ix->rows);
+    if (ix->rows == NULL)
+        return EV_ENOMEM;
+    ix->n_rows = (size_t)n;
+    for (size_t i = 0; i < n && !r->bad; i++) {
+        ix->rows[i].bytes = get_v(r);
+        ix->rows[i].sum = get_v(r);
+    }
+    return r->bad ? EV_EINPUT : EV_OK;
 }
 
 static ev_status get_docs(rd *r, ev_search_index *ix)
@@ -242,6 +348,8 @@ static ev_status decode(const char *data, size_t n, const ev_mesh *mesh, ev_sear
         st = get_map(&r, ix, &ix->words);
     if (st == EV_OK)
         st = get_map(&r, ix, &ix->values);
+    if (st == EV_OK)
+        st = get_rows(&r, ix);
     if (st == EV_OK && r.p != r.end)
         st = EV_EINPUT;
     if (st != EV_OK) {
@@ -253,16 +361,12 @@ static ev_status decode(const char *data, size_t n, const ev_mesh *mesh, ev_sear
     return EV_OK;
 }
 
-/* FNV-1a 64 of the encoded index, kept beside it: a cache damaged on disk is
- * rebuilt, not decoded into wrong results. */
+/* FNV-1a 64 of the encoded head, kept beside it (each long list's row has
+ * its own in the head): a cache damaged on disk is rebuilt, not decoded into
+ * wrong results. */
 static void checksum(const char *p, size_t n, char out[17])
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    snprintf(out, 17, "%016llx", (unsigned long long)fnv(p, n));
 }
 
 /* ---- the review's tables ------------------------------------------------------- */
@@ -323,7 +427,10 @@ static ev_status load(ev_store *s, const ev_mesh *mesh, ev_search_index **out, e
     ev_buf b;
     ev_buf_init(&b, (size_t)1 << 40);
     bool row = false;
-    ev_status st = ev_stmt_prepare(s, &q, "SELECT data FROM search_index ORDER BY part", err);
+    ev_status st = ev_stmt_prepare(s, &q, "SELECT data FROM search_index WHERE part < ?"
+                                          " ORDER BY part", err);
+    if (st == EV_OK)
+        st = ev_stmt_bind_int(q, 1, ROWS);
     while (st == EV_OK && (st = ev_stmt_step(q, &row, err)) == EV_OK && row)
         st = ev_buf_append(&b, ev_stmt_blob(q, 0), ev_stmt_bytes(q, 0));
     ev_stmt_free(q);
@@ -333,11 +440,28 @@ static ev_status load(ev_store *s, const ev_mesh *mesh, ev_search_index **out, e
         st = EV_EINPUT;
     if (st == EV_OK)
         st = decode(b.ptr ? b.ptr : "", b.len, mesh, out);
+    if (st == EV_OK)
+        (*out)->store = s;
     ev_buf_release(&b);
     return st;
 }
 
-static ev_status store_parts(ev_store *s, const ev_buf *b, const char *fp, ev_error *err)
+static ev_status store_rows(ev_stmt *ins, const rowset *rs, ev_error *err)
+{
+    ev_status st = EV_OK;
+    bool row;
+    size_t off = 0;
+    for (size_t i = 0; st == EV_OK && i < rs->n; off += rs->v[i].bytes, i++) {
+        ev_stmt_reset(ins);
+        if ((st = ev_stmt_bind_int(ins, 1, ROWS + (int64_t)i)) == EV_OK &&
+            (st = ev_stmt_bind_blob(ins, 2, rs->data.ptr + off, rs->v[i].bytes)) == EV_OK)
+            st = ev_stmt_step(ins, &row, err);
+    }
+    return st;
+}
+
+static ev_status store_parts(ev_store *s, const ev_buf *b, const rowset *rs, const char *fp,
+                             ev_error *err)
 {
     ev_stmt *ins = NULL, *info = NULL;
     bool row;
@@ -351,6 +475,8 @@ static ev_status store_parts(ev_store *s, const ev_buf *b, const char *fp, ev_er
             (st = ev_stmt_bind_blob(ins, 2, b->ptr + off, n)) == EV_OK)
             st = ev_stmt_step(ins, &row, err);
     }
+    if (st == EV_OK)
+        st = store_rows(ins, rs, err);
     char sum[17];
     checksum(b->ptr ? b->ptr : "", b->len, sum);
     if (st == EV_OK)
@@ -368,17 +494,21 @@ static ev_status save(ev_store *s, const ev_search_index *ix, const char *fp, ev
 {
     ev_buf b;
     ev_buf_init(&b, (size_t)1 << 40);
-    ev_status st = encode(ix, &b);
+    rowset rs = {0};
+    ev_buf_init(&rs.data, (size_t)1 << 40);
+    ev_status st = encode(ix, &b, &rs);
     if (st == EV_OK)
         st = ev_store_ensure_schema(s, "search", ev__sq_schema, ev__sq_schema_steps, err);
     if (st == EV_OK && (st = ev_store_begin(s, err)) == EV_OK) {
-        st = store_parts(s, &b, fp, err);
+        st = store_parts(s, &b, &rs, fp, err);
         if (st == EV_OK)
             st = ev_store_commit(s, err);
         else
             ev_store_rollback(s);
     }
     ev_buf_release(&b);
+    ev_buf_release(&rs.data);
+    ev_free(rs.v);
     return st;
 }
 
@@ -402,5 +532,86 @@ ev_status ev_search_index_open(ev_search_index **out, ev_store *s, const ev_mesh
             (void)save(s, *out, fp.ptr, NULL);
     }
     ev_buf_release(&fp);
+    return st;
+}
+
+/* ---- long lists on demand ---------------------------------------------------- */
+
+/* A damaged row: the cache is marked stale (best effort: the review may be
+ * read-only) so the next open rebuilds it, and this search fails. */
+static ev_status damaged(ev_search_index *ix, uint32_t row, ev_error *err)
+{
+    ev_status st = ev_store_exec(ix->store,
+                                 "DELETE FROM search_index_info WHERE key = 'fingerprint'", NULL);
+    (void)st; /* a read-only review keeps it: every search then fails here */
+    return ev_error_set(err, EV_EINPUT, ev_store_path(ix->store), 0, 0,
+                        "the cached search index is damaged (list row %u); it is rebuilt by "
+                        "the next search",
+                        (unsigned)row);
+}
+
+/* Read row `row` and decode it into *l (same count as the head says). */
+static ev_status read_row(ev_search_index *ix, uint32_t row, uint32_t n, ev__sq_plist *l)
+{
+    bool found = false;
+    ev_status st = EV_OK;
+    if (ix->row_q == NULL)
+        st = ev_stmt_prepare(ix->store, &ix->row_q,
+                             "SELECT data FROM search_index WHERE part = ?", NULL);
+    if (st == EV_OK && (st = ev_stmt_bind_int(ix->row_q, 1, ROWS + row)) == EV_OK)
+        st = ev_stmt_step(ix->row_q, &found, NULL);
+    if (st == EV_OK && found) {
+        const char *p = ev_stmt_blob(ix->row_q, 0);
+        size_t len = ev_stmt_bytes(ix->row_q, 0);
+        rd r = {(const unsigned char *)p, (const unsigned char *)p + len, false};
+        if (p == NULL || len != ix->rows[row].bytes || fnv(p, len) != ix->rows[row].sum)
+            st = EV_EINPUT;
+        else if ((st = get_list(&r, l, ix->n_docs)) == EV_OK && (r.p != r.end || l->n != n))
+            st = EV_EINPUT;
+    } else if (st == EV_OK) {
+        st = EV_EINPUT;
+    }
+    ev_stmt_reset(ix->row_q);
+    return st;
+}
+
+ev_status ev__sq_list_load(ev_search_index *ix, ev__sq_plist *l, ev_error *err)
+{
+    if (!EV__SQ_LAZY(l))
+        return EV_OK;
+    uint32_t row = l->cap, n = l->n;
+    if (ix->store == NULL || row >= ix->n_rows)
+        return damaged(ix, row, err);
+    ev__sq_plist got = {0};
+    ev_status st = read_row(ix, row, n, &got);
+    if (st != EV_OK) {
+        ev_free(got.p);
+        return st == EV_ENOMEM ? ev_error_set(err, st, NULL, 0, 0, "out of memory")
+                               : damaged(ix, row, err);
+    }
+    *l = got;
+    return EV_OK;
+}
+
+static ev_status load_map(ev_search_index *ix, ev__sq_map *m)
+{
+    ev_status st = EV_OK;
+    for (size_t i = 0; st == EV_OK && i < m->n; i++)
+        st = ev__sq_list_load(ix, EV__SQ_LIST(m, i), NULL);
+    return st;
+}
+
+ev_status ev__sq_index_load_all(ev_search_index *ix)
+{
+    if (ix->store == NULL)
+        return EV_OK;
+    ev_status st = load_map(ix, &ix->words);
+    if (st == EV_OK)
+        st = load_map(ix, &ix->values);
+    if (st == EV_OK) {
+        ev_stmt_free(ix->row_q);
+        ix->row_q = NULL;
+        ix->store = NULL;
+    }
     return st;
 }

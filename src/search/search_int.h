@@ -140,10 +140,15 @@ typedef struct ev__sq_post {
     uint32_t pos;
 } ev__sq_post;
 
+/* A list read from a cached index may not be decoded yet (persist.c): then
+ * p is NULL, n is its posting count and cap the number of the cache row that
+ * holds it; ev__sq_list_load decodes it on first use. */
 typedef struct ev__sq_plist {
     ev__sq_post *p;
     uint32_t n, cap;
 } ev__sq_plist;
+
+#define EV__SQ_LAZY(l) ((l)->p == NULL && (l)->n > 0)
 
 /* Union of the documents of k posting lists into out (empty). Uses a bitmap
  * over `universe` documents when the lists are large. */
@@ -171,7 +176,7 @@ typedef struct ev__sq_map {
 #define EV__SQ_KEY(m, i) ((m)->terms[i]->key)
 #define EV__SQ_LIST(m, i) (&(m)->terms[i]->pl)
 
-const ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n);
+ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n);
 /* Sort the key table (once, after building; searches need it for
  * wildcards and author truncation). */
 ev_status ev__sq_map_sort(ev__sq_map *m) EV_WARN_UNUSED;
@@ -213,6 +218,12 @@ struct ev_search_index {
     size_t n_with_mesh;
     ev__sq_hash pmids; /* pmid -> doc (A12.2: one key per PMID) */
     ev_id last_id;
+    /* cached index whose long posting lists stay in the review until first
+     * used (persist.c); the store is borrowed */
+    ev_store *store;
+    ev_stmt *row_q;
+    struct ev__sq_row *rows; /* row number -> size and checksum */
+    size_t n_rows;
     bool any;
     bool sorted; /* key tables sorted (done lazily before the first search) */
 };
@@ -232,6 +243,20 @@ ev_status ev__sq_norm(ev_buf *out, const char *s, size_t n) EV_WARN_UNUSED;
 /* Migration steps of module "search" (persist.c). */
 extern const char *const ev__sq_schema[];
 extern const size_t ev__sq_schema_steps;
+
+/* One cache row holding a long posting list (persist.c). */
+typedef struct ev__sq_row {
+    uint64_t sum;   /* FNV-1a 64 of the row */
+    uint64_t bytes; /* its length */
+} ev__sq_row;
+
+/* Decode a list not decoded yet (EV__SQ_LAZY) from its cache row; no-op for
+ * others. EV_EINPUT (a damaged row: err says so and the cache is marked stale
+ * so the next open rebuilds it), EV_ENOMEM. Not thread-safe: an index is used
+ * by one thread at a time (nothing shares one today). */
+ev_status ev__sq_list_load(ev_search_index *ix, ev__sq_plist *l, ev_error *err) EV_WARN_UNUSED;
+/* Decode every list not decoded yet (before records are added). */
+ev_status ev__sq_index_load_all(ev_search_index *ix) EV_WARN_UNUSED;
 
 /* Sort the key tables before searching (idempotent). */
 ev_status ev__sq_index_prepare(ev_search_index *ix) EV_WARN_UNUSED;
