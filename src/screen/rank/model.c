@@ -17,6 +17,7 @@
 #include "screen_int.h"
 
 #include <linear.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -373,7 +374,8 @@ static void nb_scores(ev_screen_ranker *r, double *scores)
     float la = logf(a);
     size_t t = 0;
 #ifdef EV_RANK_AVX2
-    if (use_avx2() && c->cols < INT32_MAX) { /* gather indices are signed */
+    /* the vector log wants normal inputs; gather indices are signed */
+    if (use_avx2() && c->cols < INT32_MAX && a >= FLT_MIN && a < 1e30f) {
         t = r->n_touched & ~(size_t)7;
         nb_delta_avx2(r, t, a, w0, w1);
     }
