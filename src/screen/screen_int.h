@@ -73,6 +73,8 @@ typedef struct ev__screen_pool {
 void ev__screen_pool_cache_clear(void);
 /* Hash n bytes into h (splitmix per 8-byte word, FNV-1a for the rest). */
 uint64_t ev__screen_hash(uint64_t h, const void *p, size_t n);
+/* Position of id in the sorted array v[0..n), or -1 (state.c). */
+long ev__screen_find_id(const ev_id *v, size_t n, ev_id id);
 /* A fingerprint of the review's records: its file's path and its imports
  * (records arrive, change and are deleted only through an import). */
 ev_status ev__screen_review_fp(ev_store *s, uint64_t *out, ev_error *err);

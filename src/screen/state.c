@@ -64,19 +64,20 @@ static ev_status pool_push(ev__screen_pool *p, size_t *cap, ev_id id)
     return EV_OK;
 }
 
-static bool sorted_has(const ev_id *v, size_t n, ev_id id)
+/* Position of id in the sorted array v[0..n), or -1. */
+long ev__screen_find_id(const ev_id *v, size_t n, ev_id id)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (v[mid] == id)
-            return true;
+            return (long)mid;
         if (v[mid] < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return false;
+    return -1;
 }
 
 uint64_t ev__screen_hash(uint64_t h, const void *p, size_t n)
@@ -194,7 +195,7 @@ static ev_status pool_query(ev_store *s, const ev__screen_cfg *cfg, int stage, c
     size_t cap = 0;
     while (rc == EV_OK && (rc = ev_stmt_step(st, &row, err)) == EV_OK && row) {
         ev_id id = ev_stmt_int(st, 0);
-        if (!sorted_has(merged, n_merged, id) && pool_push(out, &cap, id) != EV_OK)
+        if (ev__screen_find_id(merged, n_merged, id) < 0 && pool_push(out, &cap, id) != EV_OK)
             rc = ev_error_set(err, EV_ENOMEM, NULL, 0, 0, "out of memory");
     }
     ev_stmt_free(st);

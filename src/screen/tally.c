@@ -119,21 +119,6 @@ static tally *tally_slot(const char *path)
     return t;
 }
 
-static long find_id(const ev_id *v, size_t n, ev_id id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] == id)
-            return (long)mid;
-        if (v[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 /* The interned index of a reviewer's name; -1 when out of memory or full. */
 static long who_index(tally *t, const char *name)
 {
@@ -182,7 +167,7 @@ static ev_status put_decision(tally *t, size_t cell, uint16_t who, signed char v
 static long cell_of(const tally *t, const ev__screen_cfg *cfg, ev_id record, const char *stage)
 {
     int k = ev__screen_stage_index(cfg, stage);
-    long i = k < 0 ? -1 : find_id(t->ids, t->n, record);
+    long i = k < 0 ? -1 : ev__screen_find_id(t->ids, t->n, record);
     return i < 0 ? -1 : (long)((size_t)k * t->n + (size_t)i);
 }
 

@@ -14,32 +14,22 @@
 #include <unistd.h>
 
 #include "evident/ev_screen.h"
-#include "test_util.h"
+#include "screen_fixture.h"
 
 #define FIXTURE EV_SOURCE_DIR "/tests/fixtures/screen/antihistamines.csv"
 
-typedef struct fx {
-    char dir[256], path[300];
-    ev_store *s;
-} fx;
+typedef screen_fx fx;
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    if (!test_temp_review(f->dir, sizeof f->dir, f->path, sizeof f->path, "screen-test"))
-        return -1;
-    if (ev_store_create(&f->s, f->path, "screen test", NULL) != EV_OK)
-        return -1;
-    ev_import_summary sum;
-    if (ev_store_import_file(f->s, FIXTURE, NULL, NULL, NULL, NULL, NULL, &sum, NULL) != EV_OK)
-        return -1;
     ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
     in.reviewers = "alice, bob, carol";
     in.adjudicators = "carol,dan";
     in.owner = "olga";
     in.reasons = "wrong population,wrong intervention,wrong design";
     in.criteria = "P: adults with allergic rhinitis\nI: second-generation antihistamines";
-    if (ev_screen_setup(f->s, &in, "olga", NULL) != EV_OK)
+    fx *f = screen_fx_open("screen-test", FIXTURE, &in);
+    if (!f)
         return -1;
     *state = f;
     return 0;
@@ -47,16 +37,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    ev_store_free(f->s);
-    char p[400];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
+    screen_fx_close(*state);
     return 0;
 }
 

@@ -20,25 +20,14 @@
 #include <unistd.h>
 
 #include "evident/ev_screen.h"
-#include "test_util.h"
+#include "screen_fixture.h"
 
 #define FIXTURE EV_SOURCE_DIR "/tests/fixtures/screen/antihistamines.csv"
 
-typedef struct fx {
-    char dir[256], path[300];
-    ev_store *s;
-} fx;
+typedef screen_fx fx;
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    if (!test_temp_review(f->dir, sizeof f->dir, f->path, sizeof f->path, "screen-tally"))
-        return -1;
-    if (ev_store_create(&f->s, f->path, "tally test", NULL) != EV_OK)
-        return -1;
-    ev_import_summary sum;
-    if (ev_store_import_file(f->s, FIXTURE, NULL, NULL, NULL, NULL, NULL, &sum, NULL) != EV_OK)
-        return -1;
     ev_screen_setup_info in = EV_SCREEN_SETUP_INFO_INIT;
     in.reviewers = "alice,bob,carol";
     in.adjudicators = "adam";
@@ -46,21 +35,16 @@ static int setup(void **state)
     in.rule = 2; /* dual review: blinding and conflicts matter */
     in.random_fraction = 0;
     in.reasons = "wrong population";
-    if (ev_screen_setup(f->s, &in, "olga", NULL) != EV_OK)
+    fx *f = screen_fx_open("screen-tally", FIXTURE, &in);
+    if (!f)
         return -1;
-    ev_screen_cache_clear();
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    ev_store_free(f->s);
-    test_remove_review(f->path);
-    rmdir(f->dir);
-    free(f);
-    ev_screen_cache_clear();
+    screen_fx_close(*state);
     return 0;
 }
 
