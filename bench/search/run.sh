@@ -13,7 +13,9 @@
 #
 # Environment: N (records, default 1000000), SEED (1), RUNS (5), REPLICATE
 # (k > 1: also run evident alone on an index holding every record k times, a
-# scale proxy for k*N records; default off), CLI (0: skip the
+# scale proxy for k*N records; default off), CACHED (1: evident's in-process
+# index read from the review's cache, as one-shot searches get it, instead
+# of built afresh), CLI (0: skip the
 # end-to-end command runs), WORK (cache
 # directory, default /tmp/evident-bench-search). Building the 1M review takes
 # a while (generation ~4 min, import ~7 min, the Xapian peer ~32 min);

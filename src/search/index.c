@@ -696,6 +696,8 @@ void ev_search_index_free(ev_search_index *ix)
     ev_free(ix->has_mesh);
     ev_stmt_free(ix->row_q);
     ev_free(ix->rows);
+    ev_free(ix->head);
+    ev_free(ix->inl);
     ev_arena_free(ix->arena);
     ev_free(ix);
 }

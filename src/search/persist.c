@@ -7,13 +7,15 @@
  * limit is 1 GB): "EVSI", version, then varint-encoded: document count,
  * documents with MeSH, last record id; per document its record id, seven
  * dates and the has-MeSH flag; the PMID table; the word and value maps (keys,
- * sorted key order, then per term either 0 and its posting list inline, when
- * it encodes to at most INLINE bytes, or 1, its posting count and a row
- * number); last, per row its length and checksum. Row k (part ROWS + k)
+ * sorted key order, then per term either 0, the length and its posting list
+ * inline, when it encodes to at most INLINE bytes, or 1, its posting count
+ * and a row number); last, per row its length and checksum. Row k (part ROWS + k)
  * holds one long posting list: count, document deltas and, within a
- * document, position deltas. A one-shot search thus reads and decodes the
- * head only, and the long lists its query touches (ev__sq_list_load); the
- * maps get no hash table (ev__sq_map_get searches the sorted keys).
+ * document, position deltas. A one-shot search thus reads the head and the
+ * long lists its query touches, and decodes the documents, the keys and the
+ * lists its query touches (ev__sq_list_load: short lists stay encoded in the
+ * kept head until then); the maps get no hash table (ev__sq_map_get searches
+ * the sorted keys).
  *
  * The cache is valid while its fingerprint matches: last import, live record
  * count, last record id, last audit entry of other modules (dedup merges,
@@ -23,7 +25,7 @@
 #include "search_int.h"
 
 #define MAGIC "EVSI"
-#define VERSION 2u
+#define VERSION 3u
 #define PART (64u << 20)
 #define INLINE 256             /* longer encoded lists get their own row */
 #define ROWS ((int64_t)1 << 32) /* part number of long list row 0 */
@@ -95,7 +97,7 @@ static ev_status put_term(ev_buf *b, const ev__sq_plist *l, ev_buf *t, rowset *r
     ev_buf_clear(t);
     ev_status st = put_list(t, l);
     if (st == EV_OK && t->len <= INLINE) {
-        if ((st = put_v(b, 0)) == EV_OK)
+        if ((st = put_v(b, 0)) == EV_OK && (st = put_v(b, t->len)) == EV_OK)
             st = ev_buf_append(b, t->ptr, t->len);
     } else if (st == EV_OK && (st = put_v(b, 1)) == EV_OK && (st = put_v(b, l->n)) == EV_OK &&
                (st = put_v(b, rs->n)) == EV_OK) {
@@ -223,15 +225,39 @@ static ev_status get_list(rd *r, ev__sq_plist *l, size_t n_docs)
     return r->bad ? EV_EINPUT : EV_OK;
 }
 
-/* A term's list: inline (decoded now) or the count and row of a long list
- * (decoded on first use, ev__sq_list_load). */
-static ev_status get_term(rd *r, ev__sq_plist *l, size_t n_docs)
+/* A short list left encoded in the head: its count now, its offset kept. */
+static ev_status get_inline(rd *r, ev_search_index *ix, ev__sq_plist *l)
+{
+    uint64_t len = get_v(r);
+    if (r->bad || len > (uint64_t)(r->end - r->p))
+        return r->bad = true, EV_EINPUT;
+    rd in = {r->p, r->p + len, false};
+    uint64_t n = get_v(&in);
+    if (in.bad || n > UINT32_MAX || ix->n_inl >= EV__SQ_INLINE)
+        return r->bad = true, EV_EINPUT;
+    if (ix->n_inl == ix->cap_inl) {
+        size_t cap = ix->cap_inl ? ix->cap_inl * 2 : 1024;
+        uint64_t *v = ev_reallocarray(ix->inl, cap, sizeof *v);
+        if (v == NULL)
+            return EV_ENOMEM;
+        ix->inl = v;
+        ix->cap_inl = cap;
+    }
+    ix->inl[ix->n_inl] = (uint64_t)(r->p - (const unsigned char *)ix->head);
+    *l = (ev__sq_plist){NULL, (uint32_t)n, EV__SQ_INLINE + (uint32_t)ix->n_inl++};
+    r->p += len;
+    return EV_OK;
+}
+
+/* A term's list: short (kept encoded in the head) or the count and row of a
+ * long list; both decoded on first use (ev__sq_list_load). */
+static ev_status get_term(rd *r, ev_search_index *ix, ev__sq_plist *l)
 {
     uint64_t kind = get_v(r);
-    if (kind == 0)
-        return get_list(r, l, n_docs);
+    if (kind == 0 && !r->bad)
+        return get_inline(r, ix, l);
     uint64_t n = get_v(r), row = get_v(r);
-    if (r->bad || kind != 1 || n == 0 || n > UINT32_MAX || row > UINT32_MAX)
+    if (r->bad || kind != 1 || n == 0 || n > UINT32_MAX || row >= EV__SQ_INLINE)
         return r->bad = true, EV_EINPUT;
     *l = (ev__sq_plist){NULL, (uint32_t)n, (uint32_t)row};
     return EV_OK;
@@ -267,7 +293,7 @@ static ev_status get_map(rd *r, ev_search_index *ix, ev__sq_map *m)
             r->bad = true;
     m->n_sorted = n;
     for (size_t i = 0; st == EV_OK && i < n && !r->bad; i++)
-        st = get_term(r, EV__SQ_LIST(m, i), ix->n_docs);
+        st = get_term(r, ix, EV__SQ_LIST(m, i));
     return st == EV_OK && r->bad ? EV_EINPUT : st;
 }
 
@@ -330,7 +356,8 @@ static ev_status get_pmids(rd *r, ev_search_index *ix)
     return st == EV_OK && r->bad ? EV_EINPUT : st;
 }
 
-static ev_status decode(const char *data, size_t n, const ev_mesh *mesh, ev_search_index **out)
+/* Decode the head data[0..n); on success the index owns data. */
+static ev_status decode(char *data, size_t n, const ev_mesh *mesh, ev_search_index **out)
 {
     rd r = {(const unsigned char *)data, (const unsigned char *)data + n, false};
     if (n < 5 || memcmp(data, MAGIC, 4) != 0)
@@ -340,8 +367,11 @@ static ev_status decode(const char *data, size_t n, const ev_mesh *mesh, ev_sear
         return EV_EINPUT;
     ev_search_index *ix = NULL;
     ev_status st = ev_search_index_new(&ix, mesh);
-    if (st == EV_OK)
-        st = get_docs(&r, ix);
+    if (st != EV_OK)
+        return st;
+    ix->head = data;
+    ix->head_len = n;
+    st = get_docs(&r, ix);
     if (st == EV_OK)
         st = get_pmids(&r, ix);
     if (st == EV_OK)
@@ -353,6 +383,7 @@ static ev_status decode(const char *data, size_t n, const ev_mesh *mesh, ev_sear
     if (st == EV_OK && r.p != r.end)
         st = EV_EINPUT;
     if (st != EV_OK) {
+        ix->head = NULL;
         ev_search_index_free(ix);
         return st;
     }
@@ -421,28 +452,62 @@ static bool info_is(ev_store *s, const char *key, const char *want)
     return ok;
 }
 
-static ev_status load(ev_store *s, const ev_mesh *mesh, ev_search_index **out, ev_error *err)
+/* Total length of the head's parts (length() does not read a blob). */
+static ev_status head_len(ev_store *s, size_t *out, ev_error *err)
 {
     ev_stmt *q = NULL;
-    ev_buf b;
-    ev_buf_init(&b, (size_t)1 << 40);
     bool row = false;
-    ev_status st = ev_stmt_prepare(s, &q, "SELECT data FROM search_index WHERE part < ?"
-                                          " ORDER BY part", err);
+    ev_status st = ev_stmt_prepare(s, &q, "SELECT coalesce(sum(length(data)), 0)"
+                                          " FROM search_index WHERE part < ?", err);
+    if (st == EV_OK && (st = ev_stmt_bind_int(q, 1, ROWS)) == EV_OK &&
+        (st = ev_stmt_step(q, &row, err)) == EV_OK)
+        *out = row ? (size_t)ev_stmt_int(q, 0) : 0;
+    ev_stmt_free(q);
+    return st;
+}
+
+/* The head's parts, one after another, into one exact allocation. */
+static ev_status read_head(ev_store *s, char **out, size_t *n, ev_error *err)
+{
+    ev_stmt *q = NULL;
+    bool row = false;
+    size_t got = 0;
+    ev_status st = head_len(s, n, err);
+    if (st == EV_OK && (*out = ev_malloc(*n ? *n : 1)) == NULL)
+        st = EV_ENOMEM;
+    if (st == EV_OK)
+        st = ev_stmt_prepare(s, &q, "SELECT data FROM search_index WHERE part < ?"
+                                    " ORDER BY part", err);
     if (st == EV_OK)
         st = ev_stmt_bind_int(q, 1, ROWS);
-    while (st == EV_OK && (st = ev_stmt_step(q, &row, err)) == EV_OK && row)
-        st = ev_buf_append(&b, ev_stmt_blob(q, 0), ev_stmt_bytes(q, 0));
+    while (st == EV_OK && (st = ev_stmt_step(q, &row, err)) == EV_OK && row) {
+        size_t len = ev_stmt_bytes(q, 0);
+        if (len > *n - got)
+            st = EV_EINPUT;
+        else if (len)
+            memcpy(*out + got, ev_stmt_blob(q, 0), len);
+        got += len;
+    }
     ev_stmt_free(q);
+    return st == EV_OK && got != *n ? EV_EINPUT : st;
+}
+
+static ev_status load(ev_store *s, const ev_mesh *mesh, ev_search_index **out, ev_error *err)
+{
+    char *data = NULL;
+    size_t n = 0;
+    ev_status st = read_head(s, &data, &n, err);
     char sum[17];
-    checksum(b.ptr ? b.ptr : "", b.len, sum);
+    if (st == EV_OK)
+        checksum(data, n, sum);
     if (st == EV_OK && !info_is(s, "checksum", sum))
         st = EV_EINPUT;
     if (st == EV_OK)
-        st = decode(b.ptr ? b.ptr : "", b.len, mesh, out);
+        st = decode(data, n, mesh, out);
     if (st == EV_OK)
         (*out)->store = s;
-    ev_buf_release(&b);
+    else
+        ev_free(data);
     return st;
 }
 
@@ -541,13 +606,16 @@ ev_status ev_search_index_open(ev_search_index **out, ev_store *s, const ev_mesh
  * read-only) so the next open rebuilds it, and this search fails. */
 static ev_status damaged(ev_search_index *ix, uint32_t row, ev_error *err)
 {
+    if (ix->store == NULL)
+        return ev_error_set(err, EV_EINPUT, NULL, 0, 0, "the cached search index is damaged");
     ev_status st = ev_store_exec(ix->store,
                                  "DELETE FROM search_index_info WHERE key = 'fingerprint'", NULL);
     (void)st; /* a read-only review keeps it: every search then fails here */
     return ev_error_set(err, EV_EINPUT, ev_store_path(ix->store), 0, 0,
-                        "the cached search index is damaged (list row %u); it is rebuilt by "
-                        "the next search",
-                        (unsigned)row);
+                        "the cached search index is damaged (%s %u); it is rebuilt by the "
+                        "next search",
+                        row >= EV__SQ_INLINE ? "short list" : "list row",
+                        (unsigned)(row >= EV__SQ_INLINE ? row - EV__SQ_INLINE : row));
 }
 
 /* Read row `row` and decode it into *l (same count as the head says). */
@@ -575,15 +643,30 @@ static ev_status read_row(ev_search_index *ix, uint32_t row, uint32_t n, ev__sq_
     return st;
 }
 
+/* A short list from the head (checked with the head; decoded now). */
+static ev_status read_inline(ev_search_index *ix, uint32_t k, uint32_t n, ev__sq_plist *l)
+{
+    if (k >= ix->n_inl || ix->head == NULL || ix->inl[k] >= ix->head_len)
+        return EV_EINPUT;
+    const unsigned char *h = (const unsigned char *)ix->head;
+    rd r = {h + ix->inl[k], h + ix->head_len, false};
+    ev_status st = get_list(&r, l, ix->n_docs);
+    return st == EV_OK && l->n != n ? EV_EINPUT : st;
+}
+
 ev_status ev__sq_list_load(ev_search_index *ix, ev__sq_plist *l, ev_error *err)
 {
     if (!EV__SQ_LAZY(l))
         return EV_OK;
     uint32_t row = l->cap, n = l->n;
-    if (ix->store == NULL || row >= ix->n_rows)
-        return damaged(ix, row, err);
     ev__sq_plist got = {0};
-    ev_status st = read_row(ix, row, n, &got);
+    ev_status st;
+    if (row >= EV__SQ_INLINE)
+        st = read_inline(ix, row - EV__SQ_INLINE, n, &got);
+    else if (ix->store == NULL || row >= ix->n_rows)
+        st = EV_EINPUT;
+    else
+        st = read_row(ix, row, n, &got);
     if (st != EV_OK) {
         ev_free(got.p);
         return st == EV_ENOMEM ? ev_error_set(err, st, NULL, 0, 0, "out of memory")
@@ -603,7 +686,7 @@ static ev_status load_map(ev_search_index *ix, ev__sq_map *m)
 
 ev_status ev__sq_index_load_all(ev_search_index *ix)
 {
-    if (ix->store == NULL)
+    if (ix->store == NULL && ix->head == NULL)
         return EV_OK;
     ev_status st = load_map(ix, &ix->words);
     if (st == EV_OK)
@@ -612,6 +695,8 @@ ev_status ev__sq_index_load_all(ev_search_index *ix)
         ev_stmt_free(ix->row_q);
         ix->row_q = NULL;
         ix->store = NULL;
+        ev_free(ix->head);
+        ix->head = NULL;
     }
     return st;
 }

@@ -141,8 +141,10 @@ typedef struct ev__sq_post {
 } ev__sq_post;
 
 /* A list read from a cached index may not be decoded yet (persist.c): then
- * p is NULL, n is its posting count and cap the number of the cache row that
- * holds it; ev__sq_list_load decodes it on first use. */
+ * p is NULL, n is its posting count and cap says where it is: the number of
+ * the cache row holding it, or EV__SQ_INLINE + the number of its offset in
+ * the head; ev__sq_list_load decodes it on first use. */
+#define EV__SQ_INLINE 0x80000000u
 typedef struct ev__sq_plist {
     ev__sq_post *p;
     uint32_t n, cap;
@@ -224,6 +226,10 @@ struct ev_search_index {
     ev_stmt *row_q;
     struct ev__sq_row *rows; /* row number -> size and checksum */
     size_t n_rows;
+    char *head;              /* the cache's head, owned (short lists) */
+    size_t head_len;
+    uint64_t *inl;           /* inline list number -> offset in head */
+    size_t n_inl, cap_inl;
     bool any;
     bool sorted; /* key tables sorted (done lazily before the first search) */
 };
