@@ -228,6 +228,10 @@ EV_EXTERN double ev_rng_unit(ev_rng *r);
 /* The splitmix64 finaliser of x + 0x9e37...: a fast, well-mixed 64-bit hash
  * (e.g. to give each record a stable pseudo-random number). */
 EV_EXTERN uint64_t ev_mix64(uint64_t x);
+/* FNV-1a 64 of n bytes continued from h (EV_FNV1A64_INIT to start): hash
+ * tables' keys and checksums of cached data. */
+#define EV_FNV1A64_INIT 0xcbf29ce484222325ULL
+EV_EXTERN uint64_t ev_fnv1a64(uint64_t h, const void *p, size_t n);
 
 /* ---- misc ------------------------------------------------------------------- */
 

@@ -53,3 +53,11 @@ double ev_rng_unit(ev_rng *r)
 {
     return (double)(ev_rng_next(r) >> 11) * 0x1.0p-53;
 }
+
+uint64_t ev_fnv1a64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}

@@ -91,15 +91,13 @@ uint64_t ev__screen_hash(uint64_t h, const void *p, size_t n)
         memcpy(&w, b + i, sizeof w);
         h = ev_mix64(h ^ w);
     }
-    for (; i < n; i++) /* FNV-1a, then mixed */
-        h = (h ^ b[i]) * 0x100000001b3ULL;
-    return ev_mix64(h);
+    return ev_mix64(ev_fnv1a64(h, b + i, n - i)); /* the tail byte-wise */
 }
 
 ev_status ev__screen_review_fp(ev_store *s, uint64_t *out, ev_error *err)
 {
     const char *path = ev_store_path(s);
-    uint64_t h = ev__screen_hash(0xcbf29ce484222325ULL, path ? path : "", path ? strlen(path) : 0);
+    uint64_t h = ev__screen_hash(EV_FNV1A64_INIT, path ? path : "", path ? strlen(path) : 0);
     ev_stmt *st = NULL;
     ev_status rc = ev__screen_prepare(s, &st, err,
                                       "SELECT id, coalesce(sha256, '') || imported_at, records,"

@@ -5,16 +5,6 @@
  */
 #include "search_int.h"
 
-static uint64_t fnv(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 void ev__sq_hash_release(ev__sq_hash *h)
 {
     ev_free(h->slots);
@@ -41,7 +31,7 @@ static size_t find_slot(const ev__sq_hash *h, const char *k, size_t n, uint32_t 
 /* 64-bit FNV-1a folded to 32 bits (the fold mixes the high bits in). */
 static uint32_t hash32(const char *k, size_t n)
 {
-    uint64_t h = fnv(k, n);
+    uint64_t h = ev_fnv1a64(EV_FNV1A64_INIT, k, n);
     return (uint32_t)(h ^ (h >> 32));
 }
 

@@ -2,7 +2,7 @@
  * persist.c - the search index cached in the review (tables search_index and
  * search_index_info), so a large review is not re-indexed by every search.
  *
- * Format (version 2, host byte order; a different magic or version is simply
+ * Format (version 4, host byte order; a different magic or version is simply
  * rebuilt). The head, in parts 0, 1, ... of at most 64 MB each (SQLite's blob
  * limit is 1 GB): "EVSI", version, then varint-encoded: document count,
  * documents with MeSH, last record id; per document its record id, seven
@@ -25,7 +25,7 @@
 #include "search_int.h"
 
 #define MAGIC "EVSI"
-#define VERSION 3u
+#define VERSION 4u /* 4: checksums are FNV-1a 64 with its standard basis */
 #define PART (64u << 20)
 #define INLINE 256             /* longer encoded lists get their own row */
 #define ROWS ((int64_t)1 << 32) /* part number of long list row 0 */
@@ -66,16 +66,6 @@ typedef struct rowset {
     size_t n, cap;
 } rowset;
 
-static uint64_t fnv(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static ev_status row_add(rowset *rs, const ev_buf *t)
 {
     if (rs->n == rs->cap) {
@@ -86,7 +76,7 @@ static ev_status row_add(rowset *rs, const ev_buf *t)
         rs->v = v;
         rs->cap = cap;
     }
-    rs->v[rs->n++] = (ev__sq_row){fnv(t->ptr, t->len), t->len};
+    rs->v[rs->n++] = (ev__sq_row){ev_fnv1a64(EV_FNV1A64_INIT, t->ptr, t->len), t->len};
     return ev_buf_append(&rs->data, t->ptr, t->len);
 }
 
@@ -397,7 +387,7 @@ static ev_status decode(char *data, size_t n, const ev_mesh *mesh, ev_search_ind
  * wrong results. */
 static void checksum(const char *p, size_t n, char out[17])
 {
-    snprintf(out, 17, "%016llx", (unsigned long long)fnv(p, n));
+    snprintf(out, 17, "%016llx", (unsigned long long)ev_fnv1a64(EV_FNV1A64_INIT, p, n));
 }
 
 /* ---- the review's tables ------------------------------------------------------- */
@@ -632,7 +622,8 @@ static ev_status read_row(ev_search_index *ix, uint32_t row, uint32_t n, ev__sq_
         const char *p = ev_stmt_blob(ix->row_q, 0);
         size_t len = ev_stmt_bytes(ix->row_q, 0);
         rd r = {(const unsigned char *)p, (const unsigned char *)p + len, false};
-        if (p == NULL || len != ix->rows[row].bytes || fnv(p, len) != ix->rows[row].sum)
+        if (p == NULL || len != ix->rows[row].bytes ||
+            ev_fnv1a64(EV_FNV1A64_INIT, p, len) != ix->rows[row].sum)
             st = EV_EINPUT;
         else if ((st = get_list(&r, l, ix->n_docs)) == EV_OK && (r.p != r.end || l->n != n))
             st = EV_EINPUT;

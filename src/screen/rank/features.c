@@ -80,16 +80,6 @@ typedef struct vocab {
     size_t n_stop; /* ids below this are stop words (entered first) */
 } vocab;
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static ev_status vocab_grow(vocab *v)
 {
     size_t ncap = v->cap ? v->cap * 2 : 1u << 14;
@@ -100,7 +90,7 @@ static ev_status vocab_grow(vocab *v)
         if (!v->slot[i])
             continue;
         uint32_t id = v->slot[i] - 1;
-        size_t j = hash_bytes(v->key[id], v->klen[id]) & (ncap - 1);
+        size_t j = ev_fnv1a64(EV_FNV1A64_INIT, v->key[id], v->klen[id]) & (ncap - 1);
         while (slot[j])
             j = (j + 1) & (ncap - 1);
         slot[j] = v->slot[i];
@@ -137,7 +127,7 @@ static ev_status vocab_id(vocab *v, const char *s, size_t n, uint32_t *out)
 {
     if ((v->n + 1) * 2 > v->cap && vocab_grow(v) != EV_OK)
         return EV_ENOMEM;
-    size_t j = hash_bytes(s, n) & (v->cap - 1);
+    size_t j = ev_fnv1a64(EV_FNV1A64_INIT, s, n) & (v->cap - 1);
     while (v->slot[j]) {
         uint32_t id = v->slot[j] - 1;
         if (v->klen[id] == n && memcmp(v->key[id], s, n) == 0) {
