@@ -67,8 +67,9 @@ EV_EXTERN ev_status ev_store_meta_set(ev_store *s, const char *key, const char *
 /* ---- transactions ---------------------------------------------------------- */
 
 /* Nestable: the outermost begin/commit is the real transaction (BEGIN
- * IMMEDIATE, so a second writer waits up to 5 s, then EV_EBUSY), inner ones
- * are savepoints. A rollback undoes to the matching begin. A failed commit
+ * IMMEDIATE, so a second writer waits up to 5 s, then EV_EBUSY; handles of
+ * one process to one file queue in turn, and the thread that began must be
+ * the one that commits or rolls back), inner ones are savepoints. A rollback undoes to the matching begin. A failed commit
  * rolls back what it would have committed (the level is closed either way).
  * ev_store_commit without a begin is EV_EINTERNAL. */
 EV_EXTERN ev_status ev_store_begin(ev_store *s, ev_error *err) EV_WARN_UNUSED;

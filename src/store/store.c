@@ -4,7 +4,9 @@
  */
 #include "store_int.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "evident/ev_core.h"
 
@@ -91,6 +93,79 @@ ev_status ev_store_exec(ev_store *s, const char *sql, ev_error *err)
                      msg ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
     return st == EV_OK ? EV_EINTERNAL : st;
+}
+
+/* ---- one writer at a time per file, in this process ------------------------------- */
+
+/* Connections of one process to one review (the server's: one per request
+ * thread) queue for the write lock here and are woken in turn. Left to
+ * SQLite's busy handler they poll with sleeps of 1, 2, 5, ... up to 100 ms:
+ * behind transactions of a millisecond a writer slept 100 ms and more.
+ * Other processes still meet SQLite's lock and its busy timeout. */
+#define GATES 8
+#define GATE_WAIT_S 5 /* as SQLite's busy timeout */
+
+typedef struct ev__store_gate {
+    char *path; /* NULL: slot free */
+    int refs;
+    pthread_mutex_t m;
+} gate;
+
+static pthread_mutex_t gates_lock = PTHREAD_MUTEX_INITIALIZER;
+static gate gates[GATES];
+
+/* The gate of `path` (made on first use), or NULL when every slot is taken
+ * (then SQLite's busy handler alone serialises the writers). */
+static gate *gate_get(const char *path)
+{
+    gate *g = NULL, *spare = NULL;
+    pthread_mutex_lock(&gates_lock);
+    for (size_t i = 0; i < GATES && g == NULL; i++) {
+        if (gates[i].path && strcmp(gates[i].path, path) == 0)
+            g = &gates[i];
+        else if (!gates[i].path && !spare)
+            spare = &gates[i];
+    }
+    if (!g && spare && (spare->path = ev_strdup(path)) != NULL) {
+        pthread_mutex_init(&spare->m, NULL);
+        g = spare;
+    }
+    if (g)
+        g->refs++;
+    pthread_mutex_unlock(&gates_lock);
+    return g;
+}
+
+static void gate_put(gate *g)
+{
+    pthread_mutex_lock(&gates_lock);
+    if (--g->refs == 0) {
+        pthread_mutex_destroy(&g->m);
+        ev_free(g->path);
+        g->path = NULL;
+    }
+    pthread_mutex_unlock(&gates_lock);
+}
+
+static ev_status gate_enter(ev_store *s, ev_error *err)
+{
+    if (s->gate == NULL && (s->gate = gate_get(s->path)) == NULL)
+        return EV_OK;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += GATE_WAIT_S;
+    if (pthread_mutex_timedlock(&s->gate->m, &until) != 0)
+        return ev_error_set(err, EV_EBUSY, s->path, 0, 0,
+                            "the review is busy: another writer held it for %d s", GATE_WAIT_S);
+    s->gated = true;
+    return EV_OK;
+}
+
+static void gate_leave(ev_store *s)
+{
+    if (s->gated)
+        pthread_mutex_unlock(&s->gate->m);
+    s->gated = false;
 }
 
 /* ---- opening ------------------------------------------------------------------- */
@@ -251,6 +326,8 @@ void ev_store_free(ev_store *s)
         ev_store_rollback(s);
     if (s->db)
         sqlite3_close_v2(s->db);
+    if (s->gate)
+        gate_put(s->gate);
     ev_free(s->path);
     ev_free(s);
 }
@@ -304,14 +381,18 @@ ev_status ev_store_meta_set(ev_store *s, const char *key, const char *value, ev_
 ev_status ev_store_begin(ev_store *s, ev_error *err)
 {
     char sql[48];
+    bool writer = s->depth == 0 && !(s->flags & EV_STORE_READONLY);
     if (s->depth == 0)
-        snprintf(sql, sizeof sql, "%s",
-                 (s->flags & EV_STORE_READONLY) ? "BEGIN" : "BEGIN IMMEDIATE");
+        snprintf(sql, sizeof sql, "%s", writer ? "BEGIN IMMEDIATE" : "BEGIN");
     else
         snprintf(sql, sizeof sql, "SAVEPOINT ev%d", s->depth);
-    ev_status st = ev_store_exec(s, sql, err);
+    ev_status st = writer ? gate_enter(s, err) : EV_OK;
+    if (st == EV_OK)
+        st = ev_store_exec(s, sql, err);
     if (st == EV_OK)
         s->depth++;
+    else if (writer)
+        gate_leave(s);
     return st;
 }
 
@@ -329,7 +410,8 @@ ev_status ev_store_commit(ev_store *s, ev_error *err)
         ev_store_rollback(s); /* nothing half-written */
         return st;
     }
-    s->depth--;
+    if (--s->depth == 0)
+        gate_leave(s);
     return EV_OK;
 }
 
@@ -351,7 +433,8 @@ void ev_store_rollback(ev_store *s)
     /* A failed COMMIT may already have ended the transaction: then
      * ROLLBACK reports "no transaction is active", which is harmless. */
     (void)sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    s->depth--;
+    if (--s->depth == 0)
+        gate_leave(s);
 }
 
 /* ---- audit --------------------------------------------------------------------------- */

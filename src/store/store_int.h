@@ -18,6 +18,8 @@ struct ev_store {
     char *path;
     unsigned flags;
     int depth; /* open transactions: 1 = BEGIN, >1 = savepoints */
+    struct ev__store_gate *gate; /* this file's writer queue (store.c), or NULL */
+    bool gated;                  /* holding it: a write transaction is open */
 };
 
 struct ev_stmt {

@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include "evident/ev_store.h"
 
 #include "store_test_util.h"
@@ -425,6 +427,75 @@ static void nested_transactions_roll_back_to_their_begin(void **state)
     ev_free(path);
 }
 
+/* Handles of one process to one file take turns for the write lock
+ * (store.c's writer queue): a read-modify-write per transaction from four
+ * threads loses no increment, and no begin waits out its timeout. */
+typedef struct counter_job {
+    const char *path;
+    int ok; /* transactions committed */
+} counter_job;
+
+static void *count_up(void *arg)
+{
+    counter_job *j = arg;
+    ev_store *s = NULL;
+    if (ev_store_open(&s, j->path, 0, NULL) != EV_OK)
+        return NULL;
+    for (int i = 0; i < 100; i++) {
+        char *v = NULL, next[32];
+        if (ev_store_begin(s, NULL) != EV_OK)
+            break;
+        long n = 0;
+        bool read = ev_store_meta_get(s, "counter", &v, NULL) == EV_OK &&
+                    (v == NULL || ev_parse_long(v, &n));
+        ev_free(v);
+        snprintf(next, sizeof next, "%ld", n + 1);
+        if (!read || ev_store_meta_set(s, "counter", next, NULL) != EV_OK) {
+            ev_store_rollback(s);
+            break;
+        }
+        if (ev_store_commit(s, NULL) != EV_OK)
+            break;
+        j->ok++;
+    }
+    ev_store_free(s);
+    return NULL;
+}
+
+static void writers_of_one_file_take_turns(void **state)
+{
+    test_dir *d = *state;
+    char *path = test_path(d, "turns.evident");
+    ev_store *s = NULL;
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_store_create(&s, path, "t", &err), EV_OK);
+    counter_job jobs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (counter_job){path, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, count_up, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(jobs[i].ok, 100);
+    }
+    char *v = NULL;
+    assert_int_equal(ev_store_meta_get(s, "counter", &v, &err), EV_OK);
+    assert_string_equal(v, "400");
+    ev_free(v);
+    /* a rolled-back transaction lets the next writer in at once (a leaked
+     * turn would make this begin wait 5 s and fail) */
+    ev_store *t = NULL;
+    assert_int_equal(ev_store_open(&t, path, 0, &err), EV_OK);
+    assert_int_equal(ev_store_begin(s, &err), EV_OK);
+    ev_store_rollback(s);
+    assert_int_equal(ev_store_begin(t, &err), EV_OK);
+    assert_int_equal(ev_store_commit(t, &err), EV_OK);
+    ev_store_free(t);
+    ev_store_free(s);
+    ev_free(path);
+}
+
 static void stats_count_what_records_hold(void **state)
 {
     test_dir *d = *state;
@@ -503,6 +574,7 @@ int main(void)
         cmocka_unit_test(aborted_import_changes_nothing),
         cmocka_unit_test(same_file_twice_is_refused_unless_forced),
         cmocka_unit_test(nested_transactions_roll_back_to_their_begin),
+        cmocka_unit_test(writers_of_one_file_take_turns),
         cmocka_unit_test(stats_count_what_records_hold),
         cmocka_unit_test(readonly_store_refuses_imports),
     };
