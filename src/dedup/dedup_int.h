@@ -44,6 +44,9 @@ typedef struct ev__dd_rec {
     uint32_t *given; /* sorted unique given-name word hashes (names written swapped) */
     uint16_t n_given;
     uint32_t first_author[2]; /* first author's first and last family word, 0 if none */
+    uint32_t first_given[2];  /* first author's first and last given word (>= 2 letters), 0 if none */
+    char first_initial[2];    /* first author's family and given initial (folded), 0 if none */
+    uint16_t n_listed;        /* authors listed (at most EV__DD_MAX_AUTHORS) */
     int year;              /* 0 = unknown */
     ev_dedup_kind kind;
     uint8_t completeness;

@@ -532,6 +532,36 @@ static ev_status given_words(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     return o->given ? EV_OK : EV_ENOMEM;
 }
 
+/* The first listed author's initials and given words, to tell a name
+ * written swapped ("Wang, X." / "Xiaoguang, Wang") from two people. */
+static ev_status first_author_names(const ev_record *rec, ev__dd_rec *o)
+{
+    const ev_author *a = &rec->authors[0];
+    /* "Wang, X." may come as initials only */
+    const char *g = a->given && *a->given ? a->given : a->initials;
+    if (a->family == NULL || g == NULL)
+        return EV_OK;
+    ev_buf b;
+    ev_buf_init(&b, 0);
+    ev_status st = fold(&b, a->family, strlen(a->family));
+    if (st == EV_OK && b.len)
+        o->first_initial[0] = b.ptr[0];
+    ev_buf_clear(&b);
+    if (st == EV_OK)
+        st = fold(&b, g, strlen(g));
+    if (st == EV_OK && b.len) {
+        uint32_t v[EV__DD_MAX_AUTHORS];
+        size_t got = hash_tokens(b.ptr, b.len, v, EV__DD_MAX_AUTHORS, 2);
+        o->first_initial[1] = b.ptr[0];
+        if (got) {
+            o->first_given[0] = v[0];
+            o->first_given[1] = v[got - 1];
+        }
+    }
+    ev_buf_release(&b);
+    return st;
+}
+
 static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
 {
     uint32_t v[EV__DD_MAX_AUTHORS], stems[EV__DD_MAX_AUTHORS];
@@ -547,7 +577,10 @@ static ev_status norm_authors(ev_dedup *d, const ev_record *rec, ev__dd_rec *o)
     o->author_stems = arena_words(d, stems, o->n_author_stems);
     if (o->authors == NULL || o->author_stems == NULL)
         return EV_ENOMEM;
-    return given_words(d, rec, o);
+    o->n_listed = (uint16_t)(rec->n_authors < EV__DD_MAX_AUTHORS ? rec->n_authors
+                                                                 : EV__DD_MAX_AUTHORS);
+    st = first_author_names(rec, o);
+    return st == EV_OK ? given_words(d, rec, o) : st;
 }
 
 static bool is_journal_stopword(const char *t, size_t n)

@@ -326,11 +326,48 @@ static bool names_swapped(const ev__dd_rec *a, const ev__dd_rec *b)
            common_sorted(a->authors, a->n_authors, b->given, b->n_given) == a->n_authors;
 }
 
+/* `a`'s first author written the other way round in `b`: a's family name
+ * is a given word of b's, and a's given initial is b's family initial
+ * ("Wang, X." / "Xiaoguang, Wang"). */
+static bool first_swapped(const ev__dd_rec *a, const ev__dd_rec *b)
+{
+    if (a->first_initial[1] == 0 || a->first_initial[1] != b->first_initial[0])
+        return false;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (a->first_author[i] && a->first_author[i] == b->first_given[j])
+                return true;
+    return false;
+}
+
+/* One list is the other with every name written swapped: the first author
+ * consistently (family <-> given, initials agreeing) and every family name
+ * of `a` among b's given names (or both lists one name long). The same
+ * people, so it weighs what names in place weigh (at most 8 points: never
+ * a merge by itself); the full +2 only for lists of equal length. */
+static double swapped_list(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
+{
+    if (!first_swapped(a, b))
+        return 0;
+    bool single = a->n_listed == 1 && b->n_listed == 1;
+    if (!single && !names_swapped(a, b))
+        return 0;
+    *r |= EV_DEDUP_R_AUTHORS_SAME;
+    return !single && a->n_listed == b->n_listed ? W_AUTH_SAME + W_AUTH_ALL : W_AUTH_SAME;
+}
+
 static double score_authors(const ev__dd_rec *a, const ev__dd_rec *b, unsigned *r)
 {
     double ov = ev__dedup_author_overlap(a, b);
     if (ov < 0)
         return 0;
+    if (ov < 0.8) {
+        double sw = swapped_list(a, b, r);
+        if (sw == 0)
+            sw = swapped_list(b, a, r);
+        if (sw > 0)
+            return sw;
+    }
     if (ov >= 0.8 && same_first_author(a, b)) {
         *r |= EV_DEDUP_R_AUTHORS_SAME;
         /* The same two or more names, all of them, in lists of equal

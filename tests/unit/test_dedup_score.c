@@ -535,6 +535,46 @@ static void names_written_given_first_still_count(void **state)
     assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
 }
 
+static void author_list_written_swapped_counts_as_same_authors(void **state)
+{
+    (void)state;
+    /* digital_work_wagner2021 id_2006747 / id_4006752: one export wrote every
+     * name given-first ("Xiaoguang, Wang"), the other family-first with
+     * initials; nothing but title and year agrees besides */
+    t_rec a = {.title = "Risk control and estimation of online services market segmentation",
+               .authors = "Wang, X.; Wang, L.; Liu, J.",
+               .doi = "10.1109/ICSSSM.2007.4280160", .type = "inproceedings", .year = 2007};
+    t_rec b = {.title = "Risk control and estimation of online services market segmentation",
+               .authors = "Xiaoguang, Wang; Yusheng, Wangliang; Junping, Liu",
+               .pages = "448+", .type = "inproceedings", .year = 2007};
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_AUTHORS_SAME);
+    assert_int_equal(p.verdict, EV_DEDUP_SAME);
+    assert_int_equal(t_score(&b, &a).verdict, EV_DEDUP_SAME);
+    /* the first author's initials must agree: "Wang, Y." is someone else */
+    a.authors = "Wang, Y.; Wang, L.; Liu, J.";
+    assert_int_not_equal(t_score(&a, &b).verdict, EV_DEDUP_SAME);
+}
+
+static void swapped_names_alone_never_merge(void **state)
+{
+    (void)state;
+    /* the swapped list weighs what the same list in place weighs: with a
+     * different title it is no merge */
+    t_rec a = {.title = "Risk control and estimation of online services market segmentation",
+               .authors = "Wang, X.; Liu, J.", .type = "inproceedings", .year = 2007};
+    t_rec b = {.title = "Pricing strategies for cloud storage under demand uncertainty",
+               .authors = "Xiaoguang, Wang; Junping, Liu", .type = "inproceedings",
+               .year = 2007};
+    assert_int_equal(t_score(&a, &b).verdict, EV_DEDUP_DIFFERENT);
+    /* one name each, swapped: the same as one name in place (+6) */
+    a.authors = "Chen, Wei";
+    b.authors = "Wei, Chen";
+    b.title = a.title;
+    ev_dedup_pair p = t_score(&a, &b);
+    assert_true(p.reasons & EV_DEDUP_R_AUTHORS_SAME);
+}
+
 static void proceedings_paper_exported_as_book_chapter_is_one_item(void **state)
 {
     (void)state;
@@ -593,6 +633,8 @@ int main(void)
         cmocka_unit_test(journal_section_in_the_volume_field_still_agrees),
         cmocka_unit_test(title_cut_mid_word_counts_as_truncated),
         cmocka_unit_test(names_written_given_first_still_count),
+        cmocka_unit_test(author_list_written_swapped_counts_as_same_authors),
+        cmocka_unit_test(swapped_names_alone_never_merge),
         cmocka_unit_test(proceedings_paper_exported_as_book_chapter_is_one_item),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
