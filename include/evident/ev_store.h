@@ -121,6 +121,15 @@ EV_EXTERN const char *ev_stmt_text(ev_stmt *st, int col);
 EV_EXTERN const void *ev_stmt_blob(ev_stmt *st, int col);
 EV_EXTERN size_t ev_stmt_bytes(ev_stmt *st, int col);
 EV_EXTERN bool ev_stmt_is_null(ev_stmt *st, int col);
+/* Read bytes [offset, offset + n) of the blob in `column` of the row with
+ * rowid `rowid` of `table` (main database; names are the caller's constants,
+ * never input) straight into buf (SQLite's incremental blob I/O: a large
+ * value is not first copied whole, as ev_stmt_blob does). EV_EINPUT when the
+ * row does not exist, the value is not a blob or text, or the range passes
+ * its end; EV_EBUSY, EV_EIO, EV_ENOMEM. */
+EV_EXTERN ev_status ev_store_blob_read(ev_store *s, const char *table, const char *column,
+                                       int64_t rowid, size_t offset, void *buf, size_t n,
+                                       ev_error *err) EV_WARN_UNUSED;
 /* Reset for re-execution; bindings are kept. */
 EV_EXTERN void ev_stmt_reset(ev_stmt *st);
 EV_EXTERN void ev_stmt_free(ev_stmt *st);

@@ -125,3 +125,28 @@ void ev_stmt_free(ev_stmt *st)
     sqlite3_finalize(st->st);
     ev_free(st);
 }
+
+ev_status ev_store_blob_read(ev_store *s, const char *table, const char *column, int64_t rowid,
+                             size_t offset, void *buf, size_t n, ev_error *err)
+{
+    sqlite3_blob *b = NULL;
+    int rc = sqlite3_blob_open(s->db, "main", table, column, rowid, 0, &b);
+    if (rc != SQLITE_OK) {
+        sqlite3_blob_close(b);
+        if (rc == SQLITE_ERROR) /* no such row, or not a blob or text */
+            return ev_error_set(err, EV_EINPUT, ev_store_path(s), 0, 0,
+                                "cannot read %s.%s of row %lld: %s", table, column,
+                                (long long)rowid, sqlite3_errmsg(s->db));
+        return ev__store_fail(s, err, rc, "cannot open a blob");
+    }
+    size_t size = (size_t)sqlite3_blob_bytes(b);
+    if (offset > size || n > size - offset || n > INT_MAX) {
+        sqlite3_blob_close(b);
+        return ev_error_set(err, EV_EINPUT, ev_store_path(s), 0, 0,
+                            "%s.%s of row %lld has %zu bytes, not %zu at %zu", table, column,
+                            (long long)rowid, size, n, offset);
+    }
+    rc = n ? sqlite3_blob_read(b, buf, (int)n, (int)offset) : SQLITE_OK;
+    sqlite3_blob_close(b);
+    return rc == SQLITE_OK ? EV_OK : ev__store_fail(s, err, rc, "cannot read a blob");
+}
