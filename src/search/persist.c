@@ -215,16 +215,24 @@ static ev_status get_list(rd *r, ev__sq_plist *l, size_t n_docs)
     return r->bad ? EV_EINPUT : EV_OK;
 }
 
-/* A short list left encoded in the head: its count now, its offset kept. */
+/* A short list left encoded in the head: its count now, where it is kept in
+ * the list's cap: EV__SQ_INLINE + its offset in the head when the head is
+ * under 2 GB (no table: at a million records that is 8 bytes for each of
+ * millions of rare terms), else + its number in ix->inl. */
 static ev_status get_inline(rd *r, ev_search_index *ix, ev__sq_plist *l)
 {
     uint64_t len = get_v(r);
     if (r->bad || len > (uint64_t)(r->end - r->p))
         return r->bad = true, EV_EINPUT;
     rd in = {r->p, r->p + len, false};
-    uint64_t n = get_v(&in);
+    uint64_t n = get_v(&in), off = (uint64_t)(r->p - (const unsigned char *)ix->head);
     if (in.bad || n > UINT32_MAX || ix->n_inl >= EV__SQ_INLINE)
         return r->bad = true, EV_EINPUT;
+    r->p += len;
+    if (ix->head_len < EV__SQ_INLINE) {
+        *l = (ev__sq_plist){NULL, (uint32_t)n, EV__SQ_INLINE + (uint32_t)off};
+        return EV_OK;
+    }
     if (ix->n_inl == ix->cap_inl) {
         size_t cap = ix->cap_inl ? ix->cap_inl * 2 : 1024;
         uint64_t *v = ev_reallocarray(ix->inl, cap, sizeof *v);
@@ -233,9 +241,8 @@ static ev_status get_inline(rd *r, ev_search_index *ix, ev__sq_plist *l)
         ix->inl = v;
         ix->cap_inl = cap;
     }
-    ix->inl[ix->n_inl] = (uint64_t)(r->p - (const unsigned char *)ix->head);
+    ix->inl[ix->n_inl] = off;
     *l = (ev__sq_plist){NULL, (uint32_t)n, EV__SQ_INLINE + (uint32_t)ix->n_inl++};
-    r->p += len;
     return EV_OK;
 }
 
@@ -329,8 +336,27 @@ static ev_status get_docs(rd *r, ev_search_index *ix)
     return r->bad ? EV_EINPUT : EV_OK;
 }
 
-static ev_status get_pmids(rd *r, ev_search_index *ix)
+/* The PMID table is only needed to add records (one document per PMID):
+ * opening checks it and keeps its offset; ev__sq_index_load_all hashes it. */
+static ev_status skip_pmids(rd *r, ev_search_index *ix)
 {
+    ix->pmid_off = (uint64_t)(r->p - (const unsigned char *)ix->head);
+    uint64_t n = get_v(r);
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        uint64_t len = get_v(r);
+        if (r->bad || len > (uint64_t)(r->end - r->p))
+            return EV_EINPUT;
+        r->p += len;
+        if (get_v(r) >= ix->n_docs)
+            return EV_EINPUT;
+    }
+    return r->bad ? EV_EINPUT : EV_OK;
+}
+
+static ev_status get_pmids(ev_search_index *ix)
+{
+    const unsigned char *h = (const unsigned char *)ix->head;
+    rd rr = {h + ix->pmid_off, h + ix->head_len, false}, *r = &rr;
     uint64_t n = get_v(r);
     ev_status st = EV_OK;
     for (uint64_t i = 0; st == EV_OK && i < n && !r->bad; i++) {
@@ -363,7 +389,7 @@ static ev_status decode(char *data, size_t n, const ev_mesh *mesh, ev_search_ind
     ix->head_len = n;
     st = get_docs(&r, ix);
     if (st == EV_OK)
-        st = get_pmids(&r, ix);
+        st = skip_pmids(&r, ix);
     if (st == EV_OK)
         st = get_map(&r, ix, &ix->words);
     if (st == EV_OK)
@@ -405,6 +431,11 @@ const char *const ev__sq_schema[] = {
 };
 const size_t ev__sq_schema_steps = sizeof ev__sq_schema / sizeof ev__sq_schema[0];
 
+/* Records are tombstoned (and revived) only by imports, each of which adds a
+ * row to imports: the total count, which SQLite reads from its smallest
+ * index, does what the live count did (counting "deleted = 0" scanned the
+ * whole records table: at a million records 4 GB and most of a one-shot
+ * search's time). A review without tombstones keeps its fingerprint. */
 static ev_status fingerprint(ev_store *s, const char *mesh_id, const ev_mesh *mesh, ev_buf *out,
                              ev_error *err)
 {
@@ -413,7 +444,7 @@ static ev_status fingerprint(ev_store *s, const char *mesh_id, const ev_mesh *me
     ev_status st = ev_stmt_prepare(
         s, &q,
         "SELECT (SELECT coalesce(max(id), 0) FROM imports),"
-        " (SELECT count(*) FROM records WHERE deleted = 0),"
+        " (SELECT count(*) FROM records),"
         " (SELECT coalesce(max(id), 0) FROM records),"
         " (SELECT coalesce(max(id), 0) FROM audit WHERE action NOT LIKE 'search.%')",
         err);
@@ -442,44 +473,50 @@ static bool info_is(ev_store *s, const char *key, const char *want)
     return ok;
 }
 
-/* Total length of the head's parts (length() does not read a blob). */
-static ev_status head_len(ev_store *s, size_t *out, ev_error *err)
+/* The lengths of the head's parts 0, 1, ... (length() reads no blob). */
+static ev_status head_parts(ev_store *s, size_t **lens, size_t *n_parts, size_t *total,
+                            ev_error *err)
 {
     ev_stmt *q = NULL;
     bool row = false;
-    ev_status st = ev_stmt_prepare(s, &q, "SELECT coalesce(sum(length(data)), 0)"
-                                          " FROM search_index WHERE part < ?", err);
-    if (st == EV_OK && (st = ev_stmt_bind_int(q, 1, ROWS)) == EV_OK &&
-        (st = ev_stmt_step(q, &row, err)) == EV_OK)
-        *out = row ? (size_t)ev_stmt_int(q, 0) : 0;
+    size_t cap = 0;
+    *total = *n_parts = 0;
+    ev_status st = ev_stmt_prepare(s, &q, "SELECT part, length(data) FROM search_index"
+                                          " WHERE part < ? ORDER BY part", err);
+    if (st == EV_OK)
+        st = ev_stmt_bind_int(q, 1, ROWS);
+    while (st == EV_OK && (st = ev_stmt_step(q, &row, err)) == EV_OK && row) {
+        int64_t part = ev_stmt_int(q, 0), len = ev_stmt_int(q, 1);
+        if (part != (int64_t)*n_parts || len < 0 || (uint64_t)len > SIZE_MAX / 2 - *total)
+            st = EV_EINPUT; /* a part missing: rebuilt */
+        if (st == EV_OK && *n_parts == cap) {
+            size_t *v = ev_reallocarray(*lens, cap = cap ? cap * 2 : 16, sizeof *v);
+            st = v ? EV_OK : EV_ENOMEM;
+            *lens = v ? v : *lens;
+        }
+        if (st == EV_OK) {
+            (*lens)[(*n_parts)++] = (size_t)len;
+            *total += (size_t)len;
+        }
+    }
     ev_stmt_free(q);
     return st;
 }
 
-/* The head's parts, one after another, into one exact allocation. */
+/* The head's parts, one after another, read with incremental blob I/O
+ * straight into one exact allocation (ev_stmt_blob would have SQLite copy
+ * each 64 MB part first). */
 static ev_status read_head(ev_store *s, char **out, size_t *n, ev_error *err)
 {
-    ev_stmt *q = NULL;
-    bool row = false;
-    size_t got = 0;
-    ev_status st = head_len(s, n, err);
+    size_t *lens = NULL, n_parts = 0, got = 0;
+    ev_status st = head_parts(s, &lens, &n_parts, n, err);
     if (st == EV_OK && (*out = ev_malloc(*n ? *n : 1)) == NULL)
         st = EV_ENOMEM;
-    if (st == EV_OK)
-        st = ev_stmt_prepare(s, &q, "SELECT data FROM search_index WHERE part < ?"
-                                    " ORDER BY part", err);
-    if (st == EV_OK)
-        st = ev_stmt_bind_int(q, 1, ROWS);
-    while (st == EV_OK && (st = ev_stmt_step(q, &row, err)) == EV_OK && row) {
-        size_t len = ev_stmt_bytes(q, 0);
-        if (len > *n - got)
-            st = EV_EINPUT;
-        else if (len)
-            memcpy(*out + got, ev_stmt_blob(q, 0), len);
-        got += len;
-    }
-    ev_stmt_free(q);
-    return st == EV_OK && got != *n ? EV_EINPUT : st;
+    for (size_t i = 0; st == EV_OK && i < n_parts; got += lens[i++])
+        st = ev_store_blob_read(s, "search_index", "data", (int64_t)i, 0, *out + got, lens[i],
+                                err);
+    ev_free(lens);
+    return st;
 }
 
 static ev_status load(ev_store *s, const ev_mesh *mesh, ev_search_index **out, ev_error *err)
@@ -637,10 +674,13 @@ static ev_status read_row(ev_search_index *ix, uint32_t row, uint32_t n, ev__sq_
 /* A short list from the head (checked with the head; decoded now). */
 static ev_status read_inline(ev_search_index *ix, uint32_t k, uint32_t n, ev__sq_plist *l)
 {
-    if (k >= ix->n_inl || ix->head == NULL || ix->inl[k] >= ix->head_len)
+    if (ix->head == NULL || (ix->head_len >= EV__SQ_INLINE && k >= ix->n_inl))
+        return EV_EINPUT;
+    uint64_t off = ix->head_len >= EV__SQ_INLINE ? ix->inl[k] : k;
+    if (off >= ix->head_len)
         return EV_EINPUT;
     const unsigned char *h = (const unsigned char *)ix->head;
-    rd r = {h + ix->inl[k], h + ix->head_len, false};
+    rd r = {h + off, h + ix->head_len, false};
     ev_status st = get_list(&r, l, ix->n_docs);
     return st == EV_OK && l->n != n ? EV_EINPUT : st;
 }
@@ -682,6 +722,10 @@ ev_status ev__sq_index_load_all(ev_search_index *ix)
     ev_status st = load_map(ix, &ix->words);
     if (st == EV_OK)
         st = load_map(ix, &ix->values);
+    if (st == EV_OK && ix->head && ix->pmid_off) {
+        if ((st = get_pmids(ix)) == EV_OK)
+            ix->pmid_off = 0;
+    }
     if (st == EV_OK) {
         ev_stmt_free(ix->row_q);
         ix->row_q = NULL;

@@ -142,8 +142,9 @@ typedef struct ev__sq_post {
 
 /* A list read from a cached index may not be decoded yet (persist.c): then
  * p is NULL, n is its posting count and cap says where it is: the number of
- * the cache row holding it, or EV__SQ_INLINE + the number of its offset in
- * the head; ev__sq_list_load decodes it on first use. */
+ * the cache row holding it, or EV__SQ_INLINE + its offset in the head (or,
+ * for a head of 2 GB or more, the number of its offset in inl);
+ * ev__sq_list_load decodes it on first use. */
 #define EV__SQ_INLINE 0x80000000u
 typedef struct ev__sq_plist {
     ev__sq_post *p;
@@ -228,7 +229,8 @@ struct ev_search_index {
     size_t n_rows;
     char *head;              /* the cache's head, owned (short lists) */
     size_t head_len;
-    uint64_t *inl;           /* inline list number -> offset in head */
+    uint64_t *inl;           /* inline list number -> offset in head (heads >= 2 GB) */
+    uint64_t pmid_off;       /* PMID table in head, hashed by ev__sq_index_load_all */
     size_t n_inl, cap_inl;
     bool any;
     bool sorted; /* key tables sorted (done lazily before the first search) */

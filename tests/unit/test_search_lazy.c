@@ -244,6 +244,91 @@ static void records_added_to_a_cached_index(void **state)
     same_results(w, got[0], got[1]);
 }
 
+static ev_status add_again(ev_record *rec, void *payload)
+{
+    static ev_id next = 100000; /* ids must grow; the documents must not */
+    return ev_search_index_add(payload, next++, rec);
+}
+
+/* A cached index hashes its PMID table only when records are added: a
+ * record whose PMID it holds joins that document, as in a fresh index. */
+static void known_pmids_join_their_documents_in_a_cached_index(void **state)
+{
+    world *w = *state;
+    ev_search_index *ix[2] = {open_ix(w, false), NULL};
+    ev_search_index_free(ix[0]);
+    ix[0] = open_ix(w, true);
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_search_index_from_store(&ix[1], w->st, w->mesh, NULL, NULL, &err),
+                     EV_OK);
+    ev_buf got[2][64];
+    for (int k = 0; k < 2; k++) {
+        ev_parse_sink sink = {.record = add_again, .payload = ix[k]};
+        if (ev_parse_file(FIX "mesh_papers.nbib", NULL, &sink, NULL, &err) != EV_OK)
+            fail_msg("%s", err.message);
+        assert_int_equal(ev_search_index_docs(ix[k]), 284);
+        run_all(w, ix[k], got[k]);
+        ev_search_index_free(ix[k]);
+    }
+    same_results(w, got[0], got[1]);
+}
+
+/* The fingerprint counts all records, tombstones included (cheap): a
+ * MEDLINE DeleteCitation still invalidates the cache, through its import. */
+static void delete_citation_rebuilds_the_cached_index(void **state)
+{
+    world *w = *state;
+    ev_search_index *ix = open_ix(w, false);
+    ev_search_index_free(ix);
+    ix = open_ix(w, true);
+    assert_int_equal(ev_search_index_docs(ix), 284);
+    ev_search_index_free(ix);
+    ev_import *imp = NULL;
+    ev_import_info info = {.file_name = "update.xml", .sha256 = "d1"};
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_store_import_begin(w->st, &imp, &info, &err), EV_OK);
+    assert_int_equal(ev_store_import_delete(imp, "28422961", &err), EV_OK);
+    assert_int_equal(ev_store_import_commit(imp, NULL, &err), EV_OK);
+    ix = open_ix(w, false);
+    assert_int_equal(ev_search_index_docs(ix), 283);
+    ev_search_index_free(ix);
+    ix = open_ix(w, true);
+    assert_int_equal(ev_search_index_docs(ix), 283);
+    ev_search_index_free(ix);
+}
+
+/* ev_store_blob_read (how the head is read) gives the bytes ev_stmt_blob
+ * gives, and refuses a range past the end or a missing row. */
+static void blob_reads_match_the_column_and_refuse_bad_ranges(void **state)
+{
+    world *w = *state;
+    ev_search_index_free(open_ix(w, false));
+    ev_stmt *q = NULL;
+    bool row = false;
+    assert_int_equal(ev_stmt_prepare(w->st, &q, "SELECT data FROM search_index WHERE part = 0",
+                                     NULL), EV_OK);
+    assert_int_equal(ev_stmt_step(q, &row, NULL), EV_OK);
+    assert_true(row);
+    size_t n = ev_stmt_bytes(q, 0);
+    assert_true(n > 1000);
+    char *buf = ev_malloc(n);
+    ev_error err = EV_ERROR_INIT;
+    assert_int_equal(ev_store_blob_read(w->st, "search_index", "data", 0, 0, buf, n, &err),
+                     EV_OK);
+    assert_memory_equal(buf, ev_stmt_blob(q, 0), n);
+    assert_int_equal(ev_store_blob_read(w->st, "search_index", "data", 0, 10, buf, 20, &err),
+                     EV_OK);
+    assert_memory_equal(buf, (const char *)ev_stmt_blob(q, 0) + 10, 20);
+    ev_stmt_free(q);
+    assert_int_equal(ev_store_blob_read(w->st, "search_index", "data", 0, n - 5, buf, 6, &err),
+                     EV_EINPUT);
+    ev_error err2 = EV_ERROR_INIT;
+    assert_int_equal(ev_store_blob_read(w->st, "search_index", "data", 77, 0, buf, 1, &err2),
+                     EV_EINPUT);
+    assert_non_null(strstr(err2.message, "row 77"));
+    ev_free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +337,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(damaged_list_row_fails_the_search_then_rebuilds, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(records_added_to_a_cached_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(known_pmids_join_their_documents_in_a_cached_index, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(delete_citation_rebuilds_the_cached_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(blob_reads_match_the_column_and_refuse_bad_ranges, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
