@@ -2,7 +2,7 @@
  * persist.c - the search index cached in the review (tables search_index and
  * search_index_info), so a large review is not re-indexed by every search.
  *
- * Format (version 4, host byte order; a different magic or version is simply
+ * Format (version 5, host byte order; a different magic or version is simply
  * rebuilt). The head, in parts 0, 1, ... of at most 64 MB each (SQLite's blob
  * limit is 1 GB): "EVSI", version, then varint-encoded: document count,
  * documents with MeSH, last record id; per document its record id, seven
@@ -25,12 +25,38 @@
 #include "search_int.h"
 
 #define MAGIC "EVSI"
-#define VERSION 4u /* 4: checksums are FNV-1a 64 with its standard basis */
+#define VERSION 5u /* 5: checksums are sum64 (four FNV lanes over 64-bit words) */
 #define PART (64u << 20)
 #define INLINE 256             /* longer encoded lists get their own row */
 #define ROWS ((int64_t)1 << 32) /* part number of long list row 0 */
 
 /* ---- encoding ------------------------------------------------------------------ */
+
+/* The cache's checksum (head and rows): FNV-1a 64 (Fowler, Noll, Vo) run in
+ * four lanes over 64-bit words, each word xor-ed into its lane then
+ * multiplied by the FNV prime (both bijective, so one damaged word always
+ * changes its lane), the lanes, the tail and the length then FNV-1a 64-ed.
+ * Byte-wise FNV-1a is bound by one multiply per byte: 0.35 s for the 404 MB
+ * head of a million-record review; this runs at memory speed. Damage
+ * detection only: not a defence against crafted input. */
+static uint64_t sum64(const void *data, size_t n)
+{
+    const uint64_t prime = 0x100000001b3ull;
+    uint64_t lane[4] = {EV_FNV1A64_INIT, EV_FNV1A64_INIT ^ 1, EV_FNV1A64_INIT ^ 2,
+                        EV_FNV1A64_INIT ^ 3};
+    const unsigned char *p = data;
+    size_t i = 0;
+    for (; n - i >= 32; i += 32)
+        for (int k = 0; k < 4; k++) {
+            uint64_t w;
+            memcpy(&w, p + i + 8 * k, 8);
+            lane[k] = (lane[k] ^ w) * prime;
+        }
+    uint64_t h = ev_fnv1a64(EV_FNV1A64_INIT, lane, sizeof lane);
+    h = ev_fnv1a64(h, p + i, n - i);
+    uint64_t len = n;
+    return ev_fnv1a64(h, &len, sizeof len);
+}
 
 static ev_status put_v(ev_buf *b, uint64_t v)
 {
@@ -76,7 +102,7 @@ static ev_status row_add(rowset *rs, const ev_buf *t)
         rs->v = v;
         rs->cap = cap;
     }
-    rs->v[rs->n++] = (ev__sq_row){ev_fnv1a64(EV_FNV1A64_INIT, t->ptr, t->len), t->len};
+    rs->v[rs->n++] = (ev__sq_row){sum64(t->ptr, t->len), t->len};
     return ev_buf_append(&rs->data, t->ptr, t->len);
 }
 
@@ -408,12 +434,12 @@ static ev_status decode(char *data, size_t n, const ev_mesh *mesh, ev_search_ind
     return EV_OK;
 }
 
-/* FNV-1a 64 of the encoded head, kept beside it (each long list's row has
+/* sum64 of the encoded head, kept beside it (each long list's row has
  * its own in the head): a cache damaged on disk is rebuilt, not decoded into
  * wrong results. */
 static void checksum(const char *p, size_t n, char out[17])
 {
-    snprintf(out, 17, "%016llx", (unsigned long long)ev_fnv1a64(EV_FNV1A64_INIT, p, n));
+    snprintf(out, 17, "%016llx", (unsigned long long)sum64(p, n));
 }
 
 /* ---- the review's tables ------------------------------------------------------- */
@@ -660,7 +686,7 @@ static ev_status read_row(ev_search_index *ix, uint32_t row, uint32_t n, ev__sq_
         size_t len = ev_stmt_bytes(ix->row_q, 0);
         rd r = {(const unsigned char *)p, (const unsigned char *)p + len, false};
         if (p == NULL || len != ix->rows[row].bytes ||
-            ev_fnv1a64(EV_FNV1A64_INIT, p, len) != ix->rows[row].sum)
+            sum64(p, len) != ix->rows[row].sum)
             st = EV_EINPUT;
         else if ((st = get_list(&r, l, ix->n_docs)) == EV_OK && (r.p != r.end || l->n != n))
             st = EV_EINPUT;
