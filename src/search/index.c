@@ -19,7 +19,7 @@ static ev__sq_term *term_of(const char *key)
 /* Binary search of the sorted keys: a map read from the cache has no hash
  * table until records are added (a one-shot search looks few keys up, and
  * hashing millions of keys was most of the time to open the cache). */
-static ev__sq_term *sorted_find(const ev__sq_map *m, const char *key, size_t n)
+static ev__sq_plist *sorted_find(const ev__sq_map *m, const char *key, size_t n)
 {
     size_t a = 0, b = m->n_sorted;
     while (a < b) {
@@ -27,7 +27,7 @@ static ev__sq_term *sorted_find(const ev__sq_map *m, const char *key, size_t n)
         const char *k = EV__SQ_KEY(m, m->sorted[mid]);
         int c = strncmp(k, key, n);
         if (c == 0 && k[n] == '\0')
-            return m->terms[m->sorted[mid]];
+            return EV__SQ_LIST(m, m->sorted[mid]);
         if (c < 0)
             a = mid + 1;
         else
@@ -38,10 +38,8 @@ static ev__sq_term *sorted_find(const ev__sq_map *m, const char *key, size_t n)
 
 ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n)
 {
-    if (m->h.n != m->n) {
-        ev__sq_term *t = sorted_find(m, key, n);
-        return t ? &t->pl : NULL;
-    }
+    if (m->h.n != m->n)
+        return sorted_find(m, key, n);
     const char *k = ev__sq_hash_key(&m->h, key, n);
     return k ? &term_of(k)->pl : NULL;
 }
@@ -213,8 +211,10 @@ static ev_status map_add(ev_search_index *ix, ev__sq_map *m, const char *key, si
 static void map_release(ev__sq_map *m)
 {
     for (size_t i = 0; i < m->n; i++)
-        ev_free(m->terms[i]->pl.p);
+        ev_free(EV__SQ_LIST(m, i)->p);
     ev_free(m->terms);
+    ev_free(m->pls);
+    ev_free(m->keys);
     ev_free(m->sorted);
     ev__sq_hash_release(&m->h);
     *m = (ev__sq_map){0};

@@ -174,10 +174,16 @@ typedef struct ev__sq_map {
     size_t n, cap;
     uint32_t *sorted;    /* term numbers in key order, for wildcards */
     size_t n_sorted;     /* == n when up to date */
+    /* A map read from the cache has no terms (persist.c): term number ->
+     * list, and -> key, NUL-terminated where it lies in the index's head
+     * (no copy); ev__sq_index_load_all turns it into terms before records
+     * are added. */
+    ev__sq_plist *pls;
+    const char **keys;
 } ev__sq_map;
 
-#define EV__SQ_KEY(m, i) ((m)->terms[i]->key)
-#define EV__SQ_LIST(m, i) (&(m)->terms[i]->pl)
+#define EV__SQ_KEY(m, i) ((m)->keys ? (m)->keys[i] : (m)->terms[i]->key)
+#define EV__SQ_LIST(m, i) ((m)->pls ? &(m)->pls[i] : &(m)->terms[i]->pl)
 
 ev__sq_plist *ev__sq_map_get(const ev__sq_map *m, const char *key, size_t n);
 /* Sort the key table (once, after building; searches need it for
