@@ -12,12 +12,13 @@
  * and a row number); last, per row its length and checksum. Row k (part ROWS + k)
  * holds one long posting list: count, document deltas and, within a
  * document, position deltas. A one-shot search thus reads the head and the
- * long lists its query touches, and decodes the documents, the keys and the
- * lists its query touches (ev__sq_list_load: short lists stay encoded in the
- * kept head until then); the maps get no hash table (ev__sq_map_get searches
- * the sorted keys).
+ * long lists its query touches, and decodes the documents and the lists its
+ * query touches (ev__sq_list_load: short lists stay encoded in the kept head
+ * until then); the keys stay in the head (get_keys), the PMID table is
+ * hashed only when records are added, and the maps get no hash table
+ * (ev__sq_map_get searches the sorted keys).
  *
- * The cache is valid while its fingerprint matches: last import, live record
+ * The cache is valid while its fingerprint matches: last import, record
  * count, last record id, last audit entry of other modules (dedup merges,
  * edits) and the vocabulary used; and the head is read only when its
  * checksum matches, a row only when its own does.
