@@ -216,17 +216,26 @@ static ev_status add_rec(ev_record *rec, void *payload)
     return ev_search_index_add(ix, 1000 + (ev_id)ev_search_index_docs(ix), rec);
 }
 
+/* ix[0]: the index read back from the review's cache (written by a first
+ * open); ix[1]: a fresh index built from the same records. */
+static void open_cached_and_fresh(world *w, ev_search_index *ix[2])
+{
+    ev_error err = EV_ERROR_INIT;
+    ix[0] = open_ix(w, false);
+    ev_search_index_free(ix[0]);
+    ix[0] = open_ix(w, true);
+    assert_int_equal(ev_search_index_from_store(&ix[1], w->st, w->mesh, NULL, NULL, &err),
+                     EV_OK);
+}
+
 /* Records added to a cached index (its lists all decoded first) are found
  * like records added to a fresh one. */
 static void records_added_to_a_cached_index(void **state)
 {
     world *w = *state;
-    ev_search_index *ix[2] = {open_ix(w, false), NULL};
-    ev_search_index_free(ix[0]);
-    ix[0] = open_ix(w, true);
+    ev_search_index *ix[2] = {NULL, NULL};
+    open_cached_and_fresh(w, ix);
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(ev_search_index_from_store(&ix[1], w->st, w->mesh, NULL, NULL, &err),
-                     EV_OK);
     ev_buf got[2][64];
     for (int k = 0; k < 2; k++) {
         ev_parse_sink sink = {.record = add_rec, .payload = ix[k]};
@@ -255,12 +264,9 @@ static ev_status add_again(ev_record *rec, void *payload)
 static void known_pmids_join_their_documents_in_a_cached_index(void **state)
 {
     world *w = *state;
-    ev_search_index *ix[2] = {open_ix(w, false), NULL};
-    ev_search_index_free(ix[0]);
-    ix[0] = open_ix(w, true);
+    ev_search_index *ix[2] = {NULL, NULL};
+    open_cached_and_fresh(w, ix);
     ev_error err = EV_ERROR_INIT;
-    assert_int_equal(ev_search_index_from_store(&ix[1], w->st, w->mesh, NULL, NULL, &err),
-                     EV_OK);
     ev_buf got[2][64];
     for (int k = 0; k < 2; k++) {
         ev_parse_sink sink = {.record = add_again, .payload = ix[k]};
