@@ -36,13 +36,6 @@ static void curves(ev_curve *c, ev_curve_series s[3])
     c->title = "Screening simulation (synthetic curves)";
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    plot_tmpdir_make();
-    return 0;
-}
-
 static void reach_matches_closed_form(void **state)
 {
     (void)state;
@@ -113,5 +106,5 @@ int main(void)
         cmocka_unit_test(bad_series_are_refused),
         cmocka_unit_test(draws_lines_marks_and_legend),
     };
-    return cmocka_run_group_tests(tests, setup, plot_teardown);
+    return cmocka_run_group_tests(tests, plot_setup, plot_teardown);
 }

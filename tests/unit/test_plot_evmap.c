@@ -59,13 +59,6 @@ static void seed_map(ev_evmap *m)
     m->title = "Regenerative medicine in foot and ankle disease (illustrative counts)";
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    plot_tmpdir_make();
-    return 0;
-}
-
 static void bubble_area_is_proportional_to_count(void **state)
 {
     (void)state;
@@ -148,5 +141,5 @@ int main(void)
         cmocka_unit_test(writes_files),
         cmocka_unit_test(bad_cells_are_refused),
     };
-    return cmocka_run_group_tests(tests, setup, plot_teardown);
+    return cmocka_run_group_tests(tests, plot_setup, plot_teardown);
 }

@@ -50,13 +50,6 @@ static void bcg_funnel(ev_funnel *f)
     f->xlabel = "Log Risk Ratio";
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    plot_tmpdir_make();
-    return 0;
-}
-
 static void standard_error_axis_is_inverted(void **state)
 {
     (void)state;
@@ -185,5 +178,5 @@ int main(void)
         cmocka_unit_test(writes_every_format),
         cmocka_unit_test(bad_studies_are_refused),
     };
-    return cmocka_run_group_tests(tests, setup, plot_teardown);
+    return cmocka_run_group_tests(tests, plot_setup, plot_teardown);
 }

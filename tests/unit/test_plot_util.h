@@ -107,6 +107,27 @@ static const char *plot_out_dir(void)
         }                                                                                          \
     } while (0)
 
+/* The outcome of rendering into the fresh buffer b: SVG on success, an
+ * empty buffer on failure (which keeps its memory); b is released either
+ * way. Returns st. */
+static inline ev_status plot_svg_checked(ev_buf *b, ev_status st)
+{
+    if (st == EV_OK)
+        plot_assert_svg(ev_buf_cstr(b));
+    else
+        assert_int_equal(b->len, 0);
+    ev_buf_release(b);
+    return st;
+}
+
+/* Group set-up of every plot test: the scratch directory for output files. */
+static int plot_setup(void **state)
+{
+    (void)state;
+    plot_tmpdir_make();
+    return 0;
+}
+
 /* fontconfig parses its configuration once per process and keeps it until
  * FcFini(); cairo does the same with its font caches. Released at the end
  * of each test program so LeakSanitizer reports only our leaks. FcFini is

@@ -13,29 +13,16 @@
 #include <cmocka.h>
 
 #include "report_int.h"
-#include "test_util.h"
+#include "chart_fixture.h"
 
 #define EX EV_SOURCE_DIR "/examples/ankle-regen/"
 
-typedef struct fx {
-    char dir[256], path[300];
-    ev_store *s;
-    ev_chart_catalogue *cat;
-    ev_chart *c;
-} fx;
+typedef chart_fx fx;
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    if (!test_temp_review(f->dir, sizeof f->dir, f->path, sizeof f->path, "report-evmap"))
-        return -1;
-    const char *form = NULL;
-    size_t nform = 0;
-    if (ev_store_create(&f->s, f->path, "evmap test", NULL) != EV_OK ||
-        ev_chart_catalogue_load_default(&f->cat, NULL) != EV_OK ||
-        ev_chart_open(&f->c, f->s, f->cat, NULL) != EV_OK ||
-        !ev_chart_bundled("forms/default.json", &form, &nform) ||
-        ev_chart_form_set(f->c, form, nform, "default", "test", NULL, NULL) != EV_OK)
+    fx *f = chart_fx_open("report-evmap");
+    if (!f)
         return -1;
     *state = f;
     return 0;
@@ -43,13 +30,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    ev_chart_free(f->c);
-    ev_store_free(f->s);
-    ev_chart_catalogue_free(f->cat);
-    test_remove_review(f->path);
-    rmdir(f->dir);
-    free(f);
+    chart_fx_close(*state);
     return 0;
 }
 
