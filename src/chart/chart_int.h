@@ -58,6 +58,9 @@ struct ev_chart {
 };
 
 ev_status ev__chart_oom(ev_error *err);
+/* EV_OK when `study` is a charted study, else EV_ENOTFOUND naming it
+ * (review.c). */
+ev_status ev__chart_study_exists(ev_chart *c, const char *study, ev_error *err);
 /* Run one statement binding varargs by `types`: 't' text, anything else
  * int64_t. */
 ev_status ev__chart_exec(ev_chart *c, const char *sql, const char *types, ev_error *err, ...);

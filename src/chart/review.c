@@ -218,7 +218,7 @@ ev_status ev_chart_set(ev_chart *c, const char *study, const char *path, const c
     return rc;
 }
 
-static ev_status study_exists(ev_chart *c, const char *study, ev_error *err)
+ev_status ev__chart_study_exists(ev_chart *c, const char *study, ev_error *err)
 {
     ev_stmt *st = NULL;
     bool row = false;
@@ -233,7 +233,7 @@ static ev_status study_exists(ev_chart *c, const char *study, ev_error *err)
 
 ev_status ev_chart_link(ev_chart *c, const char *study, ev_id record, ev_error *err)
 {
-    ev_status rc = study_exists(c, study, err);
+    ev_status rc = ev__chart_study_exists(c, study, err);
     ev_record *rec = NULL;
     if (rc == EV_OK)
         rc = ev_store_record_get(c->store, record, &rec, err);

@@ -44,19 +44,6 @@ ev_status ev_chart_values(ev_chart *c, ev_chart_value **out, size_t *n, ev_error
     return EV_OK;
 }
 
-static ev_status study_exists(ev_chart *c, const char *study, ev_error *err)
-{
-    ev_stmt *st = NULL;
-    bool row = false;
-    ev_status rc = ev_stmt_prepare(c->store, &st, "SELECT 1 FROM chart_studies WHERE id = ?", err);
-    if (rc == EV_OK && (rc = ev_stmt_bind_text(st, 1, study, strlen(study))) == EV_OK)
-        rc = ev_stmt_step(st, &row, err);
-    ev_stmt_free(st);
-    if (rc == EV_OK && !row)
-        rc = ev_error_set(err, EV_ENOTFOUND, NULL, 0, 0, "no charted study '%s'", study);
-    return rc;
-}
-
 static ev_status push_value(ev_chart_value **v, size_t *n, size_t *cap, ev_stmt *st,
                             const char *study, ev_error *err)
 {
@@ -83,7 +70,7 @@ ev_status ev_chart_study_values(ev_chart *c, const char *study, const char *revi
     ev_stmt *st = NULL;
     bool row = true;
     size_t cap = 0;
-    ev_status rc = study_exists(c, study, err);
+    ev_status rc = ev__chart_study_exists(c, study, err);
     if (rc == EV_OK)
         rc = ev_stmt_prepare(c->store, &st,
                              "SELECT path, value FROM chart_values WHERE study = ?1"
