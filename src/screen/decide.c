@@ -128,9 +128,9 @@ static ev_status decide_one(ev_store *s, const ev__screen_cfg *cfg, const char *
     ev_status rc = ev__screen_record_stage(s, cfg, it->record, &at, err);
     if (rc != EV_OK)
         return rc;
-    int want = it->stage ? ev__screen_stage_index(cfg, it->stage) : at;
-    if (it->stage && want < 0)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", it->stage);
+    int want = at;
+    if ((rc = ev__screen_stage_arg(cfg, it->stage, at, &want, err)) != EV_OK)
+        return rc;
     if (at < 0 || want != at)
         return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "record %lld is %s",
                             (long long)it->record,
@@ -174,15 +174,9 @@ ev_status ev_screen_decide(ev_store *s, const char *reviewer, const ev_screen_de
                            size_t n, size_t *failed_item, ev_error *err)
 {
     ev__screen_cfg cfg;
-    unsigned roles = 0;
     if (failed_item)
         *failed_item = 0;
-    ev_status rc = ev__screen_load(s, &cfg, err);
-    if (rc == EV_OK)
-        rc = ev__screen_roles(s, reviewer, &roles, err);
-    if (rc == EV_OK && !(roles & EV__ROLE_REVIEWER))
-        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "'%s' is not a reviewer of this review",
-                            reviewer ? reviewer : "");
+    ev_status rc = ev__screen_load_reviewer(s, reviewer, &cfg, err);
     if (rc != EV_OK || (rc = ev_store_begin(s, err)) != EV_OK)
         return rc;
     for (size_t i = 0; i < n && rc == EV_OK; i++) {

@@ -268,19 +268,13 @@ ev_status ev_screen_next(ev_store *s, const char *reviewer, const char *stage, e
                          double *out_score, ev_error *err)
 {
     ev__screen_cfg cfg;
-    unsigned roles = 0;
+    int only = -1;
     *out = 0;
     if (out_score)
         *out_score = NAN;
-    ev_status rc = ev__screen_load(s, &cfg, err);
+    ev_status rc = ev__screen_load_reviewer(s, reviewer, &cfg, err);
     if (rc == EV_OK)
-        rc = ev__screen_roles(s, reviewer, &roles, err);
-    if (rc == EV_OK && !(roles & EV__ROLE_REVIEWER))
-        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "'%s' is not a reviewer of this review",
-                            reviewer ? reviewer : "");
-    int only = stage ? ev__screen_stage_index(&cfg, stage) : -1;
-    if (rc == EV_OK && stage && only < 0)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", stage);
+        rc = ev__screen_stage_arg(&cfg, stage, -1, &only, err);
     for (size_t i = 0; rc == EV_OK && i < cfg.n_stages && *out == 0; i++)
         if (only < 0 || (size_t)only == i)
             rc = next_in_stage(s, &cfg, (int)i, reviewer, out, out_score, err);
@@ -336,18 +330,12 @@ ev_status ev_screen_queue(ev_store *s, const char *reviewer, const char *stage, 
                           size_t *n, char *stage_out, ev_error *err)
 {
     ev__screen_cfg cfg;
-    unsigned roles = 0;
+    int only = -1;
     *out = NULL;
     *n = 0;
-    ev_status rc = ev__screen_load(s, &cfg, err);
+    ev_status rc = ev__screen_load_reviewer(s, reviewer, &cfg, err);
     if (rc == EV_OK)
-        rc = ev__screen_roles(s, reviewer, &roles, err);
-    if (rc == EV_OK && !(roles & EV__ROLE_REVIEWER))
-        return ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "'%s' is not a reviewer of this review",
-                            reviewer ? reviewer : "");
-    int only = stage ? ev__screen_stage_index(&cfg, stage) : -1;
-    if (rc == EV_OK && stage && only < 0)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", stage);
+        rc = ev__screen_stage_arg(&cfg, stage, -1, &only, err);
     for (size_t i = 0; rc == EV_OK && i < cfg.n_stages && *n == 0; i++) {
         if (only >= 0 && (size_t)only != i)
             continue;
@@ -577,9 +565,9 @@ ev_status ev_screen_stop(ev_store *s, const char *stage, const char *owner, doub
                             "'%s' is not the review's owner: only the owner applies a stopping "
                             "rule",
                             owner ? owner : "");
-    int at = stage ? ev__screen_stage_index(&cfg, stage) : 0;
-    if (rc == EV_OK && at < 0)
-        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", stage);
+    int at = 0;
+    if (rc == EV_OK)
+        rc = ev__screen_stage_arg(&cfg, stage, 0, &at, err);
     if (rc == EV_OK)
         rc = stop_stage(s, &cfg, at, owner, recall_target, confidence, force, &res, &count, err);
     if (out)

@@ -104,6 +104,15 @@ int ev__screen_stage_index(const ev__screen_cfg *cfg, const char *name)
     return -1;
 }
 
+ev_status ev__screen_stage_arg(const ev__screen_cfg *cfg, const char *name, int dflt, int *out,
+                               ev_error *err)
+{
+    *out = name ? ev__screen_stage_index(cfg, name) : dflt;
+    if (name && *out < 0)
+        return ev_error_set(err, EV_EUSAGE, NULL, 0, 0, "no stage '%s' in this review", name);
+    return EV_OK;
+}
+
 unsigned ev__screen_required(const ev__screen_cfg *cfg, ev_id record)
 {
     if (cfg->rule == 1)
@@ -122,6 +131,19 @@ ev_status ev__screen_roles(ev_store *s, const char *name, unsigned *out, ev_erro
     ev_status rc =
         ev__screen_int(s, &v, 0, err, "SELECT roles FROM screen_person WHERE name = ?1", "t", name);
     *out = (unsigned)v;
+    return rc;
+}
+
+ev_status ev__screen_load_reviewer(ev_store *s, const char *reviewer, ev__screen_cfg *cfg,
+                                   ev_error *err)
+{
+    unsigned roles = 0;
+    ev_status rc = ev__screen_load(s, cfg, err);
+    if (rc == EV_OK)
+        rc = ev__screen_roles(s, reviewer, &roles, err);
+    if (rc == EV_OK && !(roles & EV__ROLE_REVIEWER))
+        rc = ev_error_set(err, EV_EREFUSED, NULL, 0, 0, "'%s' is not a reviewer of this review",
+                          reviewer ? reviewer : "");
     return rc;
 }
 

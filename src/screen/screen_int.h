@@ -53,6 +53,14 @@ ev_status ev__screen_roles(ev_store *s, const char *name, unsigned *out, ev_erro
 unsigned ev__screen_required(const ev__screen_cfg *cfg, ev_id record);
 /* Index of a stage name, or -1. */
 int ev__screen_stage_index(const ev__screen_cfg *cfg, const char *name);
+/* Index of an optional stage argument: dflt for NULL, EV_EUSAGE naming an
+ * unknown stage. */
+ev_status ev__screen_stage_arg(const ev__screen_cfg *cfg, const char *name, int dflt, int *out,
+                               ev_error *err);
+/* ev__screen_load for a reviewer's call: EV_EREFUSED when `reviewer` is not
+ * one of the review's reviewers. */
+ev_status ev__screen_load_reviewer(ev_store *s, const char *reviewer, ev__screen_cfg *cfg,
+                                   ev_error *err);
 
 /* ---- record state (state.c) ---- */
 
